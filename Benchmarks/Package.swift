@@ -1,0 +1,47 @@
+// swift-tools-version: 6.1
+//
+// Kindling's benchmarks: a package of its own, so that the root package does not depend on
+// package-benchmark (and its malloc interposer). It depends on the root package by path.
+//
+// One executable benchmark target per Kindling module, its sources in
+// `Benchmarks/<Name>/<Name>.swift`; the `benchmark` command plugin finds every executable
+// target that uses `BenchmarkPlugin`. Run with `swift package benchmark` (see README.md).
+import PackageDescription
+
+let package = Package(
+  name: "KindlingBenchmarks",
+  platforms: [.macOS(.v15)],
+  dependencies: [
+    // The `MallocInterposer` trait provides the malloc counters (mallocCountTotal & co.).
+    .package(
+      url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0",
+      traits: ["MallocInterposer"]),
+    .package(name: "Kindling", path: ".."),
+  ],
+  targets: []
+)
+
+/// A benchmark executable for one Kindling module: sources in `Benchmarks/<name>/`.
+func benchmarkTarget(_ name: String, dependencies: [Target.Dependency]) -> Target {
+  .executableTarget(
+    name: name,
+    dependencies: [.product(name: "Benchmark", package: "benchmark")] + dependencies,
+    path: "Benchmarks/\(name)",
+    plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+  )
+}
+
+package.targets += [
+  // KindlingStorage: the caching CPU allocator vs malloc, Storage creation, Shape helpers.
+  benchmarkTarget(
+    "StorageBenchmarks",
+    dependencies: [.product(name: "KindlingStorage", package: "Kindling")]),
+
+  // Future targets, one per module, added here when the module has code to measure:
+  //   benchmarkTarget("TensorBenchmarks", dependencies: [.product(name: "KindlingTensor", package: "Kindling")]),
+  //   benchmarkTarget("AutogradBenchmarks", dependencies: [.product(name: "KindlingAutograd", package: "Kindling")]),
+  //   benchmarkTarget("NNBenchmarks", dependencies: [.product(name: "KindlingNN", package: "Kindling")]),
+  //   benchmarkTarget("DataBenchmarks", dependencies: [.product(name: "KindlingData", package: "Kindling")]),
+  //   benchmarkTarget("LinalgBenchmarks", dependencies: [.product(name: "KindlingLinalg", package: "Kindling")]),
+  //   benchmarkTarget("GPUBenchmarks", dependencies: [.product(name: "KindlingGPU", package: "Kindling")]),
+]

@@ -1,0 +1,69 @@
+# Kindling's entry points. `make train` and `make test` set up a fresh Debian/Ubuntu machine
+# themselves: they install the system packages that are missing (with sudo only when not root).
+
+SWIFT ?= swift
+# Debian packages the build, the tests and the training job need.
+APT_PACKAGES := pkg-config libopenblas-dev liblapacke-dev zlib1g-dev dataset-fashion-mnist
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Arguments passed on to `kindling train`, e.g. `make train ARGS="--epochs 5"`.
+ARGS ?=
+# Where `make fixtures` keeps the PyTorch it needs (never needed by the tests).
+VENV ?= .venv
+
+.PHONY: all deps toolchain build release train test bench bench-check fixtures info clean
+
+all: build
+
+## deps: install the missing Debian packages (no prompt; safe to run again).
+deps: toolchain
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing packages:" $$missing; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	else \
+	  echo "System packages present:" $(APT_PACKAGES); \
+	fi
+
+toolchain:
+	@command -v $(SWIFT) >/dev/null || { echo "error: '$(SWIFT)' not found. Install Swift 6.1 or later (https://www.swift.org/install/linux/) and put it on PATH." >&2; exit 1; }
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product kindling
+
+## train: train a network on Fashion-MNIST end to end (the README's first command).
+train: release
+	$$($(SWIFT) build -c release --show-bin-path)/kindling train $(ARGS)
+
+## test: build everything and run every suite (the README's second command; CI runs this).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(MAKE) bench-build
+
+## info: what Kindling finds on this machine.
+info: release
+	$$($(SWIFT) build -c release --show-bin-path)/kindling info
+
+## bench: run every module's benchmarks (Benchmarks/ is its own package).
+bench: deps
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark
+
+## bench-check: compare allocation counts with the committed thresholds.
+bench-check: deps
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark thresholds check
+
+bench-build: deps
+	cd Benchmarks && $(SWIFT) build
+
+## fixtures: regenerate the PyTorch fixtures the tests compare with (installs PyTorch in $(VENV)).
+fixtures:
+	[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
+	$(VENV)/bin/python -c 'import torch' 2>/dev/null || $(VENV)/bin/pip install -q torch numpy
+	$(VENV)/bin/python Tools/fixtures/generate_fixtures.py
+
+clean:
+	rm -rf .build Benchmarks/.build

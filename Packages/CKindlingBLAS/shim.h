@@ -1,0 +1,3 @@
+// Private shim: OpenBLAS's CBLAS interface (libopenblas-dev) for KindlingTensor's CPU kernels.
+#pragma once
+#include <cblas.h>

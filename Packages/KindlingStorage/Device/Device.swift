@@ -1,0 +1,63 @@
+/// Where a tensor's storage lives: the CPU, or one CUDA GPU.
+///
+/// Printed as PyTorch prints devices: `cpu`, `cuda:0`.
+///
+/// ```swift
+/// print(Device.cpu, Device.cuda, Device.cuda(1))   // cpu cuda:0 cuda:1
+/// ```
+public struct Device: Hashable, Sendable, Codable {
+  /// The kinds of device Kindling knows.
+  public enum Kind: String, Hashable, Sendable, Codable {
+    case cpu
+    case cuda
+  }
+
+  /// The kind of device.
+  public let kind: Kind
+  /// The device's ordinal among devices of its kind; always 0 for the CPU.
+  public let index: Int
+
+  /// The CPU.
+  public static let cpu = Device(kind: .cpu, index: 0)
+
+  /// The first CUDA GPU, `cuda:0`.
+  public static let cuda = Device(kind: .cuda, index: 0)
+
+  /// The CUDA GPU with ordinal `index` (`torch.device("cuda", index)`).
+  ///
+  /// - Precondition: `index >= 0`.
+  public static func cuda(_ index: Int) -> Device {
+    precondition(index >= 0, "Device index must not be negative, but got \(index)")
+    return Device(kind: .cuda, index: index)
+  }
+
+  /// Parses PyTorch's device strings: `cpu`, `cuda`, `cuda:1`.
+  public init?(_ string: String) {
+    let parts = string.split(separator: ":", omittingEmptySubsequences: false)
+    guard let kind = Kind(rawValue: String(parts[0])), parts.count <= 2 else { return nil }
+    if parts.count == 2 {
+      guard let index = Int(parts[1]), index >= 0, kind == .cuda || index == 0 else { return nil }
+      self.init(kind: kind, index: index)
+    } else {
+      self.init(kind: kind, index: 0)
+    }
+  }
+
+  private init(kind: Kind, index: Int) {
+    self.kind = kind
+    self.index = index
+  }
+
+  /// `true` for a CUDA device.
+  public var isCUDA: Bool { kind == .cuda }
+}
+
+extension Device: CustomStringConvertible {
+  /// `cpu`, or `cuda:<index>`.
+  public var description: String {
+    switch kind {
+    case .cpu: "cpu"
+    case .cuda: "cuda:\(index)"
+    }
+  }
+}

@@ -1,0 +1,88 @@
+/// A reference-counted block of device memory that tensors view.
+///
+/// Many tensors (views) may share one `Storage`; it lives as long as any of them holds it and
+/// then goes back to the allocator that made it. Its bytes are 64-byte aligned, so every dtype
+/// and every SIMD width can read them aligned.
+///
+/// ```swift
+/// let s = try Storage(count: 6, dtype: .float32)          // 24 bytes on the CPU
+/// s.withUnsafeMutableBufferPointer(as: Float.self) { $0.initialize(repeating: 1) }
+/// ```
+public final class Storage: @unchecked Sendable {
+  /// The alignment of every storage's first byte.
+  public static let alignment = SizeClass.minimum
+
+  /// The first byte. On a CUDA device this is a device address, not readable from the CPU.
+  public let data: UnsafeMutableRawPointer
+  /// The number of usable bytes.
+  public let byteCount: Int
+  /// The allocator that owns the memory and takes it back when the storage is freed.
+  public let allocator: any StorageAllocator
+
+  /// The device the bytes live on.
+  public var device: Device { allocator.device }
+
+  /// Allocates `byteCount` uninitialized bytes from `allocator`.
+  ///
+  /// - Throws: ``StorageError/outOfMemory(device:requestedBytes:bytesInUse:limitBytes:)``.
+  public init(
+    byteCount: Int, allocator: any StorageAllocator = CachingCPUAllocator.shared
+  ) throws(StorageError) {
+    precondition(byteCount >= 0, "Storage: byte count must not be negative, but got \(byteCount)")
+    self.data = try allocator.allocate(byteCount: byteCount)
+    self.byteCount = byteCount
+    self.allocator = allocator
+  }
+
+  /// Allocates room for `count` uninitialized elements of `dtype`.
+  public convenience init(
+    count: Int, dtype: DType, allocator: any StorageAllocator = CachingCPUAllocator.shared
+  ) throws(StorageError) {
+    precondition(count >= 0, "Storage: element count must not be negative, but got \(count)")
+    let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize)
+    guard !overflow else {
+      throw .outOfMemory(
+        device: allocator.device, requestedBytes: .max, bytesInUse: allocator.statistics.bytesInUse,
+        limitBytes: nil)
+    }
+    try self.init(byteCount: bytes, allocator: allocator)
+  }
+
+  deinit {
+    allocator.deallocate(data, byteCount: byteCount)
+  }
+
+  /// The number of whole elements of `type` the storage holds.
+  public func count<T>(of type: T.Type) -> Int {
+    byteCount / MemoryLayout<T>.stride
+  }
+
+  /// Calls `body` with the bytes as elements of `type`.
+  ///
+  /// - Precondition: the storage is on the CPU.
+  public func withUnsafeMutableBufferPointer<T, R, E: Error>(
+    as type: T.Type, _ body: (UnsafeMutableBufferPointer<T>) throws(E) -> R
+  ) throws(E) -> R {
+    try body(UnsafeMutableBufferPointer(start: pointer(as: type), count: count(of: type)))
+  }
+
+  /// Calls `body` with the bytes as read-only elements of `type`.
+  ///
+  /// - Precondition: the storage is on the CPU.
+  public func withUnsafeBufferPointer<T, R, E: Error>(
+    as type: T.Type, _ body: (UnsafeBufferPointer<T>) throws(E) -> R
+  ) throws(E) -> R {
+    try body(UnsafeBufferPointer(start: pointer(as: type), count: count(of: type)))
+  }
+
+  /// The first element as `type`, for kernels that index the storage themselves.
+  ///
+  /// - Precondition: the storage is on the CPU.
+  public func pointer<T>(as type: T.Type) -> UnsafeMutablePointer<T> {
+    precondition(
+      device == .cpu,
+      "Storage: reading elements needs CPU memory, but this storage is on \(device); copy the tensor to the CPU first (.to(.cpu))"
+    )
+    return data.assumingMemoryBound(to: type)
+  }
+}

@@ -1,0 +1,3 @@
+import KindlingCLI
+
+KindlingCommand.main()
