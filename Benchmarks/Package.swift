@@ -31,17 +31,17 @@ func benchmarkTarget(_ name: String, dependencies: [Target.Dependency]) -> Targe
   )
 }
 
-package.targets += [
-  // KindlingStorage: the caching CPU allocator vs malloc, Storage creation, Shape helpers.
-  benchmarkTarget(
-    "StorageBenchmarks",
-    dependencies: [.product(name: "KindlingStorage", package: "Kindling")]),
+// KindlingStorage: the caching CPU allocator vs malloc, Storage creation, Shape helpers.
+package.targets.append(
+  benchmarkTarget("StorageBenchmarks", dependencies: [.product(name: "KindlingStorage", package: "Kindling")]))
 
-  // Future targets, one per module, added here when the module has code to measure:
-  //   benchmarkTarget("TensorBenchmarks", dependencies: [.product(name: "KindlingTensor", package: "Kindling")]),
-  //   benchmarkTarget("AutogradBenchmarks", dependencies: [.product(name: "KindlingAutograd", package: "Kindling")]),
-  //   benchmarkTarget("NNBenchmarks", dependencies: [.product(name: "KindlingNN", package: "Kindling")]),
-  //   benchmarkTarget("DataBenchmarks", dependencies: [.product(name: "KindlingData", package: "Kindling")]),
-  //   benchmarkTarget("LinalgBenchmarks", dependencies: [.product(name: "KindlingLinalg", package: "Kindling")]),
-  //   benchmarkTarget("GPUBenchmarks", dependencies: [.product(name: "KindlingGPU", package: "Kindling")]),
-]
+// Future targets, one per module, go here when the module has code worth measuring; each gets
+// its sources in Benchmarks/<Name>/<Name>.swift:
+//   TensorBenchmarks   → .product(name: "KindlingTensor", package: "Kindling")
+//   AutogradBenchmarks → .product(name: "KindlingAutograd", package: "Kindling")
+//   NNBenchmarks       → .product(name: "KindlingNN", package: "Kindling")
+//   DataBenchmarks     → .product(name: "KindlingData", package: "Kindling")
+//   LinalgBenchmarks   → .product(name: "KindlingLinalg", package: "Kindling")
+//   GPUBenchmarks      → .product(name: "KindlingGPU", package: "Kindling")
+// e.g. package.targets.append(
+//        benchmarkTarget("TensorBenchmarks", dependencies: [.product(name: "KindlingTensor", package: "Kindling")]))

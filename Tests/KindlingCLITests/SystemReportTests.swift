@@ -32,7 +32,7 @@ struct SystemReportTests {
     report.cuda = .devices(["cuda:0 A", "cuda:1 B"])
     let lines = report.rendered().split(separator: "\n")
     #expect(lines.contains { $0.hasPrefix("CUDA") && $0.hasSuffix("cuda:0 A") })
-    #expect(lines.contains { $0.trimmingPrefix(" ").hasPrefix("cuda:1 B") })
+    #expect(lines.contains { $0.trimmingPrefix(while: \.isWhitespace).hasPrefix("cuda:1 B") })
   }
 
   @Test("reads this machine: OpenBLAS, LAPACK 3, at least one core, both data sets listed")

@@ -9,7 +9,7 @@ struct TrainCommandTests {
   func validation() {
     for (arguments, message) in [
       (["--epochs", "0"], "--epochs must be at least 1"),
-      (["--batch-size", "-1"], "--batch-size must be at least 1"),
+      (["--batch-size=-1"], "--batch-size must be at least 1"),
       (["--dataset", "cifar"], "Unknown data set 'cifar'"),
       (["--scheduler", "linear"], "Unknown scheduler 'linear'"),
       (["--lr", "0"], "--lr must be a positive number"),

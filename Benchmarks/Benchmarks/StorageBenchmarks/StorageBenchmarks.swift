@@ -11,9 +11,11 @@
 //   alloc-touch.<size>.<allocator> the same, plus a write to every 4 KiB page of the block
 //                                  before freeing it: what using a fresh block really costs
 //
-// `mallocCountTotal` is the deterministic metric: a warm caching allocator makes 0 system
-// allocations per iteration, malloc/posix_memalign make 1. Thresholds/ holds the committed p90
-// values that `swift package benchmark thresholds check` compares against.
+// `mallocCountTotal` is the deterministic metric, checked against the committed p90 values in
+// Thresholds/ by `swift package benchmark thresholds check`: malloc and posix_memalign make 1
+// call per iteration. A warm caching allocator should make 0; today it makes 3, the coroutine
+// frames of `state.free[size]?.popLast()` in `CachingCPUAllocator.reserve` (see README.md).
+// When that is fixed, the check reports an improvement: regenerate the thresholds then.
 
 import Benchmark
 import KindlingStorage
@@ -168,23 +170,23 @@ let benchmarks: @Sendable () -> Void = {
   // Allocation counts are exact: no tolerance, so any change (worse or better) is reported.
   let exactAllocations: [BenchmarkMetric: BenchmarkThresholds] = [.mallocCountTotal: .strict]
 
+  // Cheap operations: 1000 inner iterations per sample (`scaledIterations`), results reported
+  // per inner iteration (the `*` columns). 200 samples, or 1 s, whichever comes first.
   Benchmark.defaultConfiguration = .init(
     metrics: metrics,
     warmupIterations: 1,
-    scalingFactor: .one,
+    scalingFactor: .kilo,
     maxDuration: .seconds(1),
-    maxIterations: 1_000,
+    maxIterations: 200,
     thresholds: exactAllocations
   )
+  let inner = Benchmark.defaultConfiguration
 
-  /// Cheap operations: 1000 inner iterations per measured sample, reported per inner iteration.
-  let inner = Benchmark.Configuration(
-    metrics: metrics, warmupIterations: 1, scalingFactor: .kilo, maxDuration: .seconds(1),
-    maxIterations: 200, thresholds: exactAllocations)
-  /// Page-touching loops run for milliseconds per iteration: one per sample.
-  let touching = Benchmark.Configuration(
-    metrics: metrics, warmupIterations: 2, scalingFactor: .one, maxDuration: .seconds(1),
-    maxIterations: 500, thresholds: exactAllocations)
+  // Page-touching loops take microseconds to milliseconds per iteration: one per sample.
+  var touching = Benchmark.defaultConfiguration
+  touching.scalingFactor = .one
+  touching.warmupIterations = 2
+  touching.maxIterations = 500
 
   // MARK: allocate + free
 

@@ -54,7 +54,8 @@ public enum Shape {
   public static func broadcast(_ a: [Int], _ b: [Int]) throws(ShapeError) -> [Int] {
     let rank = max(a.count, b.count)
     var result = [Int](repeating: 0, count: rank)
-    for i in 0..<rank {
+    // PyTorch walks from the last dimension, so the error names the trailing mismatch.
+    for i in (0..<rank).reversed() {
       let sizeA = i < rank - a.count ? 1 : a[i - (rank - a.count)]
       let sizeB = i < rank - b.count ? 1 : b[i - (rank - b.count)]
       guard sizeA == sizeB || sizeA == 1 || sizeB == 1 else {
