@@ -62,7 +62,9 @@ bench-build: deps
 ## fixtures: regenerate the PyTorch fixtures the tests compare with (installs PyTorch in $(VENV)).
 fixtures:
 	[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
-	$(VENV)/bin/python -c 'import torch' 2>/dev/null || $(VENV)/bin/pip install -q torch numpy
+	# PyPI's torch wheel would pull gigabytes of CUDA libraries: take torch alone, then what it imports.
+	$(VENV)/bin/python -c 'import torch' 2>/dev/null || { $(VENV)/bin/pip install -q --no-deps torch && \
+	  $(VENV)/bin/pip install -q filelock typing-extensions sympy networkx jinja2 fsspec numpy; }
 	$(VENV)/bin/python Tools/fixtures/generate_fixtures.py
 
 clean:

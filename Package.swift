@@ -32,7 +32,8 @@ let package = Package(
     .executable(name: "kindling", targets: ["kindling"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-numerics.git", from: "1.0.0"),
   ],
   targets: [
     // MARK: - Private C shims (not products)
@@ -51,7 +52,8 @@ let package = Package(
     // MARK: - The layers
     .target(name: "KindlingStorage", path: module("KindlingStorage")),
     .target(
-      name: "KindlingTensor", dependencies: ["KindlingStorage", "CKindlingBLAS"],
+      name: "KindlingTensor",
+      dependencies: ["KindlingStorage", "CKindlingBLAS", .product(name: "RealModule", package: "swift-numerics")],
       path: module("KindlingTensor")),
     .target(
       name: "KindlingAutograd", dependencies: ["KindlingTensor"],
@@ -89,7 +91,7 @@ let package = Package(
 
     // MARK: - Tests (Swift Testing), one target per module
     .testTarget(name: "KindlingStorageTests", dependencies: ["KindlingStorage"], exclude: ["Fixtures"]),
-    .testTarget(name: "KindlingTensorTests", dependencies: ["KindlingTensor"]),
+    .testTarget(name: "KindlingTensorTests", dependencies: ["KindlingTensor"], exclude: ["Fixtures"]),
     .testTarget(name: "KindlingAutogradTests", dependencies: ["KindlingAutograd"]),
     .testTarget(name: "KindlingNNTests", dependencies: ["KindlingNN"]),
     .testTarget(name: "KindlingOptimTests", dependencies: ["KindlingOptim"], exclude: ["Fixtures"]),
