@@ -1,0 +1,117 @@
+import KindlingStorage
+
+// Advanced indexing: integer tensors pick positions, boolean masks pick where they are true.
+// PyTorch's rule for the result's shape: the index tensors broadcast together to shape B; if
+// the dimensions they index are next to each other, B takes their place, otherwise B comes first.
+
+extension Tensor {
+  /// Gathers the elements that `entries` pick (a copy).
+  func advancedIndex(_ entries: [(dim: Int, index: Tensor)]) -> Tensor {
+    let plan = AdvancedIndexPlan(self, entries)
+    let out = Tensor(uninitializedShape: plan.shape, dtype: dtype)
+    let size = dtype.itemSize
+    let source = storage.data
+    let destination = out.storage.data
+    for (i, offset) in plan.offsets.enumerated() {
+      (destination + i * size).copyMemory(from: source + offset * size, byteCount: size)
+    }
+    return record(out, "IndexBackward0", [self], ["plan": plan])
+  }
+
+  /// Writes `value`, broadcast to the picked shape, into the elements `entries` pick.
+  func advancedIndexPut(_ entries: [(dim: Int, index: Tensor)], _ value: Tensor) {
+    let plan = AdvancedIndexPlan(self, entries)
+    let source = value.to(dtype).expand(plan.shape, op: "index_put_").contiguous()
+    let size = dtype.itemSize
+    for (i, offset) in plan.offsets.enumerated() {
+      (storage.data + offset * size).copyMemory(from: source.storage.data + (source.storageOffset + i) * size, byteCount: size)
+    }
+  }
+}
+
+/// Where each element of an advanced-indexing result comes from, as storage offsets.
+struct AdvancedIndexPlan {
+  /// The result's shape.
+  var shape: [Int] = []
+  /// For each element of the result in row-major order, its offset in the source's storage.
+  var offsets: [Int] = []
+
+  init(_ source: Tensor, _ rawEntries: [(dim: Int, index: Tensor)]) {
+    Tensor.checkSameDevice([source] + rawEntries.map(\.index), op: "index")
+    // Boolean masks become one integer index per masked dimension.
+    var entries: [(dim: Int, index: [Int64], shape: [Int])] = []
+    for (dim, index) in rawEntries {
+      if index.dtype == .bool || index.dtype == .uint8 {
+        let mask = index.rank == 0 ? index.unsqueeze(0) : index
+        let covered = Array(source.shape[dim..<min(source.rank, dim + mask.rank)])
+        for (k, size) in mask.shape.enumerated() {
+          precondition(
+            k < covered.count && covered[k] == size,
+            "The shape of the mask \(mask.shape) at index \(k) does not match the shape of the indexed tensor "
+              + "\(source.shape) at index \(dim + k)")
+        }
+        let values = mask.scalars(as: Bool.self)
+        let strides = Shape.contiguousStrides(mask.shape)
+        var columns = [[Int64]](repeating: [], count: mask.rank)
+        for (flat, on) in values.enumerated() where on {
+          for k in 0..<mask.rank { columns[k].append(Int64(flat / strides[k] % mask.shape[k])) }
+        }
+        for k in 0..<mask.rank { entries.append((dim + k, columns[k], [columns[k].count])) }
+      } else {
+        precondition(
+          !index.dtype.isFloatingPoint,
+          "index: tensors used as indices must be long, int, byte or bool tensors, but got \(index.dtype)")
+        entries.append((dim, index.scalars(as: Int64.self), index.shape))
+      }
+    }
+    var broadcast: [Int] = entries[0].shape
+    for e in entries.dropFirst() {
+      do {
+        broadcast = try Shape.broadcast(broadcast, e.shape)
+      } catch {
+        preconditionFailure("index: shape mismatch: indexing tensors could not be broadcast together with shapes "
+          + entries.map { "\($0.shape)" }.joined(separator: ", "))
+      }
+    }
+    let dims = entries.map(\.dim)
+    let adjacent = zip(dims, dims.dropFirst()).allSatisfy { $1 == $0 + 1 }
+    // The offset each broadcast index position adds.
+    let count = broadcast.reduce(1, *)
+    var picked = [Int](repeating: 0, count: count)
+    for e in entries {
+      let size = source.shape[e.dim]
+      let strides = Shape.broadcastStrides(shape: e.shape, strides: Shape.contiguousStrides(e.shape), to: broadcast)
+      let contiguous = Shape.contiguousStrides(broadcast)
+      for p in 0..<count {
+        var flat = 0
+        for d in broadcast.indices { flat += (p / contiguous[d] % broadcast[d]) * strides[d] }
+        var i = Int(e.index[flat])
+        precondition(i >= -size && i < size, "index \(i) is out of bounds for dimension \(e.dim) with size \(size)")
+        if i < 0 { i += size }
+        picked[p] += i * source.strides[e.dim]
+      }
+    }
+    // The dimensions no index names, before and after the indexed block.
+    let rest = source.shape.indices.filter { !dims.contains($0) }
+    let before = adjacent ? rest.filter { $0 < dims[0] } : []
+    let after = adjacent ? rest.filter { $0 > dims[0] } : rest
+    shape = before.map { source.shape[$0] } + broadcast + after.map { source.shape[$0] }
+    let beforeOffsets = Self.offsets(before.map { source.shape[$0] }, before.map { source.strides[$0] })
+    let afterOffsets = Self.offsets(after.map { source.shape[$0] }, after.map { source.strides[$0] })
+    offsets.reserveCapacity(beforeOffsets.count * count * afterOffsets.count)
+    for b in beforeOffsets {
+      for p in picked {
+        for a in afterOffsets { offsets.append(source.storageOffset + b + p + a) }
+      }
+    }
+  }
+
+  /// The offsets of every position of `shape` with `strides`, in row-major order.
+  static func offsets(_ shape: [Int], _ strides: [Int]) -> [Int] {
+    var result = [0]
+    for (size, stride) in zip(shape, strides) {
+      result = result.flatMap { base in (0..<size).map { base + $0 * stride } }
+    }
+    return result
+  }
+}

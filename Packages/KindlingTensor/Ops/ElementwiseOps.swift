@@ -1,0 +1,177 @@
+import KindlingStorage
+
+// The op families every elementwise op belongs to. An op is a small value with one generic
+// `callAsFunction`; the family's driver promotes, broadcasts, allocates and runs the kernel
+// once per dtype. Adding an elementwise op is writing its struct and a public method.
+
+/// An op on two values of one compute type, giving that type (add, mul, maximum, …).
+protocol SameTypeBinaryOp {
+  func callAsFunction<C: ComputeScalar>(_ a: C, _ b: C) -> C
+}
+
+/// An op on two floating-point values (atan2, pow on floats, true division, …).
+protocol FloatBinaryOp {
+  func callAsFunction<C: FloatComputeScalar>(_ a: C, _ b: C) -> C
+}
+
+/// A comparison: two values of one compute type to a `Bool`.
+protocol ComparisonOp {
+  func callAsFunction<C: ComputeScalar>(_ a: C, _ b: C) -> Bool
+}
+
+/// An op on one value of any compute type, giving that type (neg, abs, relu, …).
+protocol SameTypeUnaryOp {
+  func callAsFunction<C: ComputeScalar>(_ x: C) -> C
+}
+
+/// An op on one floating-point value (exp, sin, sigmoid, …).
+protocol FloatUnaryOp {
+  func callAsFunction<C: FloatComputeScalar>(_ x: C) -> C
+}
+
+/// A test of one value (isnan, signbit, …).
+protocol PredicateOp {
+  func callAsFunction<C: ComputeScalar>(_ x: C) -> Bool
+}
+
+// MARK: - Kernel visitors
+
+struct SameTypeBinaryKernel<Op: SameTypeBinaryOp>: DTypeVisitor {
+  let op: Op, a: Tensor, b: Tensor, out: Tensor
+  func visit<T: TensorScalar>(_: T.Type) {
+    Elementwise.zip(a, as: T.self, b, as: T.self, into: out, as: T.self) { op($0, $1) }
+  }
+}
+
+struct FloatBinaryKernel<Op: FloatBinaryOp>: FloatVisitor {
+  let op: Op, a: Tensor, b: Tensor, out: Tensor
+  func visit<T: TensorScalar>(_: T.Type) where T.Compute: FloatComputeScalar {
+    Elementwise.zip(a, as: T.self, b, as: T.self, into: out, as: T.self) { op($0, $1) }
+  }
+}
+
+struct ComparisonKernel<Op: ComparisonOp>: DTypeVisitor {
+  let op: Op, a: Tensor, b: Tensor, out: Tensor
+  func visit<T: TensorScalar>(_: T.Type) {
+    Elementwise.zip(a, as: T.self, b, as: T.self, into: out, as: Bool.self) { op($0, $1) }
+  }
+}
+
+struct SameTypeUnaryKernel<Op: SameTypeUnaryOp>: DTypeVisitor {
+  let op: Op, x: Tensor, out: Tensor
+  func visit<T: TensorScalar>(_: T.Type) {
+    Elementwise.map(x, as: T.self, into: out, as: T.self) { op($0) }
+  }
+}
+
+struct FloatUnaryKernel<Op: FloatUnaryOp>: FloatVisitor {
+  let op: Op, x: Tensor, out: Tensor
+  func visit<T: TensorScalar>(_: T.Type) where T.Compute: FloatComputeScalar {
+    Elementwise.map(x, as: T.self, into: out, as: T.self) { op($0) }
+  }
+}
+
+struct PredicateKernel<Op: PredicateOp>: DTypeVisitor {
+  let op: Op, x: Tensor, out: Tensor
+  func visit<T: TensorScalar>(_: T.Type) {
+    Elementwise.map(x, as: T.self, into: out, as: Bool.self) { op($0) }
+  }
+}
+
+// MARK: - Drivers
+
+/// How a binary op picks the dtype it computes in and the dtype it returns.
+enum BinaryTyping {
+  /// Compute and return the promoted dtype (add, mul, maximum).
+  case promoted
+  /// Compute in the promoted dtype, or float32 when that is not floating point (true division,
+  /// atan2); return the same.
+  case promotedToFloat
+  /// Compute in the promoted dtype, return bool (comparisons).
+  case comparison
+}
+
+extension Tensor {
+  /// Promotes, broadcasts and allocates for a binary op, then runs `kernel(a, b, out)` with
+  /// both inputs converted to the compute dtype. With `into`, writes the result there (the
+  /// in-place form), which must have the broadcast shape and be able to hold the result dtype.
+  static func binary(
+    _ a: Tensor, _ b: Tensor, op: String, typing: BinaryTyping, into destination: Tensor? = nil,
+    kernel: (_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Void
+  ) -> Tensor {
+    checkSameDevice([a, b], op: op)
+    var compute = resultType([a, b])
+    if typing == .promotedToFloat && !compute.isFloatingPoint { compute = .float32 }
+    let outType: DType = typing == .comparison ? .bool : compute
+    let shape = broadcastShape([a, b], op: op)
+    let out: Tensor
+    if let destination {
+      precondition(
+        destination.shape == shape,
+        "\(op): output with shape \(destination.shape) doesn't match the broadcast shape \(shape)")
+      precondition(
+        DType.canCast(from: outType, to: destination.dtype),
+        "\(op): result type \(outType.pytorchTitle) can't be cast to the desired output type \(destination.dtype.pytorchTitle)")
+      out = destination
+    } else {
+      out = Tensor(uninitializedShape: shape, dtype: outType, device: a.device)
+    }
+    let ca = a.to(compute).expand(shape, op: op)
+    let cb = b.to(compute).expand(shape, op: op)
+    if out.dtype == outType {
+      kernel(ca, cb, out)
+    } else {
+      let tmp = Tensor(uninitializedShape: shape, dtype: outType, device: a.device)
+      kernel(ca, cb, tmp)
+      out.copy_(tmp)
+    }
+    return out
+  }
+
+  /// Runs a unary op into a new tensor of `outType` (or `into`), after converting the input to
+  /// `compute`.
+  func unary(
+    op: String, compute: DType, outType: DType? = nil, into destination: Tensor? = nil,
+    kernel: (_ x: Tensor, _ out: Tensor) -> Void
+  ) -> Tensor {
+    let outType = outType ?? compute
+    let out = destination ?? Tensor(uninitializedShape: shape, dtype: outType, device: device)
+    if out.dtype == outType {
+      kernel(to(compute), out)
+    } else {
+      let tmp = Tensor(uninitializedShape: shape, dtype: outType, device: device)
+      kernel(to(compute), tmp)
+      out.copy_(tmp)
+    }
+    return out
+  }
+
+  /// The dtype a float op on this tensor computes in: its own if floating point, else float32.
+  var floatType: DType { dtype.isFloatingPoint ? dtype : .float32 }
+}
+
+extension DType {
+  /// Whether an op's result of dtype `from` may be written into a tensor of dtype `to`
+  /// (PyTorch's `canCast`: no float into integer, no non-bool into bool).
+  static func canCast(from: DType, to: DType) -> Bool {
+    if from.isFloatingPoint && !to.isFloatingPoint { return false }
+    if from != .bool && to == .bool { return false }
+    return true
+  }
+
+  /// `Float`, `Long`, … as PyTorch names types in cast errors.
+  var pytorchTitle: String {
+    switch self {
+    case .bool: "Bool"
+    case .uint8: "Byte"
+    case .int8: "Char"
+    case .int16: "Short"
+    case .int32: "Int"
+    case .int64: "Long"
+    case .float16: "Half"
+    case .bfloat16: "BFloat16"
+    case .float32: "Float"
+    case .float64: "Double"
+    }
+  }
+}

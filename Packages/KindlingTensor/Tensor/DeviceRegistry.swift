@@ -1,0 +1,59 @@
+import KindlingStorage
+
+/// What a device backend (KindlingGPU for CUDA) provides to the tensor layer: an allocator and
+/// copies between host and device. The CPU backend is built in; others join with
+/// ``DeviceRegistry/register(_:for:)`` the first time their device is asked for.
+public protocol DeviceBackend: AnyObject, Sendable {
+  /// The allocator tensors on `device` take their storage from.
+  func allocator(for device: Device) throws(DeviceError) -> any StorageAllocator
+  /// Copies `byteCount` bytes between any two devices this backend or the CPU owns.
+  func copy(from source: UnsafeRawPointer, on sourceDevice: Device, to destination: UnsafeMutableRawPointer,
+            on destinationDevice: Device, byteCount: Int) throws(DeviceError)
+}
+
+/// Why a tensor cannot be placed on a device.
+public enum DeviceError: Error, CustomStringConvertible, Equatable, Sendable {
+  /// No backend for the device's kind has joined the registry.
+  case noBackend(Device, reason: String)
+  /// The backend failed; `message` says why.
+  case backendFailure(Device, message: String)
+
+  public var description: String {
+    switch self {
+    case .noBackend(let device, let reason): "cannot use \(device): \(reason)"
+    case .backendFailure(let device, let message): "\(device): \(message)"
+    }
+  }
+}
+
+/// The backends of the devices other than the CPU, by device kind.
+public enum DeviceRegistry {
+  private static let lock = Lock()
+  nonisolated(unsafe) private static var backends: [Device.Kind: any DeviceBackend] = [:]
+  /// Called when a device kind with no backend is asked for, so that a backend module can join
+  /// on first use (KindlingGPU sets this for CUDA).
+  nonisolated(unsafe) public static var reasonUnavailable: [Device.Kind: @Sendable () -> String] = [:]
+
+  /// Makes `backend` serve every device of `kind`.
+  public static func register(_ backend: any DeviceBackend, for kind: Device.Kind) {
+    lock.withLock { backends[kind] = backend }
+  }
+
+  /// The backend of `device`'s kind, or `nil` for the CPU.
+  public static func backend(for device: Device) throws(DeviceError) -> (any DeviceBackend)? {
+    if device == .cpu { return nil }
+    if let backend = lock.withLock({ backends[device.kind] }) { return backend }
+    let reason =
+      reasonUnavailable[device.kind]?()
+      ?? "no \(device.kind.rawValue.uppercased()) backend is loaded. Kindling's CUDA support lives in "
+      + "KindlingGPU: depend on it and check CUDA.isAvailable; on a machine without an NVIDIA GPU and driver, "
+      + "keep tensors on the CPU"
+    throw .noBackend(device, reason: reason)
+  }
+
+  /// The allocator for `device`.
+  public static func allocator(for device: Device) throws(DeviceError) -> any StorageAllocator {
+    guard let backend = try backend(for: device) else { return CachingCPUAllocator.shared }
+    return try backend.allocator(for: device)
+  }
+}

@@ -1,0 +1,156 @@
+import KindlingStorage
+
+extension Tensor {
+  /// The elements in row-major order as a Swift array of `type`, converting from the tensor's
+  /// dtype (`tensor.tolist()` flattened).
+  ///
+  /// ```swift
+  /// (Tensor([5]) + Tensor([7])).scalars(as: Int64.self)   // [12]
+  /// ```
+  public func scalars<T: ComputeScalar>(as _: T.Type) -> [T] {
+    let source = contiguous().cpuTensor(op: "scalars")
+    return source.dtype.dispatch(ReadElements<T>(tensor: source))
+  }
+
+  /// The elements as `Double`s, in row-major order.
+  public var doubles: [Double] { scalars(as: Double.self) }
+
+  /// The single element as a `Double` (`item()`).
+  ///
+  /// - Precondition: the tensor has exactly one element.
+  public func item() -> Double {
+    precondition(
+      count == 1, "item: a Tensor with \(count) elements cannot be converted to Scalar")
+    return scalars(as: Double.self)[0]
+  }
+
+  /// The single element converted to `type`.
+  public func item<T: ComputeScalar>(as type: T.Type) -> T {
+    precondition(count == 1, "item: a Tensor with \(count) elements cannot be converted to Scalar")
+    return scalars(as: type)[0]
+  }
+
+  /// This tensor if it is on the CPU; stops with a message naming `op` otherwise.
+  func cpuTensor(op: String) -> Tensor {
+    precondition(
+      device == .cpu,
+      "\(op): expected a tensor on the CPU, but it is on \(device); move it with .to(.cpu) first")
+    return self
+  }
+
+  // MARK: - Copies and conversions
+
+  /// Writes `source` into this tensor, broadcasting it and converting its dtype (`copy_`).
+  ///
+  /// ```swift
+  /// let t = Tensor.zeros([2, 3])
+  /// t.copy_(Tensor([1.0, 2.0, 3.0]))   // every row becomes [1, 2, 3]
+  /// ```
+  @discardableResult
+  public func copy_(_ source: Tensor) -> Tensor {
+    let source = source.expand(shape, op: "copy_")
+    if device != .cpu || source.device != .cpu {
+      crossDeviceCopy(from: source)
+      return self
+    }
+    source.dtype.dispatch(CopyFrom(source: source, destination: self))
+    return self
+  }
+
+  /// Copies between devices through their backend.
+  private func crossDeviceCopy(from source: Tensor) {
+    precondition(
+      isContiguous && source.isContiguous && dtype == source.dtype && source.shape == shape,
+      "copy_: copies between devices need contiguous tensors of one dtype and shape; call .contiguous() and .to(dtype) first")
+    let backend: (any DeviceBackend)?
+    do {
+      backend = try DeviceRegistry.backend(for: device.isCUDA ? device : source.device)
+      try backend!.copy(
+        from: source.storage.data + source.storageOffset * dtype.itemSize, on: source.device,
+        to: storage.data + storageOffset * dtype.itemSize, on: device, byteCount: count * dtype.itemSize)
+    } catch {
+      preconditionFailure("copy_: \(error)")
+    }
+  }
+
+  /// Sets every element to `value` (`fill_`).
+  @discardableResult
+  public func fill_(_ value: Double) -> Tensor {
+    let scalar = Tensor(uninitializedShape: [], dtype: dtype)
+    scalar.fill(fromDoubles: [value], integers: dtype.isFloatingPoint ? nil : [Int64(exactly: value.rounded(.towardZero)) ?? 0])
+    return copy_(scalar)
+  }
+
+  /// A new tensor with the same values, laid out contiguously (`clone()`). Always copies.
+  public func clone() -> Tensor {
+    let out = Tensor(uninitializedShape: shape, dtype: dtype, device: device)
+    out.copy_(self)
+    return record(out, "CloneBackward0", [self])
+  }
+
+  /// This tensor if it is already contiguous, else a contiguous copy (`contiguous()`).
+  public func contiguous() -> Tensor {
+    isContiguous ? self : clone()
+  }
+
+  /// The same values converted to `dtype`; returns `self` when the dtype already matches
+  /// (`to(dtype)`).
+  ///
+  /// ```swift
+  /// Tensor([5.7]).to(.int32)   // tensor([5], dtype=torch.int32)
+  /// ```
+  public func to(_ dtype: DType) -> Tensor {
+    if dtype == self.dtype { return self }
+    let out = Tensor(uninitializedShape: shape, dtype: dtype, device: device)
+    out.copy_(self)
+    return record(out, "ToCopyBackward0", [self])
+  }
+
+  /// The same values on `device`; returns `self` when already there (`to(device)`).
+  ///
+  /// - Throws: ``DeviceError`` when the device cannot be used, for example CUDA on a machine
+  ///   without an NVIDIA GPU.
+  public func to(_ device: Device) throws(DeviceError) -> Tensor {
+    if device == self.device { return self }
+    let storage: Storage
+    do {
+      storage = try Storage(count: count, dtype: dtype, allocator: DeviceRegistry.allocator(for: device))
+    } catch let error as DeviceError {
+      throw error
+    } catch {
+      throw .backendFailure(device, message: "\(error)")
+    }
+    let out = Tensor(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), dtype: dtype)
+    out.copy_(contiguous())
+    return record(out, "ToCopyBackward0", [self])
+  }
+}
+
+/// Reads a contiguous CPU tensor's elements as `O`.
+private struct ReadElements<O: ComputeScalar>: DTypeVisitor {
+  let tensor: Tensor
+  func visit<T: TensorScalar>(_: T.Type) -> [O] {
+    let p = tensor.pointer(as: T.self)
+    return (0..<tensor.count).map { convertScalar(p[$0].compute) }
+  }
+}
+
+/// Copies with conversion: dispatches on the source dtype, then on the destination's.
+private struct CopyFrom: DTypeVisitor {
+  let source: Tensor, destination: Tensor
+  func visit<I: TensorScalar>(_: I.Type) {
+    destination.dtype.dispatch(CopyInto<I>(source: source, destination: destination))
+  }
+}
+
+private struct CopyInto<I: TensorScalar>: DTypeVisitor {
+  let source: Tensor, destination: Tensor
+  func visit<O: TensorScalar>(_: O.Type) {
+    if I.self == O.self, source.isContiguous, destination.isContiguous {
+      destination.pointer(as: O.self).update(
+        from: UnsafeRawPointer(source.pointer(as: I.self)).assumingMemoryBound(to: O.self), count: source.count)
+      return
+    }
+    Elementwise.map(source, as: I.self, into: destination, as: O.self) { convertScalar($0) }
+  }
+}

@@ -1,0 +1,53 @@
+import KindlingStorage
+
+extension Tensor {
+  /// `dim` in `0 ..< rank` (negative counts from the end); stops with PyTorch's message,
+  /// prefixed by `op`, when out of range.
+  func normalizedDim(_ dim: Int, op: String, rank: Int? = nil) -> Int {
+    do {
+      return try Shape.normalize(dimension: dim, rank: rank ?? self.rank)
+    } catch {
+      preconditionFailure("\(op): \(error)")
+    }
+  }
+
+  /// Stops unless every tensor is on the same device, naming `op` and the devices.
+  static func checkSameDevice(_ tensors: [Tensor], op: String) {
+    guard let first = tensors.first?.device else { return }
+    for t in tensors where t.device != first {
+      preconditionFailure(
+        "\(op): Expected all tensors to be on the same device, but found at least two devices, \(first) and "
+          + "\(t.device)! Move them with .to(_:) first.")
+    }
+  }
+
+  /// The shape `tensors` broadcast to; stops with PyTorch's message, prefixed by `op`.
+  static func broadcastShape(_ tensors: [Tensor], op: String) -> [Int] {
+    var shape = tensors[0].shape
+    for t in tensors.dropFirst() {
+      do {
+        shape = try Shape.broadcast(shape, t.shape)
+      } catch {
+        preconditionFailure("\(op): \(error)")
+      }
+    }
+    return shape
+  }
+
+  /// How this operand counts in type promotion.
+  var promotionOperand: PromotionOperand {
+    if isWrappedNumber {
+      switch dtype.category {
+      case .boolean: return .scalar(.boolean)
+      case .integral: return .scalar(.integer)
+      case .floatingPoint: return .scalar(.floatingPoint)
+      }
+    }
+    return rank == 0 ? .zeroDimensional(dtype) : .tensor(dtype)
+  }
+
+  /// The dtype an op on `tensors` computes in (`torch.result_type`).
+  static func resultType(_ tensors: [Tensor]) -> DType {
+    DType.resultType(of: tensors.map(\.promotionOperand))
+  }
+}
