@@ -148,7 +148,8 @@ extension Tensor {
     let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
     // PyTorch fills the first half from the start and the second half from the end.
     let half = steps / 2
-    let values = (0..<steps).map { i in i < half ? start + step * Double(i) : end - step * Double(steps - i - 1) }
+    let values =
+      steps == 1 ? [start] : (0..<steps).map { i in i < half ? start + step * Double(i) : end - step * Double(steps - i - 1) }
     let t = Tensor(uninitializedShape: [steps], dtype: dtype)
     t.fill(fromDoubles: values, integers: nil)
     return t
