@@ -1,54 +1,102 @@
+/// A function of one element, as a type: kernels that take it as a generic parameter are
+/// specialized for it, so the call inlines into the loop and the loop vectorizes.
+protocol UnaryFunction {
+  associatedtype Input: TensorScalar
+  associatedtype Output: TensorScalar
+  func callAsFunction(_ x: Input.Compute) -> Output.Compute
+}
+
+/// A function of two elements, as a type (see ``UnaryFunction``).
+protocol BinaryFunction {
+  associatedtype A: TensorScalar
+  associatedtype B: TensorScalar
+  associatedtype Output: TensorScalar
+  func callAsFunction(_ a: A.Compute, _ b: B.Compute) -> Output.Compute
+}
+
+/// Closures as element functions, for ops that are not hot enough to deserve their own type.
+struct UnaryClosure<Input: TensorScalar, Output: TensorScalar>: UnaryFunction {
+  let body: (Input.Compute) -> Output.Compute
+  func callAsFunction(_ x: Input.Compute) -> Output.Compute { body(x) }
+}
+
+struct BinaryClosure<A: TensorScalar, B: TensorScalar, Output: TensorScalar>: BinaryFunction {
+  let body: (A.Compute, B.Compute) -> Output.Compute
+  func callAsFunction(_ a: A.Compute, _ b: B.Compute) -> Output.Compute { body(a, b) }
+}
+
 /// The elementwise kernels: one input or two, any strides (broadcast inputs carry stride 0),
 /// written once over the element types and specialized by the compiler for each.
 ///
 /// Inputs must already have the output's shape (broadcast views) and the element types the
-/// caller names; the output is written through its own strides, so in-place ops pass a view.
+/// function names; the output is written through its own strides, so in-place ops pass a view.
 enum Elementwise {
   /// `out[i] = f(input[i])`.
-  @inlinable
-  static func map<I: TensorScalar, O: TensorScalar>(
-    _ input: Tensor, as _: I.Type, into out: Tensor, as _: O.Type, _ f: (I.Compute) -> O.Compute
-  ) {
-    let x = input.pointer(as: I.self)
-    let y = out.pointer(as: O.self)
+  static func map<F: UnaryFunction>(_ input: Tensor, into out: Tensor, _ f: F) {
+    let x = input.pointer(as: F.Input.self)
+    let y = out.pointer(as: F.Output.self)
     StridedLoop(shape: out.shape, strides: [out.strides, input.strides]).run { offsets, n, steps in
       let (yo, xo, ys, xs) = (offsets[0], offsets[1], steps[0], steps[1])
       if ys == 1 && xs == 1 {
-        for i in 0..<n { y[yo + i] = O(compute: f(x[xo + i].compute)) }
+        let (yp, xp) = (y + yo, x + xo)
+        if UnsafeRawPointer(yp) == UnsafeRawPointer(xp) {
+          for i in 0..<n { yp[i] = F.Output(compute: f(UnsafeRawPointer(yp + i).load(as: F.Input.self).compute)) }
+        } else {
+          for i in 0..<n { yp[i] = F.Output(compute: f(xp[i].compute)) }
+        }
+      } else if ys == 1 && xs == 0 {
+        let value = F.Output(compute: f(x[xo].compute))
+        for i in 0..<n { y[yo + i] = value }
       } else {
-        for i in 0..<n { y[yo + i * ys] = O(compute: f(x[xo + i * xs].compute)) }
+        for i in 0..<n { y[yo + i * ys] = F.Output(compute: f(x[xo + i * xs].compute)) }
       }
     }
   }
 
   /// `out[i] = f(a[i], b[i])`.
-  @inlinable
-  static func zip<A: TensorScalar, B: TensorScalar, O: TensorScalar>(
-    _ a: Tensor, as _: A.Type, _ b: Tensor, as _: B.Type, into out: Tensor, as _: O.Type,
-    _ f: (A.Compute, B.Compute) -> O.Compute
-  ) {
-    let pa = a.pointer(as: A.self)
-    let pb = b.pointer(as: B.self)
-    let y = out.pointer(as: O.self)
+  static func zip<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, into out: Tensor, _ f: F) {
+    let pa = a.pointer(as: F.A.self)
+    let pb = b.pointer(as: F.B.self)
+    let y = out.pointer(as: F.Output.self)
     StridedLoop(shape: out.shape, strides: [out.strides, a.strides, b.strides]).run { offsets, n, steps in
       let (yo, ao, bo) = (offsets[0], offsets[1], offsets[2])
       let (ys, as_, bs) = (steps[0], steps[1], steps[2])
       if ys == 1 && as_ == 1 && bs == 1 {
-        for i in 0..<n { y[yo + i] = O(compute: f(pa[ao + i].compute, pb[bo + i].compute)) }
+        let (yp, ap, bp) = (y + yo, pa + ao, pb + bo)
+        if UnsafeRawPointer(yp) == UnsafeRawPointer(ap) {
+          // In place (`a += b`): one pointer read and written, so the loop still vectorizes.
+          for i in 0..<n { yp[i] = F.Output(compute: f(UnsafeRawPointer(yp + i).load(as: F.A.self).compute, bp[i].compute)) }
+        } else {
+          for i in 0..<n { yp[i] = F.Output(compute: f(ap[i].compute, bp[i].compute)) }
+        }
       } else if ys == 1 && as_ == 1 && bs == 0 {
-        let bv = pb[bo].compute
-        for i in 0..<n { y[yo + i] = O(compute: f(pa[ao + i].compute, bv)) }
+        let (yp, ap, bv) = (y + yo, pa + ao, pb[bo].compute)
+        for i in 0..<n { yp[i] = F.Output(compute: f(ap[i].compute, bv)) }
       } else if ys == 1 && as_ == 0 && bs == 1 {
-        let av = pa[ao].compute
-        for i in 0..<n { y[yo + i] = O(compute: f(av, pb[bo + i].compute)) }
+        let (yp, av, bp) = (y + yo, pa[ao].compute, pb + bo)
+        for i in 0..<n { yp[i] = F.Output(compute: f(av, bp[i].compute)) }
       } else {
-        for i in 0..<n { y[yo + i * ys] = O(compute: f(pa[ao + i * as_].compute, pb[bo + i * bs].compute)) }
+        for i in 0..<n { y[yo + i * ys] = F.Output(compute: f(pa[ao + i * as_].compute, pb[bo + i * bs].compute)) }
       }
     }
   }
 
+  /// `out[i] = f(input[i])` with a closure; see ``map(_:into:_:)``.
+  static func map<I: TensorScalar, O: TensorScalar>(
+    _ input: Tensor, as _: I.Type, into out: Tensor, as _: O.Type, _ f: (I.Compute) -> O.Compute
+  ) {
+    withoutActuallyEscaping(f) { f in map(input, into: out, UnaryClosure<I, O>(body: f)) }
+  }
+
+  /// `out[i] = f(a[i], b[i])` with a closure; see ``zip(_:_:into:_:)``.
+  static func zip<A: TensorScalar, B: TensorScalar, O: TensorScalar>(
+    _ a: Tensor, as _: A.Type, _ b: Tensor, as _: B.Type, into out: Tensor, as _: O.Type,
+    _ f: (A.Compute, B.Compute) -> O.Compute
+  ) {
+    withoutActuallyEscaping(f) { f in zip(a, b, into: out, BinaryClosure<A, B, O>(body: f)) }
+  }
+
   /// `out[i] = f(a[i], b[i], c[i])`, for `where`, `lerp`, `clamp` with tensor bounds.
-  @inlinable
   static func zip3<A: TensorScalar, B: TensorScalar, C: TensorScalar, O: TensorScalar>(
     _ a: Tensor, as _: A.Type, _ b: Tensor, as _: B.Type, _ c: Tensor, as _: C.Type, into out: Tensor,
     as _: O.Type, _ f: (A.Compute, B.Compute, C.Compute) -> O.Compute

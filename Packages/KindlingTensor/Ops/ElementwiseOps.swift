@@ -34,48 +34,87 @@ protocol PredicateOp {
   func callAsFunction<C: ComputeScalar>(_ x: C) -> Bool
 }
 
+// MARK: - Element functions of each family, at one element type
+
+struct SameTypeBinary<T: TensorScalar, Op: SameTypeBinaryOp>: BinaryFunction {
+  let op: Op
+  @inline(__always) func callAsFunction(_ a: T.Compute, _ b: T.Compute) -> T.Compute { op(a, b) }
+  typealias A = T
+  typealias B = T
+  typealias Output = T
+}
+
+struct FloatBinary<T: TensorScalar, Op: FloatBinaryOp>: BinaryFunction where T.Compute: FloatComputeScalar {
+  let op: Op
+  @inline(__always) func callAsFunction(_ a: T.Compute, _ b: T.Compute) -> T.Compute { op(a, b) }
+  typealias A = T
+  typealias B = T
+  typealias Output = T
+}
+
+struct Comparison<T: TensorScalar, Op: ComparisonOp>: BinaryFunction {
+  let op: Op
+  @inline(__always) func callAsFunction(_ a: T.Compute, _ b: T.Compute) -> Bool { op(a, b) }
+  typealias A = T
+  typealias B = T
+  typealias Output = Bool
+}
+
+struct SameTypeUnary<T: TensorScalar, Op: SameTypeUnaryOp>: UnaryFunction {
+  let op: Op
+  @inline(__always) func callAsFunction(_ x: T.Compute) -> T.Compute { op(x) }
+  typealias Input = T
+  typealias Output = T
+}
+
+struct FloatUnary<T: TensorScalar, Op: FloatUnaryOp>: UnaryFunction where T.Compute: FloatComputeScalar {
+  let op: Op
+  @inline(__always) func callAsFunction(_ x: T.Compute) -> T.Compute { op(x) }
+  typealias Input = T
+  typealias Output = T
+}
+
+struct Predicate<T: TensorScalar, Op: PredicateOp>: UnaryFunction {
+  let op: Op
+  @inline(__always) func callAsFunction(_ x: T.Compute) -> Bool { op(x) }
+  typealias Input = T
+  typealias Output = Bool
+}
+
 // MARK: - Kernel visitors
 
 struct SameTypeBinaryKernel<Op: SameTypeBinaryOp>: DTypeVisitor {
   let op: Op, a: Tensor, b: Tensor, out: Tensor
-  func visit<T: TensorScalar>(_: T.Type) {
-    Elementwise.zip(a, as: T.self, b, as: T.self, into: out, as: T.self) { op($0, $1) }
-  }
+  func visit<T: TensorScalar>(_: T.Type) { Elementwise.zip(a, b, into: out, SameTypeBinary<T, Op>(op: op)) }
 }
 
 struct FloatBinaryKernel<Op: FloatBinaryOp>: FloatVisitor {
   let op: Op, a: Tensor, b: Tensor, out: Tensor
   func visit<T: TensorScalar>(_: T.Type) where T.Compute: FloatComputeScalar {
-    Elementwise.zip(a, as: T.self, b, as: T.self, into: out, as: T.self) { op($0, $1) }
+    Elementwise.zip(a, b, into: out, FloatBinary<T, Op>(op: op))
   }
 }
 
 struct ComparisonKernel<Op: ComparisonOp>: DTypeVisitor {
   let op: Op, a: Tensor, b: Tensor, out: Tensor
-  func visit<T: TensorScalar>(_: T.Type) {
-    Elementwise.zip(a, as: T.self, b, as: T.self, into: out, as: Bool.self) { op($0, $1) }
-  }
+  func visit<T: TensorScalar>(_: T.Type) { Elementwise.zip(a, b, into: out, Comparison<T, Op>(op: op)) }
 }
 
 struct SameTypeUnaryKernel<Op: SameTypeUnaryOp>: DTypeVisitor {
   let op: Op, x: Tensor, out: Tensor
-  func visit<T: TensorScalar>(_: T.Type) {
-    Elementwise.map(x, as: T.self, into: out, as: T.self) { op($0) }
-  }
+  func visit<T: TensorScalar>(_: T.Type) { Elementwise.map(x, into: out, SameTypeUnary<T, Op>(op: op)) }
 }
 
 struct FloatUnaryKernel<Op: FloatUnaryOp>: FloatVisitor {
   let op: Op, x: Tensor, out: Tensor
   func visit<T: TensorScalar>(_: T.Type) where T.Compute: FloatComputeScalar {
-    Elementwise.map(x, as: T.self, into: out, as: T.self) { op($0) }
+    Elementwise.map(x, into: out, FloatUnary<T, Op>(op: op))
   }
 }
 
 struct PredicateKernel<Op: PredicateOp>: DTypeVisitor {
   let op: Op, x: Tensor, out: Tensor
-  func visit<T: TensorScalar>(_: T.Type) {
-    Elementwise.map(x, as: T.self, into: out, as: Bool.self) { op($0) }
-  }
+  func visit<T: TensorScalar>(_: T.Type) { Elementwise.map(x, into: out, Predicate<T, Op>(op: op)) }
 }
 
 // MARK: - Drivers

@@ -151,6 +151,11 @@ private struct CopyInto<I: TensorScalar>: DTypeVisitor {
         from: UnsafeRawPointer(source.pointer(as: I.self)).assumingMemoryBound(to: O.self), count: source.count)
       return
     }
-    Elementwise.map(source, as: I.self, into: destination, as: O.self) { convertScalar($0) }
+    Elementwise.map(source, into: destination, Cast<I, O>())
   }
+}
+
+/// PyTorch's cast from one element type to another, as an element function.
+private struct Cast<Input: TensorScalar, Output: TensorScalar>: UnaryFunction {
+  @inline(__always) func callAsFunction(_ x: Input.Compute) -> Output.Compute { convertScalar(x) }
 }
