@@ -72,6 +72,18 @@ struct EluOp: FloatUnaryOp {
 /// `min(max(x, lower), upper)` with NaN propagating; the bounds are optional (clamp, hardtanh).
 struct ClampScalarOp: SameTypeUnaryOp {
   let lower: Double?, upper: Double?
+
+  /// Bounds for a tensor of `dtype`: on integer dtypes, saturated to the dtype's range, so
+  /// that clamping a uint8 tensor at -1 compares as PyTorch does instead of wrapping to 255.
+  init(lower: Double?, upper: Double?, dtype: DType) {
+    func saturated(_ bound: Double?) -> Double? {
+      guard let bound, let range = dtype.integerRange else { return bound }
+      return Swift.min(Swift.max(bound, range.lowerBound), range.upperBound)
+    }
+    self.lower = saturated(lower)
+    self.upper = saturated(upper)
+  }
+
   @inline(__always) func callAsFunction<C: ComputeScalar>(_ x: C) -> C {
     var y = x
     if let lower { y = propagatingMax(y, C(double: lower)) }
@@ -161,7 +173,7 @@ extension Tensor {
   /// ```
   public func hardtanh(min: Double = -1, max: Double = 1) -> Tensor {
     precondition(dtype != .bool, "hardtanh: Bool inputs not supported for hardtanh")
-    let out = sameTypeUnary(ClampScalarOp(lower: min, upper: max), name: "hardtanh")
+    let out = sameTypeUnary(ClampScalarOp(lower: min, upper: max, dtype: dtype), name: "hardtanh")
     return record(out, "HardtanhBackward0", [self], ["min": min, "max": max])
   }
 
@@ -178,4 +190,18 @@ extension Tensor {
   /// `sigmoid` in place (`sigmoid_`).
   @discardableResult
   public func sigmoid_() -> Tensor { floatUnary(SigmoidOp(), name: "sigmoid_", into: self) }
+}
+
+extension DType {
+  /// The values an integer dtype holds, as doubles; `nil` for floating point and bool.
+  var integerRange: ClosedRange<Double>? {
+    switch self {
+    case .uint8: 0...255
+    case .int8: -128...127
+    case .int16: -32768...32767
+    case .int32: -2_147_483_648...2_147_483_647
+    case .int64: -9_223_372_036_854_775_808...9_223_372_036_854_774_784
+    default: nil
+    }
+  }
 }

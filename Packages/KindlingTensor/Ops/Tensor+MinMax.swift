@@ -113,7 +113,7 @@ extension Tensor {
     let compute = Tensor.resultType([self] + bounds)
     if let destination { checkCast(compute, into: destination, op: op) }
     return unary(op: op, compute: compute, into: destination) { x, out in
-      out.dtype.dispatch(SameTypeUnaryKernel(op: ClampScalarOp(lower: min, upper: max), x: x, out: out))
+      out.dtype.dispatch(SameTypeUnaryKernel(op: ClampScalarOp(lower: min, upper: max, dtype: compute), x: x, out: out))
     }
   }
 

@@ -44,8 +44,12 @@ struct IntegerPowOp: IntegerBinaryOp {
 /// `x^exponent` for a float scalar exponent, with PyTorch's fast paths for common exponents.
 struct PowScalarOp: FloatUnaryOp {
   let exponent: Double
+  /// PyTorch takes the shortcuts for float32 and float64 only; float16 and bfloat16 call `pow`
+  /// (so `(-inf) ^ 0.5` is `inf` there, NaN in float32).
+  let shortcuts: Bool
   @inline(__always) func callAsFunction<C: FloatComputeScalar>(_ x: C) -> C {
-    switch exponent {
+    guard shortcuts else { return cPow(x, C(exponent)) }
+    return switch exponent {
     case 2: x * x
     case 3: x * x * x
     case 0.5: x.squareRoot()
@@ -114,7 +118,7 @@ extension Tensor {
     if let destination { checkCast(compute, into: destination, op: op) }
     if compute.isFloatingPoint {
       return unary(op: op, compute: compute, into: destination) { x, out in
-        out.dtype.dispatchFloat(FloatUnaryKernel(op: PowScalarOp(exponent: exponent), x: x, out: out), op: op)
+        out.dtype.dispatchFloat(FloatUnaryKernel(op: PowScalarOp(exponent: exponent, shortcuts: compute == .float32 || compute == .float64), x: x, out: out), op: op)
       }
     }
     precondition(exponent >= 0, "\(op): Integers to negative integer powers are not allowed.")
