@@ -55,10 +55,16 @@ private func apply(_ op: String, _ a: ReductionFixture.Args, to x: Tensor) -> (T
   switch op {
   case "sum":
     guard let dims = a.dims else { return (x.sum(dtype: dtype), nil) }
-    return (dims.count == 1 ? x.sum(dim: dims[0], keepDim: keep, dtype: dtype) : x.sum(dims: dims, keepDim: keep, dtype: dtype), nil)
+    let out =
+      dims.count == 1
+      ? x.sum(dim: dims[0], keepDim: keep, dtype: dtype) : x.sum(dims: dims, keepDim: keep, dtype: dtype)
+    return (out, nil)
   case "mean":
     guard let dims = a.dims else { return (x.mean(dtype: dtype), nil) }
-    return (dims.count == 1 ? x.mean(dim: dims[0], keepDim: keep, dtype: dtype) : x.mean(dims: dims, keepDim: keep, dtype: dtype), nil)
+    let out =
+      dims.count == 1
+      ? x.mean(dim: dims[0], keepDim: keep, dtype: dtype) : x.mean(dims: dims, keepDim: keep, dtype: dtype)
+    return (out, nil)
   case "prod": return (a.dim.map { x.prod(dim: $0, keepDim: keep) } ?? x.prod(), nil)
   case "max", "min":
     guard let dim = a.dim else { return (op == "max" ? x.max() : x.min(), nil) }
@@ -67,7 +73,9 @@ private func apply(_ op: String, _ a: ReductionFixture.Args, to x: Tensor) -> (T
   case "argmax": return (x.argmax(dim: a.dim, keepDim: keep), nil)
   case "argmin": return (x.argmin(dim: a.dim, keepDim: keep), nil)
   case "amax": return (x.amax(dims: a.dims!, keepDim: keep), nil)
-  case "amin": return (a.dims!.count == 1 ? x.amin(dim: a.dims![0], keepDim: keep) : x.amin(dims: a.dims!, keepDim: keep), nil)
+  case "amin":
+    let dims = a.dims!
+    return (dims.count == 1 ? x.amin(dim: dims[0], keepDim: keep) : x.amin(dims: dims, keepDim: keep), nil)
   case "std": return (x.std(dims: a.dims!, correction: a.correction!, keepDim: keep), nil)
   case "var": return (x.variance(dims: a.dims!, correction: a.correction!, keepDim: keep), nil)
   case "norm":
@@ -169,7 +177,8 @@ struct ReductionTests {
       let g = Tensor.zeros([3, 4], requiresGrad: true)
       let ops: [(String, () -> Tensor)] = [
         ("sum", { g.sum() }), ("sum dim", { g.sum(dim: 0) }), ("mean", { g.mean() }), ("mean dim", { g.mean(dim: 1) }),
-        ("prod", { g.prod() }), ("prod dim", { g.prod(dim: 0) }), ("max", { g.max() }), ("max dim", { g.max(dim: 0).values }),
+        ("prod", { g.prod() }), ("prod dim", { g.prod(dim: 0) }), ("max", { g.max() }),
+        ("max dim", { g.max(dim: 0).values }),
         ("min dim", { g.min(dim: 0).values }), ("amax", { g.amax(dim: 0) }), ("amin", { g.amin(dim: 0) }),
         ("std", { g.std() }), ("var", { g.variance(dim: 0) }), ("norm", { g.norm() }),
         ("logsumexp", { g.logsumexp(dim: 0) }), ("cumsum", { g.cumsum(dim: 0) }), ("cumprod", { g.cumprod(dim: 0) }),
@@ -199,6 +208,7 @@ struct ReductionTests {
     let meanText = String(decoding: meanInt?.standardErrorContent ?? [], as: UTF8.self)
     #expect(
       meanText.contains(
-        "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: Long"))
+        "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. "
+          + "Got: Long"))
   }
 }

@@ -87,10 +87,9 @@ enum Reduction {
         let shared = UncheckedSendable(value: (reducer, partials, p))
         DispatchQueue.concurrentPerform(iterations: threads) { t in
           let (reducer, partials, p) = shared.value
-          let start = min(n, t * chunk), end = min(n, start + chunk)
-          var acc = reducer.identity
-          foldRow(reducer, &acc, p, base: base + start * rowStride, count: end - start, stride: rowStride, first: start)
-          (partials.baseAddress! + t).initialize(to: acc)
+          let start = Swift.min(n, t * chunk), end = Swift.min(n, start + chunk)
+          (partials.baseAddress! + t).initialize(
+            to: reducer.foldedRow(p, base: base + start * rowStride, count: end - start, stride: rowStride, first: start))
         }
         var acc = partials[0]
         for t in 1..<threads { reducer.merge(&acc, partials[t]) }
@@ -187,6 +186,15 @@ enum Reduction {
         for k in walkers.indices { walkers[k].advance() }
       }
     }
+  }
+}
+
+extension Reducer {
+  /// The accumulator of `count` elements `p[base + i * stride]`, numbered from `first`.
+  func foldedRow(_ p: UnsafePointer<Element>, base: Int, count: Int, stride: Int, first: Int) -> Accumulator {
+    var acc = identity
+    Reduction.foldRow(self, &acc, p, base: base, count: count, stride: stride, first: first)
+    return acc
   }
 }
 

@@ -58,7 +58,9 @@ extension Tensor {
   /// Tensor([1.0, 2.0, 3.0, 4.0]).variance()                 // tensor(1.6667)
   /// Tensor([1.0, 2.0, 3.0, 4.0]).variance(correction: 0)    // tensor(1.2500)
   /// ```
-  public func variance(correction: Int = 1) -> Tensor { moments(dims: [], correction: correction, keepDim: false, root: false) }
+  public func variance(correction: Int = 1) -> Tensor {
+    moments(dims: [], correction: correction, keepDim: false, root: false)
+  }
 
   /// The variances along `dim`.
   public func variance(dim: Int, correction: Int = 1, keepDim: Bool = false) -> Tensor {
@@ -88,7 +90,9 @@ extension Tensor {
   /// ```swift
   /// Tensor([1.0, 2.0, 3.0, 4.0]).std()   // tensor(1.2910)
   /// ```
-  public func std(correction: Int = 1) -> Tensor { moments(dims: [], correction: correction, keepDim: false, root: true) }
+  public func std(correction: Int = 1) -> Tensor {
+    moments(dims: [], correction: correction, keepDim: false, root: true)
+  }
 
   /// The standard deviations along `dim`.
   public func std(dim: Int, correction: Int = 1, keepDim: Bool = false) -> Tensor {
