@@ -35,7 +35,7 @@ extension Tensor {
     let consumed = indices.reduce(0) { n, index in
       switch index {
       case .index, .slice: n + 1
-      case .tensor(let t): n + (t.dtype == .bool ? max(t.rank, 1) : 1)
+      case .tensor(let t): n + (t.dtype == .bool ? Swift.max(t.rank, 1) : 1)
       case .remainingDimensions, .insertedAxis: n
       }
     }
@@ -65,7 +65,7 @@ extension Tensor {
         dim += 1
       case .tensor(let t):
         advanced.append((dim, t))
-        dim += t.dtype == .bool ? max(t.rank, 1) : 1
+        dim += t.dtype == .bool ? Swift.max(t.rank, 1) : 1
       }
     }
     return (result, advanced)

@@ -108,7 +108,7 @@ extension Tensor {
     var full = shape
     full.replaceSubrange(d...d, with: sizes)
     let known = sizes.filter { $0 != -1 }.reduce(1, *)
-    if let i = sizes.firstIndex(of: -1) { full[d + i] = shape[d] / max(known, 1) }
+    if let i = sizes.firstIndex(of: -1) { full[d + i] = shape[d] / Swift.max(known, 1) }
     precondition(
       full[d..<(d + sizes.count)].reduce(1, *) == shape[d],
       "unflatten: Provided sizes \(sizes) don't multiply up to the size of dim \(dim) (\(shape[d])) in the input tensor")
@@ -226,8 +226,8 @@ extension Tensor {
   func slice(dim d: Int, start: Int, end: Int, step: Int) -> Tensor {
     precondition(step > 0, "slice step must be positive")
     let size = shape[d]
-    let lo = min(max(start < 0 ? start + size : start, 0), size)
-    let hi = min(max(end < 0 ? end + size : end, lo), size)
+    let lo = Swift.min(Swift.max(start < 0 ? start + size : start, 0), size)
+    let hi = Swift.min(Swift.max(end < 0 ? end + size : end, lo), size)
     var s = shape, st = strides
     s[d] = (hi - lo + step - 1) / step
     st[d] = strides[d] * step
@@ -257,7 +257,8 @@ extension Tensor {
     let a = normalizedDim(dim1, op: "diagonal")
     let b = normalizedDim(dim2, op: "diagonal")
     precondition(a != b, "diagonal dimensions cannot be identical \(dim1), \(dim2)")
-    let length = max(0, offset >= 0 ? min(shape[a], shape[b] - offset) : min(shape[a] + offset, shape[b]))
+    let length = Swift.max(
+      0, offset >= 0 ? Swift.min(shape[a], shape[b] - offset) : Swift.min(shape[a] + offset, shape[b]))
     var start = storageOffset
     if length > 0 { start += offset >= 0 ? offset * strides[b] : -offset * strides[a] }
     var s: [Int] = [], st: [Int] = []

@@ -159,7 +159,7 @@ extension Tensor {
   public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32) -> Tensor {
     let m = m ?? n
     let t = zeros([n, m], dtype: dtype)
-    for i in 0..<min(n, m) { t[i, i] = 1 }
+    for i in 0..<Swift.min(n, m) { t[i, i] = 1 }
     return t
   }
 }

@@ -1,0 +1,234 @@
+import Dispatch
+
+/// A reduction: how elements of one type fold into an accumulator, and how a finished
+/// accumulator is written to the output(s).
+///
+/// The kernel calls ``fold(_:_:at:)`` for the elements of one output in row-major order of the
+/// reduced dimensions (`index` counts from 0 in that order), and ``merge(_:_:)`` to join the
+/// accumulator of a block with that of the block right after it, so order-sensitive
+/// reductions (the first maximum's index) stay correct when the work is split.
+protocol Reducer {
+  associatedtype Element: TensorScalar
+  associatedtype Accumulator
+  /// The accumulator of no elements.
+  var identity: Accumulator { get }
+  /// Adds element `x`, the `index`-th of its output, to `acc`.
+  func fold(_ acc: inout Accumulator, _ x: Element, at index: Int)
+  /// Adds the accumulator of the elements that follow those of `acc`.
+  func merge(_ acc: inout Accumulator, _ later: Accumulator)
+  /// Writes the result of `count` folded elements as output element `output` (row-major over
+  /// the kept dimensions of a fresh contiguous output).
+  func write(_ acc: Accumulator, count: Int, at output: Int)
+}
+
+/// Which dimensions a reduction folds and which it keeps, as two index spaces over the input.
+struct ReductionPlan {
+  /// The kept dimensions' sizes and the input's strides along them.
+  let outerShape: [Int], outerStrides: [Int]
+  /// The reduced dimensions' sizes and strides, in the input's order.
+  let innerShape: [Int], innerStrides: [Int]
+  /// The output shape with and without the reduced dimensions kept as size 1.
+  let keptShape: [Int], outputShape: [Int]
+
+  var outputCount: Int { outerShape.reduce(1, *) }
+  var innerCount: Int { innerShape.reduce(1, *) }
+
+  /// Reduces `input` over `dims` (already normalized and distinct; dimensions past a 0-d
+  /// tensor's rank are ignored).
+  init(_ input: Tensor, dims: [Int], keepDim: Bool) {
+    var outerShape: [Int] = [], outerStrides: [Int] = [], innerShape: [Int] = [], innerStrides: [Int] = []
+    var keptShape: [Int] = [], outputShape: [Int] = []
+    for d in 0..<input.rank {
+      if dims.contains(d) {
+        innerShape.append(input.shape[d])
+        innerStrides.append(input.strides[d])
+        keptShape.append(1)
+      } else {
+        outerShape.append(input.shape[d])
+        outerStrides.append(input.strides[d])
+        keptShape.append(input.shape[d])
+        outputShape.append(input.shape[d])
+      }
+    }
+    (self.outerShape, self.outerStrides, self.innerShape, self.innerStrides) =
+      (outerShape, outerStrides, innerShape, innerStrides)
+    self.keptShape = keptShape
+    self.outputShape = keepDim ? keptShape : outputShape
+  }
+}
+
+/// The reduction kernel: any strides, any set of reduced dimensions.
+///
+/// Each output folds its reduced elements; when they form one strided row (the reduced
+/// dimensions are innermost, or merge into one), the row is walked directly, in blocks whose
+/// accumulators are merged (pairwise-like accuracy for long sums). Large reductions run in
+/// parallel: over outputs when there are enough, else over blocks of the one row.
+enum Reduction {
+  /// Elements per block of a row before its accumulator is merged.
+  static let block = 1024
+
+  static func run<R: Reducer>(_ reducer: R, input: Tensor, plan: ReductionPlan) {
+    let p = UnsafePointer(input.pointer(as: R.Element.self))
+    let inner = StridedLoop(shape: plan.innerShape, strides: [plan.innerStrides])
+    let n = plan.innerCount, outputs = plan.outputCount
+    guard outputs > 0 else { return }
+    // One strided row: the reduced elements of an output are p[base + i * rowStride].
+    let rowStride: Int? = inner.shape.count == 1 ? inner.strides[0][0] : nil
+    let work = outputs * max(n, 1)
+    let threads = min(StridedLoop.coreCount, work / StridedLoop.parallelGrain)
+
+    if threads > 1, outputs < threads, let rowStride, n >= 2 * block {
+      // Few outputs over long rows: split each row into chunks and merge their accumulators.
+      for o in 0..<outputs {
+        let base = Odometer(shape: plan.outerShape, strides: plan.outerStrides, start: o).offset
+        let chunk = (n + threads - 1) / threads
+        let partials = UnsafeMutableBufferPointer<R.Accumulator>.allocate(capacity: threads)
+        defer { partials.deallocate() }
+        let shared = UncheckedSendable(value: (reducer, partials, p))
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+          let (reducer, partials, p) = shared.value
+          let start = Swift.min(n, t * chunk), end = Swift.min(n, start + chunk)
+          (partials.baseAddress! + t).initialize(
+            to: reducer.foldedRow(p, base: base + start * rowStride, count: end - start, stride: rowStride, first: start))
+        }
+        var acc = partials[0]
+        for t in 1..<threads { reducer.merge(&acc, partials[t]) }
+        _ = partials.deinitialize()
+        reducer.write(acc, count: n, at: o)
+      }
+      return
+    }
+
+    let body = { (range: Range<Int>) in
+      var outer = Odometer(shape: plan.outerShape, strides: plan.outerStrides, start: range.lowerBound)
+      for o in range {
+        var acc = reducer.identity
+        if let rowStride {
+          foldRow(reducer, &acc, p, base: outer.offset, count: n, stride: rowStride, first: 0)
+        } else {
+          let base = outer.offset
+          var index = 0
+          inner.run(parallel: false) { offsets, m, steps in
+            var local = reducer.identity
+            let start = base + offsets[0], step = steps[0]
+            for i in 0..<m { reducer.fold(&local, p[start + i * step], at: index + i) }
+            reducer.merge(&acc, local)
+            index += m
+          }
+        }
+        reducer.write(acc, count: n, at: o)
+        outer.advance()
+      }
+    }
+    parallelFor(outputs, threads: min(threads, outputs), body)
+  }
+
+  /// Folds `count` elements `p[base + i * stride]` into `acc` in blocks; element i is number
+  /// `first + i` of its output.
+  @inline(__always)
+  static func foldRow<R: Reducer>(
+    _ reducer: R, _ acc: inout R.Accumulator, _ p: UnsafePointer<R.Element>, base: Int, count: Int, stride: Int,
+    first: Int
+  ) {
+    var i = 0
+    while i < count {
+      let end = min(count, i + block)
+      var local = reducer.identity
+      if stride == 1 {
+        for j in i..<end { reducer.fold(&local, p[base + j], at: first + j) }
+      } else {
+        for j in i..<end { reducer.fold(&local, p[base + j * stride], at: first + j) }
+      }
+      reducer.merge(&acc, local)
+      i = end
+    }
+  }
+
+  /// Calls `body` with disjoint ranges covering `0..<count`, on up to `threads` threads.
+  static func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+    guard count > 0 else { return }
+    if threads <= 1 {
+      body(0..<count)
+      return
+    }
+    let chunk = (count + threads - 1) / threads
+    withoutActuallyEscaping(body) { body in
+      // The ranges are disjoint and every output is written by one thread.
+      let shared = UncheckedSendable(value: body)
+      DispatchQueue.concurrentPerform(iterations: threads) { t in
+        let start = t * chunk
+        if start < count { shared.value(start..<min(count, start + chunk)) }
+      }
+    }
+  }
+
+  /// Calls `body(offsets, length, steps)` for every line of `shape` along `dim`: `offsets[k]`
+  /// is operand k's first element of the line and `steps[k]` its stride along it. Lines run
+  /// in parallel when the whole is large.
+  static func forEachLine(
+    shape: [Int], dim: Int, strides: [[Int]], _ body: (_ offsets: [Int], _ length: Int, _ steps: [Int]) -> Void
+  ) {
+    let length = shape.isEmpty ? 1 : shape[dim]
+    var outerShape = shape
+    var outerStrides = strides
+    var steps = strides.map { _ in 1 }
+    if !shape.isEmpty {
+      outerShape.remove(at: dim)
+      for k in strides.indices { steps[k] = outerStrides[k].remove(at: dim) }
+    }
+    let lines = outerShape.reduce(1, *)
+    guard lines > 0, length > 0 else { return }
+    let threads = min(StridedLoop.coreCount, lines * length / StridedLoop.parallelGrain, lines)
+    parallelFor(lines, threads: threads) { range in
+      var walkers = outerStrides.map { Odometer(shape: outerShape, strides: $0, start: range.lowerBound) }
+      for _ in range {
+        body(walkers.map(\.offset), length, steps)
+        for k in walkers.indices { walkers[k].advance() }
+      }
+    }
+  }
+}
+
+extension Reducer {
+  /// The accumulator of `count` elements `p[base + i * stride]`, numbered from `first`.
+  func foldedRow(_ p: UnsafePointer<Element>, base: Int, count: Int, stride: Int, first: Int) -> Accumulator {
+    var acc = identity
+    Reduction.foldRow(self, &acc, p, base: base, count: count, stride: stride, first: first)
+    return acc
+  }
+}
+
+/// Walks a row-major index space, keeping the storage offset of the current position.
+struct Odometer {
+  let shape: [Int], strides: [Int]
+  private var index: [Int]
+  /// The offset of the current position.
+  private(set) var offset = 0
+
+  /// Starts at the `start`-th position in row-major order.
+  init(shape: [Int], strides: [Int], start: Int) {
+    self.shape = shape
+    self.strides = strides
+    index = Array(repeating: 0, count: shape.count)
+    var rest = start
+    for d in shape.indices.reversed() where shape[d] > 0 {
+      index[d] = rest % shape[d]
+      rest /= shape[d]
+      offset += index[d] * strides[d]
+    }
+  }
+
+  /// Moves to the next position.
+  @inline(__always)
+  mutating func advance() {
+    var d = shape.count - 1
+    while d >= 0 {
+      index[d] += 1
+      offset += strides[d]
+      if index[d] < shape[d] { return }
+      offset -= shape[d] * strides[d]
+      index[d] = 0
+      d -= 1
+    }
+  }
+}
