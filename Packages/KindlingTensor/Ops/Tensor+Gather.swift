@@ -42,9 +42,9 @@ extension Tensor {
     Tensor.checkSameDevice([self, index], op: "gather")
     let idx = index.int64Index(op: "gather")
     let d = normalizedDim(dim, op: "gather")
-    let selfRank = max(rank, 1)
+    let selfRank = Swift.max(rank, 1)
     precondition(
-      max(idx.rank, 1) == selfRank, "Index tensor must have the same number of dimensions as input tensor")
+      Swift.max(idx.rank, 1) == selfRank, "Index tensor must have the same number of dimensions as input tensor")
     let shape = idx.rank == 0 ? [1] : idx.shape
     let selfShape = rank == 0 ? [1] : self.shape
     let selfStrides = rank == 0 ? [1] : strides

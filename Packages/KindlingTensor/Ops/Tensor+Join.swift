@@ -43,7 +43,7 @@ extension Tensor {
       out.rawView(shape: s, strides: out.strides, offset: start * out.strides[d]).copy_(t.detach())
       start += t.shape[d]
     }
-    return record(out, "CatBackward0", tensors, ["dim": d, "sizes": tensors.map { $0.rank == 0 ? 0 : $0.shape[min(d, $0.rank - 1)] }])
+    return record(out, "CatBackward0", tensors, ["dim": d, "sizes": tensors.map { $0.rank == 0 ? 0 : $0.shape[Swift.min(d, $0.rank - 1)] }])
   }
 
   /// The tensors, all of one shape, stacked along a new dimension `dim` (`torch.stack`).

@@ -59,7 +59,7 @@ extension Tensor {
       let positions: [Int64] = (-left..<(n + right)).map { j in
         switch mode {
         case .reflect: Int64(j < 0 ? -j : j >= n ? 2 * (n - 1) - j : j)
-        case .replicate: Int64(min(max(j, 0), n - 1))
+        case .replicate: Int64(Swift.min(Swift.max(j, 0), n - 1))
         default: Int64(((j % n) + n) % n)
         }
       }
@@ -77,10 +77,10 @@ extension Tensor {
     for i in 0..<(pad.count / 2) {
       let d = rank - 1 - i
       let (left, right) = (pad[2 * i], pad[2 * i + 1])
-      let length = shape[d] + min(left, 0) + min(right, 0)
+      let length = shape[d] + Swift.min(left, 0) + Swift.min(right, 0)
       guard length > 0 else { return record(out, "ConstantPadNdBackward0", [self], ["pad": pad]) }
-      source = source.cut(d, start: max(-left, 0), length: length)
-      target = target.cut(d, start: max(left, 0), length: length)
+      source = source.cut(d, start: Swift.max(-left, 0), length: length)
+      target = target.cut(d, start: Swift.max(left, 0), length: length)
     }
     if target.count > 0 { target.copy_(source) }
     return record(out, "ConstantPadNdBackward0", [self], ["pad": pad])

@@ -44,7 +44,7 @@ extension Tensor {
   /// Tensor([[1, 2], [3, 4]]).tile([2])   // tensor([[1, 2, 1, 2], [3, 4, 3, 4]])
   /// ```
   public func tile(_ reps: [Int]) -> Tensor {
-    self.repeat([Int](repeating: 1, count: max(0, rank - reps.count)) + reps)
+    self.repeat([Int](repeating: 1, count: Swift.max(0, rank - reps.count)) + reps)
   }
 
   /// Each element (or each slice of `dim`) repeated `repeats` times in place

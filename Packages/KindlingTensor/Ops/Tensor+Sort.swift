@@ -119,7 +119,7 @@ extension Tensor {
   public func topk(_ k: Int, dim: Int = -1, largest: Bool = true, sorted: Bool = true)
     -> (values: Tensor, indices: Tensor)
   {
-    let d = normalizedDim(dim, op: "topk", rank: max(rank, 1))
+    let d = normalizedDim(dim, op: "topk", rank: Swift.max(rank, 1))
     let size = rank == 0 ? 1 : shape[d]
     precondition(k >= 0 && k <= size, "selected index k out of range")
     let (values, indices, _) = selectRows(
@@ -133,7 +133,7 @@ extension Tensor {
   /// Tensor([4, 1, 3]).kthvalue(2)   // (tensor(3), tensor(2))
   /// ```
   public func kthvalue(_ k: Int, dim: Int = -1, keepDim: Bool = false) -> (values: Tensor, indices: Tensor) {
-    let d = normalizedDim(dim, op: "kthvalue", rank: max(rank, 1))
+    let d = normalizedDim(dim, op: "kthvalue", rank: Swift.max(rank, 1))
     let size = rank == 0 ? 1 : shape[d]
     precondition(k >= 1 && k <= size, "kthvalue(): selected number k out of range for dimension \(d)")
     var (values, indices, _) = selectRows(dim: d, width: 1, .kth(k: k - 1), op: "kthvalue")

@@ -13,10 +13,10 @@ extension Tensor {
     precondition(size >= 0, "split expects split_size be non-negative, but got split_size=\(size)")
     precondition(
       size > 0 || length == 0, "split_size can only be 0 if dimension size is 0, but got dimension size of \(length)")
-    let pieces = size == 0 ? 1 : max(1, (length + size - 1) / size)
+    let pieces = size == 0 ? 1 : Swift.max(1, (length + size - 1) / size)
     return (0..<pieces).map { i in
       let start = i * size
-      return piece(d, start: start, length: min(size, length - start), "SplitBackward0", ["splitSize": size])
+      return piece(d, start: start, length: Swift.min(size, length - start), "SplitBackward0", ["splitSize": size])
     }
   }
 

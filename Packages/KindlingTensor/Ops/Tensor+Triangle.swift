@@ -36,7 +36,7 @@ extension Tensor {
     for m in 0..<matrices {
       for i in 0..<rows {
         // tril zeroes columns after i + diagonal; triu zeroes the columns before it.
-        let range = lower ? min(max(i + diagonal + 1, 0), columns)..<columns : 0..<min(max(i + diagonal, 0), columns)
+        let range = lower ? Swift.min(Swift.max(i + diagonal + 1, 0), columns)..<columns : 0..<Swift.min(Swift.max(i + diagonal, 0), columns)
         guard !range.isEmpty else { continue }
         (base + ((m * rows + i) * columns + range.lowerBound) * size).initializeMemory(
           as: UInt8.self, repeating: 0, count: range.count * size)

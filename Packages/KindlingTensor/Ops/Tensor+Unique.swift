@@ -67,7 +67,7 @@ extension Tensor {
     let perRow = values.shape.last ?? 1
     var result = [Int64](repeating: 0, count: keys.count)
     for (i, key) in keys.enumerated() {
-      let base = rank <= 1 ? 0 : (i / max(perRow, 1)) * n
+      let base = rank <= 1 ? 0 : (i / Swift.max(perRow, 1)) * n
       var lo = 0, hi = n
       while lo < hi {
         let mid = (lo + hi) / 2
@@ -93,7 +93,7 @@ extension Tensor {
     precondition(
       rank == 1 && !dtype.isFloatingPoint && dtype != .bool && values.allSatisfy { $0 >= 0 },
       "bincount only supports 1-d non-negative integral inputs.")
-    let bins = max(minlength, Int(values.max().map { $0 + 1 } ?? 0))
+    let bins = Swift.max(minlength, Int(values.max().map { $0 + 1 } ?? 0))
     guard let weights else {
       var counts = [Int64](repeating: 0, count: bins)
       for v in values { counts[Int(v)] += 1 }
