@@ -197,20 +197,4 @@ extension DType {
     if from != .bool && to == .bool { return false }
     return true
   }
-
-  /// `Float`, `Long`, … as PyTorch names types in cast errors.
-  var pytorchTitle: String {
-    switch self {
-    case .bool: "Bool"
-    case .uint8: "Byte"
-    case .int8: "Char"
-    case .int16: "Short"
-    case .int32: "Int"
-    case .int64: "Long"
-    case .float16: "Half"
-    case .bfloat16: "BFloat16"
-    case .float32: "Float"
-    case .float64: "Double"
-    }
-  }
 }

@@ -189,10 +189,10 @@ extension Tensor {
     let (rank1, rank2) = (rank, other.rank)
     let n = rank1 > 1 ? shape[rank1 - 2] : 1
     let m1 = shape[rank1 - 1]
-    let batch1 = Array(shape.prefix(max(rank1 - 2, 0)))
+    let batch1 = Array(shape.prefix(Swift.max(rank1 - 2, 0)))
     let m2 = rank2 > 1 ? other.shape[rank2 - 2] : other.shape[0]
     let p = rank2 > 1 ? other.shape[rank2 - 1] : 1
-    let batch2 = Array(other.shape.prefix(max(rank2 - 2, 0)))
+    let batch2 = Array(other.shape.prefix(Swift.max(rank2 - 2, 0)))
     if rank1 == 3 && rank2 == 3 && batch1[0] != batch2[0] {
       if batch1[0] == 1 && requiresGrad { return squeeze(0).matmul(other) }
       if batch2[0] == 1 && other.requiresGrad { return matmul(other.squeeze(0)) }
@@ -287,20 +287,3 @@ extension Tensor {
   }
 }
 
-extension DType {
-  /// The C++ name PyTorch's dtype-mismatch messages use (`float`, `long int`, `c10::Half`).
-  var cppName: String {
-    switch self {
-    case .bool: "bool"
-    case .uint8: "unsigned char"
-    case .int8: "signed char"
-    case .int16: "short int"
-    case .int32: "int"
-    case .int64: "long int"
-    case .float16: "c10::Half"
-    case .bfloat16: "c10::BFloat16"
-    case .float32: "float"
-    case .float64: "double"
-    }
-  }
-}
