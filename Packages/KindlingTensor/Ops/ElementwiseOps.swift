@@ -145,6 +145,7 @@ extension Tensor {
     let shape = broadcastShape([a, b], op: op)
     let out: Tensor
     if let destination {
+      destination.storage.version += 1
       precondition(
         destination.shape == shape,
         "\(op): output with shape \(destination.shape) doesn't match the broadcast shape \(shape)")
@@ -174,6 +175,7 @@ extension Tensor {
     kernel: (_ x: Tensor, _ out: Tensor) -> Void
   ) -> Tensor {
     let outType = outType ?? compute
+    destination?.storage.version += 1
     let out = destination ?? Tensor(uninitializedShape: shape, dtype: outType, device: device)
     if out.dtype == outType {
       kernel(to(compute), out)

@@ -1,0 +1,124 @@
+/// One recorded op of the autograd graph (PyTorch's `Node`, the object `grad_fn` shows).
+///
+/// The tensor layer records, for every differentiable op run while grad mode is on and some
+/// input requires a gradient, the op's PyTorch name, where each input's gradient must go, the
+/// tensors a gradient rule may need (the inputs and the output, as detached views), and the op's
+/// attributes (a dimension, an exponent, …). It holds no gradient code: KindlingAutograd looks
+/// the rule up by ``name`` and runs the graph backwards.
+///
+/// ```swift
+/// let x = Tensor([1.0], requiresGrad: true)
+/// let y = x.pow(2)
+/// print(y.gradFn!.name)   // PowBackward0
+/// ```
+public final class GraphNode: GradientFunction {
+  public let name: String
+  /// Values the gradient rule needs, by name (`"dim"`, `"exponent"`, …).
+  public let attributes: [String: Any]
+  /// Where each input's gradient goes: its producer's node, the accumulator of a leaf that
+  /// requires a gradient, or `nil` when the input needs none.
+  public let edges: [(any GradientFunction)?]
+  /// Each input's shape and dtype, to undo broadcasting and casts in the backward.
+  public let inputShapes: [[Int]]
+  public let inputDTypes: [DType]
+  /// The output's shape and dtype.
+  public let outputShape: [Int]
+  public let outputDType: DType
+  /// The inputs and the output as they were in the forward, until ``releaseSavedTensors()``.
+  public private(set) var savedInputs: [Tensor]?
+  public private(set) var savedOutput: Tensor?
+  /// The storage versions of the saved tensors when they were saved, to detect in-place
+  /// changes before the backward.
+  let savedVersions: [Int]
+  /// The non-leaf output whose gradient the backward keeps (`retainGrad()`).
+  public weak var retainedOutput: Tensor?
+  /// Hooks on the output's gradient, run before this node's rule (`registerHook` on a non-leaf).
+  public var gradientHooks: [(Tensor) -> Tensor?] = []
+  /// A backward written by the user (a custom function), used instead of a rule looked up by
+  /// name: takes the output's gradient and this node, returns one gradient per input.
+  public var customBackward: ((Tensor, GraphNode) -> [Tensor?])?
+
+  init(name: String, inputs: [Tensor], output: Tensor, attributes: [String: Any]) {
+    self.name = name
+    self.attributes = attributes
+    self.edges = inputs.map { $0.requiresGrad ? $0.gradientEdge : nil }
+    self.inputShapes = inputs.map(\.shape)
+    self.inputDTypes = inputs.map(\.dtype)
+    self.outputShape = output.shape
+    self.outputDType = output.dtype
+    self.savedInputs = inputs.map { $0.detach() }
+    self.savedOutput = output.detach()
+    self.savedVersions = inputs.map(\.storage.version) + [output.storage.version]
+  }
+
+  /// A custom node (see ``customBackward``) for outputs computed outside the op funnel.
+  public init(
+    name: String, inputs: [Tensor], output: Tensor, attributes: [String: Any] = [:],
+    backward: @escaping (Tensor, GraphNode) -> [Tensor?]
+  ) {
+    self.name = name
+    self.attributes = attributes
+    self.edges = inputs.map { $0.requiresGrad ? $0.gradientEdge : nil }
+    self.inputShapes = inputs.map(\.shape)
+    self.inputDTypes = inputs.map(\.dtype)
+    self.outputShape = output.shape
+    self.outputDType = output.dtype
+    self.savedInputs = inputs.map { $0.detach() }
+    self.savedOutput = output.detach()
+    self.savedVersions = inputs.map(\.storage.version) + [output.storage.version]
+    self.customBackward = backward
+  }
+
+  /// The nodes this one sends gradients to, in input order (`next_functions`).
+  public var nextFunctions: [(any GradientFunction)?] { edges }
+
+  /// Whether the saved tensors are still held (a backward without `retainGraph` frees them).
+  public var hasSavedTensors: Bool { savedInputs != nil }
+
+  /// Drops the saved tensors so their memory can go back to the allocator.
+  public func releaseSavedTensors() {
+    savedInputs = nil
+    savedOutput = nil
+  }
+
+  /// The saved tensor that some in-place op changed since it was saved, if any: its index
+  /// (inputs first, then the output) and its current version.
+  public func modifiedSavedTensor() -> (index: Int, saved: Int, current: Int)? {
+    guard let inputs = savedInputs, let output = savedOutput else { return nil }
+    for (i, t) in (inputs + [output]).enumerated() where t.storage.version != savedVersions[i] {
+      return (i, savedVersions[i], t.storage.version)
+    }
+    return nil
+  }
+}
+
+/// The node that adds a gradient into a leaf's ``Tensor/grad`` (PyTorch's `AccumulateGrad`).
+public final class AccumulateGrad: GradientFunction {
+  public var name: String { "AccumulateGrad" }
+  /// The leaf whose gradient this node accumulates.
+  public let variable: Tensor
+  init(_ variable: Tensor) { self.variable = variable }
+}
+
+extension Tensor {
+  /// Where a gradient for this tensor goes: its producer, or its leaf accumulator (created on
+  /// first use and shared by every node that uses the leaf).
+  public var gradientEdge: any GradientFunction {
+    if let gradFn { return gradFn }
+    if let accumulator = gradAccumulator { return accumulator }
+    let accumulator = AccumulateGrad(self)
+    gradAccumulator = accumulator
+    return accumulator
+  }
+}
+
+/// The last step of every op: when grad mode is on and some input requires a gradient,
+/// records the op on `output` as a ``GraphNode``. Outputs that cannot carry gradients
+/// (integer or bool results, such as indices) record nothing. Returns `output`.
+func record(_ output: Tensor, _ name: String, _ inputs: [Tensor], _ attributes: [String: Any] = [:]) -> Tensor {
+  guard output.dtype.isFloatingPoint, inputs.contains(where: { $0.requiresGrad }), GradMode.isEnabled else {
+    return output
+  }
+  output.gradFn = GraphNode(name: name, inputs: inputs, output: output, attributes: attributes)
+  return output
+}
