@@ -17,7 +17,7 @@ public final class GraphNode: GradientFunction {
   public let attributes: [String: Any]
   /// Where each input's gradient goes: its producer's node, the accumulator of a leaf that
   /// requires a gradient, or `nil` when the input needs none.
-  public let edges: [(any GradientFunction)?]
+  public private(set) var edges: [(any GradientFunction)?]
   /// Each input's shape and dtype, to undo broadcasting and casts in the backward.
   public let inputShapes: [[Int]]
   public let inputDTypes: [DType]
@@ -69,6 +69,16 @@ public final class GraphNode: GradientFunction {
     self.savedOutput = output.detach()
     self.savedVersions = inputs.map(\.storage.version) + [output.storage.version]
     self.customBackward = backward
+  }
+
+  deinit {
+    // Hand what this node owns to the teardown list, drop our own references, then let the
+    // outermost deinit on this thread free the list in a loop.
+    GraphTeardown.enqueue(edges.compactMap { $0 })
+    GraphTeardown.enqueue(savedInputs ?? [])
+    edges = []
+    savedInputs = nil
+    GraphTeardown.drain()
   }
 
   /// The nodes this one sends gradients to, in input order (`next_functions`).
