@@ -133,7 +133,8 @@ private func joined(_ pieces: [Tensor]) -> Tensor {
 /// Whether the other families' rules that these ops' second derivatives go through are here
 /// (the engine's broadcast reduction records `sum(dims:)`; non-constant pads use `indexAdd`).
 private let hasSumRule = GradientRules.hasRule("SumBackward1")
-private let hasIndexAddRule = GradientRules.hasRule("IndexAddBackward0") && GradientRules.hasRule("IndexSelectBackward0")
+private let hasIndexAddRule =
+  GradientRules.hasRule("IndexAddBackward0") && GradientRules.hasRule("IndexSelectBackward0")
 
 @Suite("Gradients of views and shape ops")
 struct ShapeGradTests {

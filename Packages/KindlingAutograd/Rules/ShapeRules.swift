@@ -30,7 +30,8 @@ let shapeRules: [String: GradientRule] = [
   "UnsqueezeBackward0": { c in [c.grad.squeeze(c.attribute("dim", as: Int.self))] },
   "SliceBackward0": { c in
     let d: Int = c.attribute("dim")
-    return [unslice(c.grad, dim: d, start: c.attribute("start"), step: c.attribute("step"), size: c.node.inputShapes[0][d])]
+    let size = c.node.inputShapes[0][d]
+    return [unslice(c.grad, dim: d, start: c.attribute("start"), step: c.attribute("step"), size: size)]
   },
   "SelectBackward0": { c in
     let d: Int = c.attribute("dim")
