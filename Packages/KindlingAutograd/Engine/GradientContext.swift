@@ -16,12 +16,28 @@ public struct GradientContext {
   /// The gradient of the loss with respect to the op's output.
   public let grad: Tensor
 
-  /// The op's inputs as they were in the forward.
-  public var inputs: [Tensor] { node.savedInputs! }
+  /// The op's inputs as they were in the forward. While the backward is recorded
+  /// (`createGraph`), each is reconnected to where its gradient goes, so that the rule's
+  /// results can be differentiated again (PyTorch's unpacked `SavedVariable`).
+  public var inputs: [Tensor] {
+    let saved = node.savedInputs!
+    guard GradMode.isEnabled else { return saved }
+    return saved.indices.map { i in Self.attached(saved[i], to: i < node.edges.count ? node.edges[i] : nil) }
+  }
   /// The op's first input.
   public var input: Tensor { inputs[0] }
-  /// The op's output as it was in the forward.
-  public var output: Tensor { node.savedOutput! }
+  /// The op's output as it was in the forward (reconnected to this node under `createGraph`).
+  public var output: Tensor {
+    GradMode.isEnabled ? Self.attached(node.savedOutput!, to: node) : node.savedOutput!
+  }
+
+  /// A view of a saved tensor whose gradient flows to `edge`.
+  private static func attached(_ saved: Tensor, to edge: (any GradientFunction)?) -> Tensor {
+    guard let edge else { return saved }
+    let view = saved.detach()
+    view.gradFn = edge
+    return view
+  }
   /// Whether input `i` takes a gradient (rules may skip work for the others).
   public func needs(_ i: Int) -> Bool { i < node.edges.count && node.edges[i] != nil }
 
