@@ -17,8 +17,10 @@ let elementwiseRules: [String: GradientRule] = exponentialRules
   .merging(powRules) { _, _ in preconditionFailure("two elementwise rules share a name") }
   .merging(selectionRules) { _, _ in preconditionFailure("two elementwise rules share a name") }
 
-private let ln2 = 0.693147180559945309417232121458176568
-private let ln10 = 2.30258509299404568401799145468436421
+// Number constants are typed: an untyped `1 - weight` next to tensors can resolve to a float32
+// tensor literal.
+private let ln2: Double = 0.693147180559945309417232121458176568
+private let ln10: Double = 2.30258509299404568401799145468436421
 
 // MARK: - exp, log, sqrt
 
@@ -89,7 +91,8 @@ private let activationRules: [String: GradientRule] = [
   "LogitBackward0": { c in
     let x = c.input
     let eps: Double? = c.optionalAttribute("eps")
-    let (lo, hi) = eps.map { ($0, 1 - $0) } ?? (0, 1)
+    let lo: Double = eps ?? 0
+    let hi: Double = 1 - lo
     let inside = (x .>= lo).logicalAnd(x .<= hi)
     let derivative = c.grad / (x * (1 - x))
     return [eps == nil ? Tensor.where(inside, derivative, .nan) : Tensor.where(inside, derivative, 0.0)]
@@ -119,21 +122,23 @@ private let activationRules: [String: GradientRule] = [
   "EluBackward0": { c in
     let alpha: Double = c.attribute("alpha")
     let x = c.input
-    return [Tensor.where(x .<= 0, c.grad * alpha * x.exp(), c.grad)]
+    // PyTorch's vectorized kernel takes the exponential branch for NaN (NaN gradient).
+    return [Tensor.where(x .> 0, c.grad, c.grad * alpha * x.exp())]
   },
-  // 0 at and beyond the bounds (unlike clamp with tensor bounds); NaN passes.
+  // The gradient passes strictly inside (min, max): 0 at the bounds, and 0 for NaN as in
+  // PyTorch's vectorized kernel (its scalar tail loop lets NaN through).
   "HardtanhBackward0": { c in
     let lower: Double = c.attribute("min")
     let upper: Double = c.attribute("max")
     let x = c.input
-    return [Tensor.where((x .<= lower).logicalOr(x .>= upper), 0.0, c.grad)]
+    return [Tensor.where((x .> lower).logicalAnd(x .< upper), c.grad, 0.0)]
   },
 ]
 
 /// The exact GELU's derivative `Φ(x) + x φ(x)`. `Φ(x)` is read off the output `x Φ(x)`
 /// (there is no public `erf`); at 0 it is 1/2.
 private func geluBackward(_ grad: Tensor, _ x: Tensor, _ y: Tensor) -> Tensor {
-  let kBeta = 0.5 * 1.12837916709551257389615890312154517 * 0.707106781186547524400844362104849039
+  let kBeta: Double = 0.5 * 1.12837916709551257389615890312154517 * 0.707106781186547524400844362104849039
   let isZero = x .== 0
   let cdf = Tensor.where(isZero, 0.5, y / Tensor.where(isZero, 1.0, x))
   let pdf = (x * x * -0.5).exp() * kBeta
@@ -142,13 +147,14 @@ private func geluBackward(_ grad: Tensor, _ x: Tensor, _ y: Tensor) -> Tensor {
 
 /// The tanh-approximated GELU's derivative, in PyTorch's order of operations.
 private func geluTanhBackward(_ grad: Tensor, _ x: Tensor) -> Tensor {
-  let kBeta = 1.41421356237309504880168872420969808 * 1.12837916709551257389615890312154517 * 0.5
-  let kKappa = 0.044715
+  let kBeta: Double = 1.41421356237309504880168872420969808 * 1.12837916709551257389615890312154517 * 0.5
+  let kKappa: Double = 0.044715
+  let threeKappa: Double = 3 * kKappa
   let xSquared = x * x
   let inner = kBeta * (x + kKappa * (xSquared * x))
   let t = inner.tanh()
   let leftDerivative = 0.5 * (1 + t)
-  let rightDerivative = 0.5 * x * (1 - t * t) * (kBeta * (1 + 3 * kKappa * xSquared))
+  let rightDerivative = 0.5 * x * (1 - t * t) * (kBeta * (1 + threeKappa * xSquared))
   return grad * (leftDerivative + rightDerivative)
 }
 
@@ -178,7 +184,8 @@ private let powRules: [String: GradientRule] = [
   "PowBackward0": { c in
     let exponent: Double = c.attribute("exponent")
     if exponent == 0 { return [Tensor.zerosLike(c.grad)] }
-    return [c.grad * (exponent * c.input.pow(exponent - 1))]
+    let lowered: Double = exponent - 1
+    return [c.grad * (exponent * c.input.pow(lowered))]
   },
   "PowBackward1": { c in
     let (x, e, y) = (c.inputs[0], c.inputs[1], c.output)
@@ -190,7 +197,8 @@ private let powRules: [String: GradientRule] = [
   "PowBackward2": { c in
     let base: Double = c.attribute("self")
     let y = c.output
-    let scaled = y * log(base)
+    let logBase: Double = log(base)
+    let scaled = y * logBase
     return [c.grad * (base == 0 ? Tensor.where(c.input .>= 0, 0.0, scaled) : scaled)]
   },
 ]
@@ -230,7 +238,8 @@ private let selectionRules: [String: GradientRule] = [
   },
   "LerpBackward0": { c in
     let weight: Double = c.attribute("weight")
-    return [c.needs(0) ? c.grad * (1 - weight) : nil, c.needs(1) ? c.grad * weight : nil]
+    let complement: Double = 1 - weight
+    return [c.needs(0) ? c.grad * complement : nil, c.needs(1) ? c.grad * weight : nil]
   },
   "LerpBackward1": { c in
     let (start, end, weight) = (c.inputs[0], c.inputs[1], c.inputs[2])
