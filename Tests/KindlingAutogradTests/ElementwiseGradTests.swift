@@ -211,7 +211,10 @@ struct ElementwiseGradTests {
     ("nanToNum", { $0.nanToNum() }, randn([6], seed: 37)),
     ("lerp by a number", { $0.lerp($0 * $0, 0.3) }, randn([6], seed: 38)),
     ("masked fill", { $0.maskedFill(Tensor([true, false, false, true, false, true]), 2) }, randn([6], seed: 39)),
-    ("where", { Tensor.where(Tensor([true, false, false, true, false, true]), $0.exp(), $0 * $0) }, randn([6], seed: 40)),
+    (
+      "where", { Tensor.where(Tensor([true, false, false, true, false, true]), $0.exp(), $0 * $0) },
+      randn([6], seed: 40)
+    ),
     ]
   }
 
@@ -251,8 +254,14 @@ struct ElementwiseGradTests {
       "clamp by tensors", { $0[0].clamp(min: $0[1], max: $0[2]) },
       [randn([2, 4], seed: 93), randn([2, 4], seed: 94) - 0.7, randn([2, 4], seed: 95) + 0.7]
     ),
-    ("clamp by a tensor min", { $0[0].clamp(min: $0[1], max: Tensor?.none) }, [randn([6], seed: 96), randn([6], seed: 97)]),
-    ("clamp by a tensor max", { $0[0].clamp(min: Tensor?.none, max: $0[1]) }, [randn([6], seed: 98), randn([6], seed: 99)]),
+    (
+      "clamp by a tensor min", { $0[0].clamp(min: $0[1], max: Tensor?.none) },
+      [randn([6], seed: 96), randn([6], seed: 97)]
+    ),
+    (
+      "clamp by a tensor max", { $0[0].clamp(min: Tensor?.none, max: $0[1]) },
+      [randn([6], seed: 98), randn([6], seed: 99)]
+    ),
     (
       "remainder", { $0[0].remainder($0[1]) },
       [Tensor([2.3, -4.1, 0.7, 5.5], dtype: .float64), Tensor([1.5, 1.7, -0.9, -2.0], dtype: .float64)]
@@ -265,7 +274,10 @@ struct ElementwiseGradTests {
       "where", { Tensor.where(Tensor([true, false, true, false]), $0[0], $0[1]) },
       [randn([4], seed: 100), randn([4], seed: 101)]
     ),
-    ("masked fill by a tensor", { $0[0].maskedFill(Tensor([true, false, true]), $0[1]) }, [randn([3], seed: 102), randn([], seed: 103)]),
+    (
+      "masked fill by a tensor", { $0[0].maskedFill(Tensor([true, false, true]), $0[1]) },
+      [randn([3], seed: 102), randn([], seed: 103)]
+    ),
     ]
   }
 
