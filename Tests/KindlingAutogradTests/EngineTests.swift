@@ -176,3 +176,23 @@ struct EngineTests {
     }
   }
 }
+
+@Suite("Graph lifetime")
+struct GraphLifetimeTests {
+  @Test("a graph is freed when its output goes away, for every kind of node")
+  func graphsAreFreed() {
+    let x = Tensor.randn([3, 4], requiresGrad: true)
+    weak var node: GraphNode?
+    for build in [
+      { x.softmax(dim: 1) }, { x.logSoftmax(dim: 0) }, { x.cumprod(dim: 1) }, { x.std() }, { x.norm() },
+      { x.logsumexp(dim: 1) }, { x.exp() * 2 }, { x.matmul(x.t()) }, { x[0] + x[.all, 1].sum() },
+    ] as [() -> Tensor] {
+      do {
+        let y = build()
+        node = y.gradFn as? GraphNode
+        #expect(node != nil)
+      }
+      #expect(node == nil, "the node of \(String(describing: build)) outlived its output")
+    }
+  }
+}
