@@ -22,9 +22,15 @@ public final class CachingCPUAllocator: StorageAllocator {
   /// The allocator every CPU storage uses unless told otherwise.
   public static let shared = CachingCPUAllocator()
 
+  /// The free blocks of one size, as addresses. A class, so that taking one out of the
+  /// dictionary's entry changes it in place (no copy, no accessor frame on the heap).
+  private final class FreeList {
+    var addresses: [UInt] = []
+  }
+
   private struct State {
-    /// Free blocks by block size, as addresses.
-    var free: [Int: [UInt]] = [:]
+    /// Free blocks by block size.
+    var free: [Int: FreeList] = [:]
     var statistics = AllocatorStatistics()
     var memoryLimit: Int?
     var cacheLimit: Int
@@ -100,7 +106,13 @@ public final class CachingCPUAllocator: StorageAllocator {
       state.statistics.blocksInUse -= 1
       state.statistics.deallocations += 1
       guard state.statistics.bytesCached + size <= state.cacheLimit else { return false }
-      state.free[size, default: []].append(address)
+      if let list = state.free[size] {
+        list.addresses.append(address)
+      } else {
+        let list = FreeList()
+        list.addresses.append(address)
+        state.free[size] = list
+      }
       state.statistics.bytesCached += size
       return true
     }
@@ -121,7 +133,7 @@ public final class CachingCPUAllocator: StorageAllocator {
     var released: [UInt] = []
     defer { released.forEach(Self.releaseToSystem) }
     return state.withLock { state -> Reservation in
-      if let address = state.free[size]?.popLast() {
+      if let list = state.free[size], let address = list.addresses.popLast() {
         state.statistics.bytesCached -= size
         state.statistics.cacheHits += 1
         Self.book(size, in: &state)
@@ -157,11 +169,12 @@ public final class CachingCPUAllocator: StorageAllocator {
   private static func trimCache(_ state: inout State, to limit: Int) -> [UInt] {
     var released: [UInt] = []
     for size in state.free.keys.sorted(by: >) where state.statistics.bytesCached > limit {
-      while state.statistics.bytesCached > limit, let address = state.free[size]?.popLast() {
+      guard let list = state.free[size] else { continue }
+      while state.statistics.bytesCached > limit, let address = list.addresses.popLast() {
         released.append(address)
         state.statistics.bytesCached -= size
       }
-      if state.free[size]?.isEmpty == true { state.free[size] = nil }
+      if list.addresses.isEmpty { state.free[size] = nil }
     }
     return released
   }

@@ -153,11 +153,13 @@ extension Tensor {
 /// The last step of every op: when grad mode is on and some input requires a gradient,
 /// records the op on `output` as a ``GraphNode``. Outputs that cannot carry gradients
 /// (integer or bool results, such as indices) record nothing. Returns `output`.
-func record(_ output: Tensor, _ name: String, _ inputs: [Tensor], _ attributes: [String: Any] = [:]) -> Tensor {
+func record(
+  _ output: Tensor, _ name: String, _ inputs: [Tensor], _ attributes: @autoclosure () -> [String: Any] = [:]
+) -> Tensor {
   guard output.dtype.isFloatingPoint, inputs.contains(where: { $0.requiresGrad }), GradMode.isEnabled else {
     return output
   }
-  output.gradFn = GraphNode(name: name, inputs: inputs, output: output, attributes: attributes)
+  output.gradFn = GraphNode(name: name, inputs: inputs, output: output, attributes: attributes())
   return output
 }
 

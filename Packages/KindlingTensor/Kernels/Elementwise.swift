@@ -35,6 +35,17 @@ enum Elementwise {
   static func map<F: UnaryFunction>(_ input: Tensor, into out: Tensor, _ f: F) {
     let x = input.pointer(as: F.Input.self)
     let y = out.pointer(as: F.Output.self)
+    if out.isContiguous && input.isContiguous && input.shape == out.shape {
+      StridedLoop.runContiguous(count: out.count) { start, n in
+        let (yp, xp) = (y + start, x + start)
+        if UnsafeRawPointer(yp) == UnsafeRawPointer(xp) {
+          for i in 0..<n { yp[i] = F.Output(compute: f(UnsafeRawPointer(yp + i).load(as: F.Input.self).compute)) }
+        } else {
+          for i in 0..<n { yp[i] = F.Output(compute: f(xp[i].compute)) }
+        }
+      }
+      return
+    }
     StridedLoop(shape: out.shape, strides: [out.strides, input.strides]).run { offsets, n, steps in
       let (yo, xo, ys, xs) = (offsets[0], offsets[1], steps[0], steps[1])
       if ys == 1 && xs == 1 {
@@ -58,6 +69,17 @@ enum Elementwise {
     let pa = a.pointer(as: F.A.self)
     let pb = b.pointer(as: F.B.self)
     let y = out.pointer(as: F.Output.self)
+    if out.isContiguous && a.isContiguous && b.isContiguous && a.shape == out.shape && b.shape == out.shape {
+      StridedLoop.runContiguous(count: out.count) { start, n in
+        let (yp, ap, bp) = (y + start, pa + start, pb + start)
+        if UnsafeRawPointer(yp) == UnsafeRawPointer(ap) {
+          for i in 0..<n { yp[i] = F.Output(compute: f(UnsafeRawPointer(yp + i).load(as: F.A.self).compute, bp[i].compute)) }
+        } else {
+          for i in 0..<n { yp[i] = F.Output(compute: f(ap[i].compute, bp[i].compute)) }
+        }
+      }
+      return
+    }
     StridedLoop(shape: out.shape, strides: [out.strides, a.strides, b.strides]).run { offsets, n, steps in
       let (yo, ao, bo) = (offsets[0], offsets[1], offsets[2])
       let (ys, as_, bs) = (steps[0], steps[1], steps[2])

@@ -73,6 +73,25 @@ struct StridedLoop {
 
   static let coreCount = max(1, System.activeProcessorCount)
 
+  /// Runs `body(start, n)` over `0 ..< count` in contiguous chunks, one per core when the
+  /// count is large: the loop for operands that are all dense and alike, with no index math.
+  static func runContiguous(count: Int, parallel: Bool = true, _ body: (_ start: Int, _ n: Int) -> Void) {
+    guard count > 0 else { return }
+    let threads = parallel ? min(coreCount, count / parallelGrain) : 1
+    if threads <= 1 {
+      body(0, count)
+      return
+    }
+    let chunk = (count + threads - 1) / threads
+    withoutActuallyEscaping(body) { body in
+      let shared = UncheckedSendable(value: body)
+      DispatchQueue.concurrentPerform(iterations: threads) { t in
+        let start = t * chunk
+        if start < count { shared.value(start, min(count, start + chunk) - start) }
+      }
+    }
+  }
+
   /// Runs the rows that cover the linear (row-major) element range `range`.
   private func run(
     range: Range<Int>,

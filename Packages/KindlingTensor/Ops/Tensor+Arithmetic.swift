@@ -218,22 +218,38 @@ extension Tensor {
   public static func /= (a: inout Tensor, b: Tensor) { a.div_(b) }
 
   // Swift numbers of any type, wrapped as PyTorch wraps Python numbers.
+  @_disfavoredOverload
   public static func + (a: Tensor, b: Double) -> Tensor { a.add(.number(b)) }
+  @_disfavoredOverload
   public static func + (a: Double, b: Tensor) -> Tensor { Tensor.number(a).add(b) }
+  @_disfavoredOverload
   public static func - (a: Tensor, b: Double) -> Tensor { a.sub(.number(b)) }
+  @_disfavoredOverload
   public static func - (a: Double, b: Tensor) -> Tensor { Tensor.number(a).sub(b) }
+  @_disfavoredOverload
   public static func * (a: Tensor, b: Double) -> Tensor { a.mul(.number(b)) }
+  @_disfavoredOverload
   public static func * (a: Double, b: Tensor) -> Tensor { Tensor.number(a).mul(b) }
+  @_disfavoredOverload
   public static func / (a: Tensor, b: Double) -> Tensor { a.div(.number(b)) }
+  @_disfavoredOverload
   public static func / (a: Double, b: Tensor) -> Tensor { Tensor.number(a).div(b) }
 
+  @_disfavoredOverload
   public static func + (a: Tensor, b: Int) -> Tensor { a.add(.number(b)) }
+  @_disfavoredOverload
   public static func + (a: Int, b: Tensor) -> Tensor { Tensor.number(a).add(b) }
+  @_disfavoredOverload
   public static func - (a: Tensor, b: Int) -> Tensor { a.sub(.number(b)) }
+  @_disfavoredOverload
   public static func - (a: Int, b: Tensor) -> Tensor { Tensor.number(a).sub(b) }
+  @_disfavoredOverload
   public static func * (a: Tensor, b: Int) -> Tensor { a.mul(.number(b)) }
+  @_disfavoredOverload
   public static func * (a: Int, b: Tensor) -> Tensor { Tensor.number(a).mul(b) }
+  @_disfavoredOverload
   public static func / (a: Tensor, b: Int) -> Tensor { a.div(.number(b)) }
+  @_disfavoredOverload
   public static func / (a: Int, b: Tensor) -> Tensor { Tensor.number(a).div(b) }
 
   /// A wrapped Swift number: integral values of integer type stay integers.

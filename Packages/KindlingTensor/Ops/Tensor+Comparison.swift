@@ -69,16 +69,28 @@ extension Tensor {
   public static func .<= (a: Tensor, b: Tensor) -> Tensor { a.le(b) }
   public static func .> (a: Tensor, b: Tensor) -> Tensor { a.gt(b) }
   public static func .>= (a: Tensor, b: Tensor) -> Tensor { a.ge(b) }
+  @_disfavoredOverload
   public static func .== (a: Tensor, b: Int) -> Tensor { a.eq(.number(b)) }
+  @_disfavoredOverload
   public static func .!= (a: Tensor, b: Int) -> Tensor { a.ne(.number(b)) }
+  @_disfavoredOverload
   public static func .< (a: Tensor, b: Int) -> Tensor { a.lt(.number(b)) }
+  @_disfavoredOverload
   public static func .<= (a: Tensor, b: Int) -> Tensor { a.le(.number(b)) }
+  @_disfavoredOverload
   public static func .> (a: Tensor, b: Int) -> Tensor { a.gt(.number(b)) }
+  @_disfavoredOverload
   public static func .>= (a: Tensor, b: Int) -> Tensor { a.ge(.number(b)) }
+  @_disfavoredOverload
   public static func .== (a: Tensor, b: Double) -> Tensor { a.eq(.number(b)) }
+  @_disfavoredOverload
   public static func .!= (a: Tensor, b: Double) -> Tensor { a.ne(.number(b)) }
+  @_disfavoredOverload
   public static func .< (a: Tensor, b: Double) -> Tensor { a.lt(.number(b)) }
+  @_disfavoredOverload
   public static func .<= (a: Tensor, b: Double) -> Tensor { a.le(.number(b)) }
+  @_disfavoredOverload
   public static func .> (a: Tensor, b: Double) -> Tensor { a.gt(.number(b)) }
+  @_disfavoredOverload
   public static func .>= (a: Tensor, b: Double) -> Tensor { a.ge(.number(b)) }
 }

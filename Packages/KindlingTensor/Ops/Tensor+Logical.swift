@@ -141,12 +141,21 @@ extension Tensor {
   public static func & (a: Tensor, b: Tensor) -> Tensor { a.bitwiseAnd(b) }
   public static func | (a: Tensor, b: Tensor) -> Tensor { a.bitwiseOr(b) }
   public static func ^ (a: Tensor, b: Tensor) -> Tensor { a.bitwiseXor(b) }
+  // Disfavored: Swift's own shifts are generic, and an integer literal can become a Tensor, so
+  // without this `1 << 20` in code that imports Kindling would pick the tensor shift.
+  @_disfavoredOverload
   public static func << (a: Tensor, b: Tensor) -> Tensor { a.bitwiseLeftShift(b) }
+  @_disfavoredOverload
   public static func >> (a: Tensor, b: Tensor) -> Tensor { a.bitwiseRightShift(b) }
+  @_disfavoredOverload
   public static func & (a: Tensor, b: Int) -> Tensor { a.bitwiseAnd(.number(b)) }
+  @_disfavoredOverload
   public static func | (a: Tensor, b: Int) -> Tensor { a.bitwiseOr(.number(b)) }
+  @_disfavoredOverload
   public static func ^ (a: Tensor, b: Int) -> Tensor { a.bitwiseXor(.number(b)) }
+  @_disfavoredOverload
   public static func << (a: Tensor, b: Int) -> Tensor { a.bitwiseLeftShift(.number(b)) }
+  @_disfavoredOverload
   public static func >> (a: Tensor, b: Int) -> Tensor { a.bitwiseRightShift(.number(b)) }
   public static prefix func ~ (a: Tensor) -> Tensor { a.bitwiseNot() }
 }

@@ -86,6 +86,8 @@ extension Tensor {
 
   /// `%` is ``remainder(_:)``, as Python's `%` on tensors.
   public static func % (a: Tensor, b: Tensor) -> Tensor { a.remainder(b) }
+  @_disfavoredOverload
   public static func % (a: Tensor, b: Int) -> Tensor { a.remainder(b) }
+  @_disfavoredOverload
   public static func % (a: Tensor, b: Double) -> Tensor { a.remainder(b) }
 }

@@ -5,12 +5,13 @@ import KindlingStorage
 
 extension Tensor {
   /// A view of the same storage with another layout; the autograd node is named `name`.
-  func makeView(shape: [Int], strides: [Int], offset: Int? = nil, _ name: String, _ attributes: [String: Any] = [:])
-    -> Tensor
-  {
+  func makeView(
+    shape: [Int], strides: [Int], offset: Int? = nil, _ name: String,
+    _ attributes: @autoclosure () -> [String: Any] = [:]
+  ) -> Tensor {
     let view = Tensor(storage: storage, shape: shape, strides: strides, storageOffset: offset ?? storageOffset, dtype: dtype)
     view.isWrappedNumber = isWrappedNumber
-    return record(view, name, [self], attributes)
+    return record(view, name, [self], attributes())
   }
 
   /// Resolves one `-1` in `shape` from the element count; stops with PyTorch's message.

@@ -17,15 +17,15 @@ import KindlingStorage
 /// ```
 public final class Tensor: @unchecked Sendable {
   /// The memory this tensor views; other tensors may view it too.
-  public internal(set) var storage: Storage
+  public let storage: Storage
   /// The size of each dimension: `[]` for a scalar. Prints as `[3, 4]`.
-  public internal(set) var shape: [Int]
+  public let shape: [Int]
   /// How many elements to step in storage to move one along each dimension.
-  public internal(set) var strides: [Int]
+  public let strides: [Int]
   /// Where the first element sits in storage, in elements.
-  public internal(set) var storageOffset: Int
+  public let storageOffset: Int
   /// The element type.
-  public internal(set) var dtype: DType
+  public let dtype: DType
   /// `true` for a tensor made from a plain Swift number (`x + 2`), which takes part in type
   /// promotion as PyTorch's Python numbers do: it yields to tensors of its category.
   public internal(set) var isWrappedNumber = false
