@@ -92,7 +92,7 @@ let package = Package(
     // MARK: - Tests (Swift Testing), one target per module
     .testTarget(name: "KindlingStorageTests", dependencies: ["KindlingStorage"], exclude: ["Fixtures"]),
     .testTarget(name: "KindlingTensorTests", dependencies: ["KindlingTensor"], exclude: ["Fixtures"]),
-    .testTarget(name: "KindlingAutogradTests", dependencies: ["KindlingAutograd"]),
+    .testTarget(name: "KindlingAutogradTests", dependencies: ["KindlingAutograd"], exclude: ["Fixtures"]),
     .testTarget(name: "KindlingNNTests", dependencies: ["KindlingNN"]),
     .testTarget(name: "KindlingOptimTests", dependencies: ["KindlingOptim"], exclude: ["Fixtures"]),
     .testTarget(name: "KindlingDataTests", dependencies: ["KindlingData"]),
