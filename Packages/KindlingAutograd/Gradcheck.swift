@@ -43,10 +43,13 @@ public func gradgradcheck(
   let weights = Tensor.randn(probe.shape, dtype: probe.dtype, generator: Generator(seed: 0))
   try checkJacobian(
     { xs in
-      let out = function(xs)
-      let grads = grad(outputs: [out], inputs: xs, gradOutputs: [weights], createGraph: true, allowUnused: true)
-      let parts = zip(xs, grads).map { x, g in (g ?? Tensor.zerosLike(x)).reshape(-1) }
-      return Tensor.cat(parts, dim: 0)
+      // Grad mode on even where the numerical pass turns it off: the inner gradients need a graph.
+      enableGrad {
+        let out = function(xs)
+        let grads = grad(outputs: [out], inputs: xs, gradOutputs: [weights], createGraph: true, allowUnused: true)
+        let parts = zip(xs, grads).map { x, g in (g ?? Tensor.zerosLike(x)).reshape(-1) }
+        return Tensor.cat(parts, dim: 0)
+      }
     }, inputs, eps: eps, atol: atol, rtol: rtol, order: 2)
 }
 

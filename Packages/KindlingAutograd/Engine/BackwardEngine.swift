@@ -97,20 +97,8 @@ enum BackwardEngine {
 
   /// Runs `node`'s rule, after checking that its saved tensors are still there and unchanged.
   static func apply(_ node: GraphNode, _ gradient: Tensor) -> [Tensor?] {
-    precondition(
-      node.hasSavedTensors,
-      "Trying to backward through the graph a second time (or directly access saved tensors after they have already "
-        + "been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). "
-        + "Specify retain_graph=True if you need to backward through the graph a second time or if you need to access "
-        + "saved tensors after calling backward.")
-    if let (index, saved, current) = node.modifiedSavedTensor() {
-      let shape = index < node.inputShapes.count ? node.inputShapes[index] : node.outputShape
-      let dtype = index < node.inputDTypes.count ? node.inputDTypes[index] : node.outputDType
-      preconditionFailure(
-        "one of the variables needed for gradient computation has been modified by an inplace operation: "
-          + "[torch.\(dtype.pytorchTypeName) \(shape)], which is output \(index) of \(node.name), is at version "
-          + "\(current); expected version \(saved) instead. Hint: the backtrace further above can help you find the "
-          + "operation that failed to compute its gradient.")
+    if !node.hasSavedTensors {
+      _ = node.savedOutputChecked()  // stops with PyTorch's "backward through the graph a second time" advice
     }
     if let custom = node.customBackward { return custom(gradient, node) }
     guard let rule = GradientRules.table[node.name] else {
@@ -155,15 +143,3 @@ enum BackwardEngine {
   }
 }
 
-extension DType {
-  /// `FloatTensor`-style names PyTorch's in-place error uses.
-  var pytorchTypeName: String {
-    switch self {
-    case .float32: "FloatTensor"
-    case .float64: "DoubleTensor"
-    case .float16: "HalfTensor"
-    case .bfloat16: "BFloat16Tensor"
-    default: "\(self)Tensor"
-    }
-  }
-}

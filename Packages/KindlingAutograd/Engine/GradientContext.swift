@@ -16,12 +16,21 @@ public struct GradientContext {
   /// The gradient of the loss with respect to the op's output.
   public let grad: Tensor
 
-  /// The op's inputs as they were in the forward.
-  public var inputs: [Tensor] { node.savedInputs! }
+  /// The op's inputs as they were in the forward. Reading one checks that no in-place op
+  /// changed it since (PyTorch's version counter).
+  public var inputs: SavedInputs { SavedInputs(node: node) }
   /// The op's first input.
   public var input: Tensor { inputs[0] }
-  /// The op's output as it was in the forward.
-  public var output: Tensor { node.savedOutput! }
+  /// The op's output as it was in the forward. When the backward is itself recorded
+  /// (`createGraph`), the output comes back connected to this node, so that rules using it
+  /// differentiate correctly a second time.
+  public var output: Tensor {
+    let saved = node.savedOutputChecked()
+    guard GradMode.isEnabled else { return saved }
+    let connected = saved.detach()
+    connected.gradFn = node
+    return connected
+  }
   /// Whether input `i` takes a gradient (rules may skip work for the others).
   public func needs(_ i: Int) -> Bool { i < node.edges.count && node.edges[i] != nil }
 
@@ -43,3 +52,11 @@ public struct GradientContext {
 /// gradient of its output. The engine sums a gradient over broadcast dimensions and converts it
 /// to the input's dtype, so a rule can return the gradient in the output's shape.
 public typealias GradientRule = @Sendable (GradientContext) -> [Tensor?]
+
+/// A node's saved inputs, checked one by one as a rule reads them.
+public struct SavedInputs: RandomAccessCollection {
+  let node: GraphNode
+  public var startIndex: Int { 0 }
+  public var endIndex: Int { node.inputShapes.count }
+  public subscript(i: Int) -> Tensor { node.savedInput(i) }
+}

@@ -17,14 +17,16 @@ public final class GraphNode: GradientFunction {
   public let attributes: [String: Any]
   /// Where each input's gradient goes: its producer's node, the accumulator of a leaf that
   /// requires a gradient, or `nil` when the input needs none.
-  public let edges: [(any GradientFunction)?]
+  public private(set) var edges: [(any GradientFunction)?]
   /// Each input's shape and dtype, to undo broadcasting and casts in the backward.
   public let inputShapes: [[Int]]
   public let inputDTypes: [DType]
   /// The output's shape and dtype.
   public let outputShape: [Int]
   public let outputDType: DType
-  /// The inputs and the output as they were in the forward, until ``releaseSavedTensors()``.
+  /// The inputs (the tensors themselves, so a backward with `createGraph` connects to their
+  /// history) and the output (a detached view: the node must not own its own output), until
+  /// ``releaseSavedTensors()``.
   public private(set) var savedInputs: [Tensor]?
   public private(set) var savedOutput: Tensor?
   /// The storage versions of the saved tensors when they were saved, to detect in-place
@@ -46,7 +48,7 @@ public final class GraphNode: GradientFunction {
     self.inputDTypes = inputs.map(\.dtype)
     self.outputShape = output.shape
     self.outputDType = output.dtype
-    self.savedInputs = inputs.map { $0.detach() }
+    self.savedInputs = inputs
     self.savedOutput = output.detach()
     self.savedVersions = inputs.map(\.storage.version) + [output.storage.version]
   }
@@ -63,10 +65,20 @@ public final class GraphNode: GradientFunction {
     self.inputDTypes = inputs.map(\.dtype)
     self.outputShape = output.shape
     self.outputDType = output.dtype
-    self.savedInputs = inputs.map { $0.detach() }
+    self.savedInputs = inputs
     self.savedOutput = output.detach()
     self.savedVersions = inputs.map(\.storage.version) + [output.storage.version]
     self.customBackward = backward
+  }
+
+  deinit {
+    // Hand what this node owns to the teardown list, drop our own references, then let the
+    // outermost deinit on this thread free the list in a loop.
+    GraphTeardown.enqueue(edges.compactMap { $0 })
+    GraphTeardown.enqueue(savedInputs ?? [])
+    edges = []
+    savedInputs = nil
+    GraphTeardown.drain()
   }
 
   /// The nodes this one sends gradients to, in input order (`next_functions`).
@@ -81,15 +93,41 @@ public final class GraphNode: GradientFunction {
     savedOutput = nil
   }
 
-  /// The saved tensor that some in-place op changed since it was saved, if any: its index
-  /// (inputs first, then the output) and its current version.
-  public func modifiedSavedTensor() -> (index: Int, saved: Int, current: Int)? {
-    guard let inputs = savedInputs, let output = savedOutput else { return nil }
-    for (i, t) in (inputs + [output]).enumerated() where t.storage.version != savedVersions[i] {
-      return (i, savedVersions[i], t.storage.version)
-    }
-    return nil
+  /// Saved input `i`, after checking that no in-place op changed it since the forward.
+  public func savedInput(_ i: Int) -> Tensor {
+    let t = savedTensorsOrStop()[i]
+    checkVersion(of: t, saved: savedVersions[i], index: i, shape: inputShapes[i], dtype: inputDTypes[i])
+    return t
   }
+
+  /// The saved output, after the same check.
+  public func savedOutputChecked() -> Tensor {
+    _ = savedTensorsOrStop()
+    let t = savedOutput!
+    checkVersion(of: t, saved: savedVersions[savedVersions.count - 1], index: 0, shape: outputShape, dtype: outputDType)
+    return t
+  }
+
+  private func savedTensorsOrStop() -> [Tensor] {
+    guard let savedInputs else {
+      preconditionFailure(
+        "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+          + "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+          + "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if "
+          + "you need to access saved tensors after calling backward.")
+    }
+    return savedInputs
+  }
+
+  private func checkVersion(of t: Tensor, saved: Int, index: Int, shape: [Int], dtype: DType) {
+    guard t.storage.version != saved else { return }
+    preconditionFailure(
+      "one of the variables needed for gradient computation has been modified by an inplace operation: "
+        + "[torch.\(dtype.tensorTypeName) \(shape)], which is output \(index) of \(name), is at version "
+        + "\(t.storage.version); expected version \(saved) instead. Hint: enable anomaly detection to find the "
+        + "operation that failed to compute its gradient, with detectAnomaly { … }.")
+  }
+
 }
 
 /// The node that adds a gradient into a leaf's ``Tensor/grad`` (PyTorch's `AccumulateGrad`).
@@ -121,4 +159,17 @@ func record(_ output: Tensor, _ name: String, _ inputs: [Tensor], _ attributes: 
   }
   output.gradFn = GraphNode(name: name, inputs: inputs, output: output, attributes: attributes)
   return output
+}
+
+extension DType {
+  /// `FloatTensor`-style names, as PyTorch's in-place error shows them.
+  var tensorTypeName: String {
+    switch self {
+    case .float32: "FloatTensor"
+    case .float64: "DoubleTensor"
+    case .float16: "HalfTensor"
+    case .bfloat16: "BFloat16Tensor"
+    default: "\(pytorchTitle)Tensor"
+    }
+  }
 }

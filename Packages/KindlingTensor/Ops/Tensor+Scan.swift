@@ -24,7 +24,7 @@ extension Tensor {
   public func cumprod(dim: Int, dtype: DType? = nil) -> Tensor {
     let d = normalizedDim(dim, op: "cumprod")
     let out = scan(product: true, dim: d, dtype: dtype)
-    return record(out, "CumprodBackward0", [self], ["dim": d, "result": out])
+    return record(out, "CumprodBackward0", [self], ["dim": d])
   }
 
   private func scan(product: Bool, dim: Int, dtype: DType?) -> Tensor {

@@ -113,7 +113,7 @@ extension Tensor {
     dtype.dispatchFloat(MomentsKernel(correction: correction, root: root, input: self, out: out, plan: plan), op: op)
     return record(
       out, root ? "StdBackward0" : "VarBackward0", [self],
-      ["dims": dims, "correction": correction, "keepDim": keepDim, "result": out])
+      ["dims": dims, "correction": correction, "keepDim": keepDim])
   }
 
   // MARK: Norm
@@ -152,7 +152,7 @@ extension Tensor {
         + "an identity")
     let out = Tensor(uninitializedShape: plan.outputShape, dtype: dtype, device: device)
     dtype.dispatchFloat(NormKernel(p: p, input: self, out: out, plan: plan), op: op)
-    return record(out, "LinalgVectorNormBackward0", [self], ["p": p, "dims": dims, "keepDim": keepDim, "result": out])
+    return record(out, "LinalgVectorNormBackward0", [self], ["p": p, "dims": dims, "keepDim": keepDim])
   }
 
   // MARK: Log-sum-exp
@@ -171,7 +171,7 @@ extension Tensor {
     let plan = ReductionPlan(input, dims: dims, keepDim: keepDim)
     let out = Tensor(uninitializedShape: plan.outputShape, dtype: input.dtype, device: device)
     input.dtype.dispatchFloat(LogSumExpKernel(input: input, out: out, plan: plan), op: "logsumexp")
-    return record(out, "LogsumexpBackward0", [self], ["dims": dims, "keepDim": keepDim, "result": out])
+    return record(out, "LogsumexpBackward0", [self], ["dims": dims, "keepDim": keepDim])
   }
 }
 
