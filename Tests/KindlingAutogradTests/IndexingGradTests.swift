@@ -105,13 +105,13 @@ struct IndexingGradCase: Decodable {
 }
 
 /// Whether every named rule is registered (tests that need another family's rules wait for them).
-func hasRules(_ names: String...) -> Bool { names.allSatisfy(GradientRules.hasRule) }
+func rulesRegistered(_ names: String...) -> Bool { names.allSatisfy(GradientRules.hasRule) }
 
 /// A bool tensor.
-func mask(_ values: [Bool], _ shape: [Int]) -> Tensor { Tensor(scalars: values, shape: shape) }
+func boolMask(_ values: [Bool], _ shape: [Int]) -> Tensor { Tensor(scalars: values, shape: shape) }
 
 /// A float64 leaf of standard normal values, reproducible by `seed`.
-func leaf(_ shape: [Int], seed: UInt64) -> Tensor {
+func randomLeaf(_ shape: [Int], seed: UInt64) -> Tensor {
   Tensor.randn(shape, dtype: .float64, generator: Generator(seed: seed), requiresGrad: true)
 }
 
@@ -142,7 +142,7 @@ struct IndexingGradTests {
 
   @Test("index_select, gather and take pass gradcheck")
   func gradcheckPicks() throws {
-    let x = leaf([3, 4], seed: 1)
+    let x = randomLeaf([3, 4], seed: 1)
     try gradcheck({ $0[0].indexSelect(dim: 1, index: Tensor([3, 0, 3])) }, [x])
     try gradcheck({ $0[0].gather(dim: 0, index: Tensor([[2, 0, 2, 1], [2, 2, 0, 0]])) }, [x])
     try gradcheck({ $0[0].take(Tensor([0, -1, 5, 5])) }, [x])
@@ -150,8 +150,8 @@ struct IndexingGradTests {
 
   @Test("scatter, scatter_add and index_add pass gradcheck for self and src")
   func gradcheckPlaces() throws {
-    let x = leaf([3, 3], seed: 3)
-    let src = leaf([2, 3], seed: 4)
+    let x = randomLeaf([3, 3], seed: 3)
+    let src = randomLeaf([2, 3], seed: 4)
     // scatter's result is only defined where no position is written twice; scatter_add's everywhere
     let distinct = Tensor([[0, 2, 1], [1, 0, 2]])
     try gradcheck({ $0[0].scatter(dim: 0, index: distinct, src: $0[1]) }, [x, src])
@@ -162,25 +162,25 @@ struct IndexingGradTests {
 
   @Test("masked_select and advanced indexing pass gradcheck")
   func gradcheckMasks() throws {
-    let x = leaf([2, 3], seed: 5)
-    try gradcheck({ $0[0].maskedSelect(mask([true, false, true], [3])) }, [x])
+    let x = randomLeaf([2, 3], seed: 5)
+    try gradcheck({ $0[0].maskedSelect(boolMask([true, false, true], [3])) }, [x])
     try gradcheck({ $0[0][Tensor([1, 0, 1])] }, [x])
-    try gradcheck({ $0[0][mask([true, false, true, false, true, true], [2, 3])] }, [x])
+    try gradcheck({ $0[0][boolMask([true, false, true, false, true, true], [2, 3])] }, [x])
     try gradcheck({ $0[0].advancedIndex([(0, Tensor([1, 1])), (1, Tensor([2, 0]))]) }, [x])
   }
 
-  @Test("scatter's src larger than index gets zeros beyond it", .enabled(if: hasRules("ConstantPadNdBackward0")))
+  @Test("scatter's src larger than index gets zeros beyond it", .enabled(if: rulesRegistered("ConstantPadNdBackward0")))
   func scatterLargerSource() throws {
-    let x = leaf([3, 3], seed: 6)
-    let src = leaf([3, 4], seed: 7)
+    let x = randomLeaf([3, 3], seed: 6)
+    let src = randomLeaf([3, 4], seed: 7)
     try gradcheck({ $0[0].scatter(dim: 0, index: Tensor([[0, 2], [1, 0]]), src: $0[1]) }, [x, src])
   }
 
   // MARK: gradgradcheck (the check itself joins gradients with cat)
 
-  @Test("double backward of index_select, gather, take and indexing", .enabled(if: hasRules("CatBackward0")))
+  @Test("double backward of index_select, gather, take and indexing", .enabled(if: rulesRegistered("CatBackward0")))
   func gradgradPicks() throws {
-    let x = leaf([2, 3], seed: 8)
+    let x = randomLeaf([2, 3], seed: 8)
     try gradgradcheck(
       { $0[0].indexSelect(dim: 1, index: Tensor([2, 0, 2])) * $0[0].indexSelect(dim: 1, index: Tensor([0, 1, 2])) }, [x])
     try gradgradcheck({ $0[0].gather(dim: 1, index: Tensor([[0, 0], [2, 1]])).pow(2) }, [x])
@@ -188,16 +188,16 @@ struct IndexingGradTests {
     try gradgradcheck({ $0[0][Tensor([1, 0, 1])].exp() }, [x])
   }
 
-  @Test("double backward of scatter, scatter_add, index_add and masked_select", .enabled(if: hasRules("CatBackward0")))
+  @Test("double backward of scatter, scatter_add, index_add and masked_select", .enabled(if: rulesRegistered("CatBackward0")))
   func gradgradPlaces() throws {
-    let x = leaf([2, 3], seed: 9)
-    let src = leaf([1, 3], seed: 10)
+    let x = randomLeaf([2, 3], seed: 9)
+    let src = randomLeaf([1, 3], seed: 10)
     let index = Tensor([[1, 0, 1]])
     try gradgradcheck({ $0[0].scatter(dim: 0, index: index, src: $0[1]).pow(2) }, [x, src])
     try gradgradcheck({ $0[0].scatter(dim: 0, index: index, value: 1).pow(2) }, [x])
     try gradgradcheck({ $0[0].scatterAdd(dim: 0, index: index, src: $0[1]).pow(2) }, [x, src])
     try gradgradcheck({ $0[0].indexAdd(dim: 0, index: Tensor([1]), source: $0[1], alpha: 2).pow(2) }, [x, src])
-    try gradgradcheck({ $0[0].maskedSelect(mask([true, false, true, false, false, true], [2, 3])).pow(2) }, [x])
+    try gradgradcheck({ $0[0].maskedSelect(boolMask([true, false, true, false, false, true], [2, 3])).pow(2) }, [x])
   }
 
   // MARK: behaviour
