@@ -29,12 +29,16 @@ extension Tensor {
   }
 }
 
-/// Where each element of an advanced-indexing result comes from, as storage offsets.
-struct AdvancedIndexPlan {
+/// Where each element of an advanced-indexing result comes from, as storage offsets (and as
+/// row-major positions in the source, for the gradient, `IndexBackward0`'s `"plan"`).
+public struct AdvancedIndexPlan {
   /// The result's shape.
-  var shape: [Int] = []
+  public private(set) var shape: [Int] = []
   /// For each element of the result in row-major order, its offset in the source's storage.
   var offsets: [Int] = []
+  /// For each element of the result in row-major order, its row-major position in the source:
+  /// the gradient of indexing adds the result's gradient back at these positions.
+  public private(set) var positions: [Int] = []
 
   init(_ source: Tensor, _ rawEntries: [(dim: Int, index: Tensor)]) {
     Tensor.checkSameDevice([source] + rawEntries.map(\.index), op: "index")
@@ -78,6 +82,8 @@ struct AdvancedIndexPlan {
     // The offset each broadcast index position adds.
     let count = broadcast.reduce(1, *)
     var picked = [Int](repeating: 0, count: count)
+    var pickedPositions = [Int](repeating: 0, count: count)
+    let sourceContiguous = Shape.contiguousStrides(source.shape)
     for e in entries {
       let size = source.shape[e.dim]
       let strides = Shape.broadcastStrides(shape: e.shape, strides: Shape.contiguousStrides(e.shape), to: broadcast)
@@ -89,6 +95,7 @@ struct AdvancedIndexPlan {
         precondition(i >= -size && i < size, "index \(i) is out of bounds for dimension \(e.dim) with size \(size)")
         if i < 0 { i += size }
         picked[p] += i * source.strides[e.dim]
+        pickedPositions[p] += i * sourceContiguous[e.dim]
       }
     }
     // The dimensions no index names, before and after the indexed block.
@@ -102,6 +109,14 @@ struct AdvancedIndexPlan {
     for b in beforeOffsets {
       for p in picked {
         for a in afterOffsets { offsets.append(source.storageOffset + b + p + a) }
+      }
+    }
+    let beforePositions = Self.offsets(before.map { source.shape[$0] }, before.map { sourceContiguous[$0] })
+    let afterPositions = Self.offsets(after.map { source.shape[$0] }, after.map { sourceContiguous[$0] })
+    positions.reserveCapacity(offsets.count)
+    for b in beforePositions {
+      for p in pickedPositions {
+        for a in afterPositions { positions.append(b + p + a) }
       }
     }
   }
