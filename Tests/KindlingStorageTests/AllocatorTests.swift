@@ -148,3 +148,18 @@ struct AllocatorTests {
     #expect(formatBytes(20 * (1 << 30) + (1 << 29)) == "20.50 GiB")
   }
 }
+
+@Suite("Size classes")
+struct SizeClassIndexTests {
+  @Test("every block size has its own dense index, in increasing order")
+  func denseIndex() {
+    var sizes: [Int] = []
+    var request = 1
+    while request < 1 << 30 {
+      let size = SizeClass.blockSize(for: request)
+      if sizes.last != size { sizes.append(size) }
+      request = size + 1
+    }
+    #expect(sizes.map(SizeClass.index(ofBlockSize:)) == Array(0..<sizes.count))
+  }
+}

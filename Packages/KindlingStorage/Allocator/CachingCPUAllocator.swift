@@ -29,8 +29,9 @@ public final class CachingCPUAllocator: StorageAllocator {
   }
 
   private struct State {
-    /// Free blocks by block size.
-    var free: [Int: FreeList] = [:]
+    /// Free blocks by size class (``SizeClass/index(ofBlockSize:)``), with their block size.
+    var free: [FreeList?] = []
+    var freeSizes: [Int] = []
     var statistics = AllocatorStatistics()
     var memoryLimit: Int?
     var cacheLimit: Int
@@ -106,13 +107,16 @@ public final class CachingCPUAllocator: StorageAllocator {
       state.statistics.blocksInUse -= 1
       state.statistics.deallocations += 1
       guard state.statistics.bytesCached + size <= state.cacheLimit else { return false }
-      if let list = state.free[size] {
-        list.addresses.append(address)
-      } else {
-        let list = FreeList()
-        list.addresses.append(address)
-        state.free[size] = list
+      let index = SizeClass.index(ofBlockSize: size)
+      if index >= state.free.count {
+        state.free += [FreeList?](repeating: nil, count: index + 1 - state.free.count)
+        state.freeSizes += [Int](repeating: 0, count: index + 1 - state.freeSizes.count)
       }
+      if state.free[index] == nil {
+        state.free[index] = FreeList()
+        state.freeSizes[index] = size
+      }
+      state.free[index]!.addresses.append(address)
       state.statistics.bytesCached += size
       return true
     }
@@ -133,7 +137,8 @@ public final class CachingCPUAllocator: StorageAllocator {
     var released: [UInt] = []
     defer { released.forEach(Self.releaseToSystem) }
     return state.withLock { state -> Reservation in
-      if let list = state.free[size], let address = list.addresses.popLast() {
+      let index = SizeClass.index(ofBlockSize: size)
+      if index < state.free.count, let list = state.free[index], let address = list.addresses.popLast() {
         state.statistics.bytesCached -= size
         state.statistics.cacheHits += 1
         Self.book(size, in: &state)
@@ -168,13 +173,13 @@ public final class CachingCPUAllocator: StorageAllocator {
   /// outside the lock.
   private static func trimCache(_ state: inout State, to limit: Int) -> [UInt] {
     var released: [UInt] = []
-    for size in state.free.keys.sorted(by: >) where state.statistics.bytesCached > limit {
-      guard let list = state.free[size] else { continue }
+    for index in state.free.indices.reversed() where state.statistics.bytesCached > limit {
+      guard let list = state.free[index] else { continue }
+      let size = state.freeSizes[index]
       while state.statistics.bytesCached > limit, let address = list.addresses.popLast() {
         released.append(address)
         state.statistics.bytesCached -= size
       }
-      if list.addresses.isEmpty { state.free[size] = nil }
     }
     return released
   }

@@ -19,4 +19,13 @@ enum SizeClass {
     let step = max((1 << highestBit) / 4, minimum)
     return (byteCount + step - 1) / step * step
   }
+
+  /// A dense index for a block size returned by ``blockSize(for:)``: 0 for 64 bytes, then one
+  /// per class in increasing size, so free lists can live in an array instead of a hash table.
+  static func index(ofBlockSize size: Int) -> Int {
+    if size <= 256 { return size / minimum - 1 }  // 64, 128, 192, 256: steps of 64
+    let highestBit = Int.bitWidth - 1 - (size - 1).leadingZeroBitCount  // size in (2^h, 2^(h+1)]
+    let step = (1 << highestBit) / 4
+    return 4 + (highestBit - 8) * 4 + (size - (1 << highestBit)) / step - 1
+  }
 }

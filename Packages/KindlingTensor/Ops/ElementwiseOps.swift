@@ -138,11 +138,12 @@ extension Tensor {
     _ a: Tensor, _ b: Tensor, op: String, typing: BinaryTyping, into destination: Tensor? = nil,
     kernel: (_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Void
   ) -> Tensor {
-    checkSameDevice([a, b], op: op)
-    var compute = resultType([a, b])
+    if a.storage.device != b.storage.device { checkSameDevice([a, b], op: op) }
+    // The common case, two tensors of one dtype and shape, skips the general rules.
+    var compute = a.dtype == b.dtype && !a.isWrappedNumber && !b.isWrappedNumber ? a.dtype : resultType([a, b])
     if typing == .promotedToFloat && !compute.isFloatingPoint { compute = .float32 }
     let outType: DType = typing == .comparison ? .bool : compute
-    let shape = broadcastShape([a, b], op: op)
+    let shape = a.shape == b.shape ? a.shape : broadcastShape([a, b], op: op)
     let out: Tensor
     if let destination {
       destination.storage.version += 1
@@ -153,6 +154,8 @@ extension Tensor {
         DType.canCast(from: outType, to: destination.dtype),
         "\(op): result type \(outType.pytorchTitle) can't be cast to the desired output type \(destination.dtype.pytorchTitle)")
       out = destination
+    } else if shape == a.shape && a.isContiguous {
+      out = Tensor(uninitializedShape: shape, contiguousStrides: a.strides, dtype: outType, device: a.device)
     } else {
       out = Tensor(uninitializedShape: shape, dtype: outType, device: a.device)
     }

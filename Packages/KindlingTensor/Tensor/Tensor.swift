@@ -87,13 +87,20 @@ public final class Tensor: @unchecked Sendable {
     } catch {
       preconditionFailure("empty: \(error)")
     }
+    self.init(uninitializedShape: shape, contiguousStrides: Shape.contiguousStrides(shape), dtype: dtype, device: device)
+  }
+
+  /// A new contiguous tensor whose contiguous strides the caller already has (an op's output
+  /// shaped like a contiguous input shares that input's stride array instead of building one).
+  convenience init(uninitializedShape shape: [Int], contiguousStrides strides: [Int], dtype: DType, device: Device) {
     let storage: Storage
     do {
-      storage = try Storage(count: Shape.elementCount(shape), dtype: dtype, allocator: DeviceRegistry.allocator(for: device))
+      let allocator = device == .cpu ? CachingCPUAllocator.shared : try DeviceRegistry.allocator(for: device)
+      storage = try Storage(count: Shape.elementCount(shape), dtype: dtype, allocator: allocator)
     } catch {
       preconditionFailure("empty: \(error)")
     }
-    self.init(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), dtype: dtype)
+    self.init(storage: storage, shape: shape, strides: strides, dtype: dtype)
   }
 
   // MARK: Attributes
