@@ -19,6 +19,10 @@ public final class Storage: @unchecked Sendable {
   /// The allocator that owns the memory and takes it back when the storage is freed.
   public let allocator: any StorageAllocator
 
+  /// Counts the in-place writes made through any tensor that views this storage (PyTorch's
+  /// version counter), so autograd can tell that a tensor it saved was changed.
+  public var version = 0
+
   /// The device the bytes live on.
   public var device: Device { allocator.device }
 

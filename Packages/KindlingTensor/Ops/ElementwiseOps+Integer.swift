@@ -50,23 +50,6 @@ func propagatingMin<C: ComputeScalar>(_ a: C, _ b: C) -> C {
   return C.isLess(b, a) ? b : a
 }
 
-extension DType {
-  /// The C++ name PyTorch's dtype-check messages use (`float`, `long int`, …).
-  var cppName: String {
-    switch self {
-    case .bool: "bool"
-    case .uint8: "unsigned char"
-    case .int8: "signed char"
-    case .int16: "short int"
-    case .int32: "int"
-    case .int64: "long int"
-    case .float16: "c10::Half"
-    case .bfloat16: "c10::BFloat16"
-    case .float32: "float"
-    case .float64: "double"
-    }
-  }
-}
 
 extension Tensor {
   /// Stops with PyTorch's "not implemented for" message unless `allowed`.

@@ -145,6 +145,7 @@ extension Tensor {
     let shape = broadcastShape([a, b], op: op)
     let out: Tensor
     if let destination {
+      destination.storage.version += 1
       precondition(
         destination.shape == shape,
         "\(op): output with shape \(destination.shape) doesn't match the broadcast shape \(shape)")
@@ -174,6 +175,7 @@ extension Tensor {
     kernel: (_ x: Tensor, _ out: Tensor) -> Void
   ) -> Tensor {
     let outType = outType ?? compute
+    destination?.storage.version += 1
     let out = destination ?? Tensor(uninitializedShape: shape, dtype: outType, device: device)
     if out.dtype == outType {
       kernel(to(compute), out)
@@ -196,21 +198,5 @@ extension DType {
     if from.isFloatingPoint && !to.isFloatingPoint { return false }
     if from != .bool && to == .bool { return false }
     return true
-  }
-
-  /// `Float`, `Long`, … as PyTorch names types in cast errors.
-  var pytorchTitle: String {
-    switch self {
-    case .bool: "Bool"
-    case .uint8: "Byte"
-    case .int8: "Char"
-    case .int16: "Short"
-    case .int32: "Int"
-    case .int64: "Long"
-    case .float16: "Half"
-    case .bfloat16: "BFloat16"
-    case .float32: "Float"
-    case .float64: "Double"
-    }
   }
 }

@@ -183,13 +183,14 @@ extension Tensor {
   @discardableResult
   public func relu_() -> Tensor {
     precondition(dtype != .bool, "relu_: Boolean inputs not supported for relu")
-    checkInPlaceAllowed(op: "relu_")
-    return sameTypeUnary(ReluOp(), name: "relu_", into: self)
+    return rebasingHistory("relu_", outOfPlace: { $0.relu() }) { sameTypeUnary(ReluOp(), name: "relu_", into: self) }
   }
 
   /// `sigmoid` in place (`sigmoid_`).
   @discardableResult
-  public func sigmoid_() -> Tensor { floatUnary(SigmoidOp(), name: "sigmoid_", into: self) }
+  public func sigmoid_() -> Tensor {
+    rebasingHistory("sigmoid_", outOfPlace: { $0.sigmoid() }) { floatUnary(SigmoidOp(), name: "sigmoid_", into: self) }
+  }
 }
 
 extension DType {

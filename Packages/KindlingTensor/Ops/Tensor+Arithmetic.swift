@@ -136,8 +136,10 @@ extension Tensor {
   /// result must fit this dtype.
   @discardableResult
   public func add_(_ other: Tensor, alpha: Double = 1) -> Tensor {
-    inPlace(other, op: "add_") { a, b, out in
-      out.dtype.dispatch(SameTypeBinaryKernel(op: AddOp(alpha: alpha), a: a, b: b, out: out))
+    rebasingHistory("add_", [other], outOfPlace: { $0.add(other, alpha: alpha) }) {
+      inPlace(other, op: "add_") { a, b, out in
+        out.dtype.dispatch(SameTypeBinaryKernel(op: AddOp(alpha: alpha), a: a, b: b, out: out))
+      }
     }
   }
 
@@ -145,24 +147,30 @@ extension Tensor {
   @discardableResult
   public func sub_(_ other: Tensor, alpha: Double = 1) -> Tensor {
     Tensor.checkNotBoolSubtraction(self, other)
-    return inPlace(other, op: "sub_") { a, b, out in
-      out.dtype.dispatch(SameTypeBinaryKernel(op: SubOp(alpha: alpha), a: a, b: b, out: out))
+    return rebasingHistory("sub_", [other], outOfPlace: { $0.sub(other, alpha: alpha) }) {
+      inPlace(other, op: "sub_") { a, b, out in
+        out.dtype.dispatch(SameTypeBinaryKernel(op: SubOp(alpha: alpha), a: a, b: b, out: out))
+      }
     }
   }
 
   /// `self *= other` in place (`mul_`).
   @discardableResult
   public func mul_(_ other: Tensor) -> Tensor {
-    inPlace(other, op: "mul_") { a, b, out in
-      out.dtype.dispatch(SameTypeBinaryKernel(op: MulOp(), a: a, b: b, out: out))
+    rebasingHistory("mul_", [other], outOfPlace: { $0.mul(other) }) {
+      inPlace(other, op: "mul_") { a, b, out in
+        out.dtype.dispatch(SameTypeBinaryKernel(op: MulOp(), a: a, b: b, out: out))
+      }
     }
   }
 
   /// `self /= other` in place (`div_`): true division, so an integer tensor cannot hold it.
   @discardableResult
   public func div_(_ other: Tensor) -> Tensor {
-    inPlace(other, op: "div_", typing: .promotedToFloat) { a, b, out in
-      out.dtype.dispatchFloat(FloatBinaryKernel(op: TrueDivOp(), a: a, b: b, out: out), op: "div_")
+    rebasingHistory("div_", [other], outOfPlace: { $0.div(other) }) {
+      inPlace(other, op: "div_", typing: .promotedToFloat) { a, b, out in
+        out.dtype.dispatchFloat(FloatBinaryKernel(op: TrueDivOp(), a: a, b: b, out: out), op: "div_")
+      }
     }
   }
 

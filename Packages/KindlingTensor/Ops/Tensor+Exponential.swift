@@ -81,11 +81,17 @@ extension Tensor {
 
   /// `exp` in place (`exp_`); the tensor must be floating point.
   @discardableResult
-  public func exp_() -> Tensor { floatUnary(ExpOp(), name: "exp_", into: self) }
+  public func exp_() -> Tensor {
+    rebasingHistory("exp_", outOfPlace: { $0.exp() }) { floatUnary(ExpOp(), name: "exp_", into: self) }
+  }
   /// `sqrt` in place (`sqrt_`).
   @discardableResult
-  public func sqrt_() -> Tensor { floatUnary(SqrtOp(), name: "sqrt_", into: self) }
+  public func sqrt_() -> Tensor {
+    rebasingHistory("sqrt_", outOfPlace: { $0.sqrt() }) { floatUnary(SqrtOp(), name: "sqrt_", into: self) }
+  }
   /// `log` in place (`log_`).
   @discardableResult
-  public func log_() -> Tensor { floatUnary(LogOp(), name: "log_", into: self) }
+  public func log_() -> Tensor {
+    rebasingHistory("log_", outOfPlace: { $0.log() }) { floatUnary(LogOp(), name: "log_", into: self) }
+  }
 }

@@ -120,7 +120,9 @@ extension Tensor {
   /// `clamp` in place (`clamp_`).
   @discardableResult
   public func clamp_(min: Double? = nil, max: Double? = nil) -> Tensor {
-    clampScalar(min: min, max: max, op: "clamp_", into: self)
+    rebasingHistory("clamp_", outOfPlace: { $0.clamp(min: min, max: max) }) {
+      clampScalar(min: min, max: max, op: "clamp_", into: self)
+    }
   }
 
   /// Linear interpolation `self + weight * (end - self)` (`lerp`); floating point only, and

@@ -132,26 +132,34 @@ extension Tensor {
   /// `pow` in place by a number (`pow_`).
   @discardableResult
   public func pow_(_ exponent: Double) -> Tensor {
-    powScalar(.number(exponent), exponent: exponent, op: "pow_", into: self)
+    rebasingHistory("pow_", outOfPlace: { $0.pow(exponent) }) {
+      powScalar(.number(exponent), exponent: exponent, op: "pow_", into: self)
+    }
   }
 
   /// `pow` in place by an integer (`pow_`); integer tensors stay integers.
   @discardableResult
   public func pow_(_ exponent: Int) -> Tensor {
-    powScalar(.number(exponent), exponent: Double(exponent), op: "pow_", into: self)
+    rebasingHistory("pow_", outOfPlace: { $0.pow(exponent) }) {
+      powScalar(.number(exponent), exponent: Double(exponent), op: "pow_", into: self)
+    }
   }
 
   /// `pow` in place by a tensor (`pow_`).
   @discardableResult
   public func pow_(_ exponent: Tensor) -> Tensor {
-    let compute = Tensor.resultType([self, exponent])
-    Tensor.checkImplemented(compute != .bool, op: "pow_", kernel: "pow", dtype: compute)
-    return inPlace(exponent, op: "pow_") { a, b, out in
-      if out.dtype.isFloatingPoint {
-        out.dtype.dispatchFloat(FloatBinaryKernel(op: FloatPowOp(), a: a, b: b, out: out), op: "pow_")
-      } else {
-        out.dtype.dispatchInteger(IntegerBinaryKernel(op: IntegerPowOp(), a: a, b: b, out: out), op: "pow_")
+    rebasingHistory("pow_", [exponent], outOfPlace: { $0.pow(exponent) }) {
+      let compute = Tensor.resultType([self, exponent])
+      Tensor.checkImplemented(compute != .bool, op: "pow_", kernel: "pow", dtype: compute)
+      return inPlace(exponent, op: "pow_") { a, b, out in
+        if out.dtype.isFloatingPoint {
+          out.dtype.dispatchFloat(FloatBinaryKernel(op: FloatPowOp(), a: a, b: b, out: out), op: "pow_")
+        } else {
+          out.dtype.dispatchInteger(IntegerBinaryKernel(op: IntegerPowOp(), a: a, b: b, out: out), op: "pow_")
+        }
       }
+  
     }
   }
+
 }

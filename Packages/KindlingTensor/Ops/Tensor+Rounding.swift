@@ -96,8 +96,7 @@ extension Tensor {
   @discardableResult
   public func abs_() -> Tensor {
     Tensor.checkImplemented(dtype != .bool, op: "abs_", kernel: "abs_cpu", dtype: dtype)
-    checkInPlaceAllowed(op: "abs_")
-    return sameTypeUnary(AbsOp(), name: "abs_", into: self)
+    return rebasingHistory("abs_", outOfPlace: { $0.abs() }) { sameTypeUnary(AbsOp(), name: "abs_", into: self) }
   }
 
   /// `neg` in place (`neg_`).
@@ -107,7 +106,6 @@ extension Tensor {
       dtype != .bool,
       "neg_: Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use "
         + "the `~` or `logicalNot()` operator instead.")
-    checkInPlaceAllowed(op: "neg_")
-    return sameTypeUnary(NegOp(), name: "neg_", into: self)
+    return rebasingHistory("neg_", outOfPlace: { $0.neg() }) { sameTypeUnary(NegOp(), name: "neg_", into: self) }
   }
 }

@@ -95,5 +95,7 @@ extension Tensor {
 
   /// `tanh` in place (`tanh_`).
   @discardableResult
-  public func tanh_() -> Tensor { floatUnary(TrigOp(function: .tanh), name: "tanh_", into: self) }
+  public func tanh_() -> Tensor {
+    rebasingHistory("tanh_", outOfPlace: { $0.tanh() }) { floatUnary(TrigOp(function: .tanh), name: "tanh_", into: self) }
+  }
 }

@@ -72,6 +72,9 @@ extension Tensor {
   /// `maskedFill` in place (`masked_fill_`); the mask must broadcast to this shape.
   @discardableResult
   public func maskedFill_(_ mask: Tensor, _ value: Double) -> Tensor {
+    if GradMode.isEnabled && requiresGrad {
+      return rebasingHistory("masked_fill_", outOfPlace: { $0.maskedFill(mask, value) }) { self }
+    }
     checkInPlaceAllowed(op: "masked_fill_")
     let filled = maskedFilled(mask, fill(value), op: "masked_fill_")
     precondition(

@@ -13,6 +13,8 @@ extension Tensor {
   ) {
     precondition(device == .cpu, "\(op): random fills run on the CPU generator; fill on the CPU, then move the tensor")
     precondition(dtype.isFloatingPoint, "\(op) expects a floating-point tensor, but got \(dtype)")
+    checkInPlaceAllowed(op: op)
+    storage.version += 1
     let target = isContiguous && (dtype == .float32 || dtype == .float64) ? self : Tensor(uninitializedShape: shape, dtype: dtype == .float64 ? .float64 : .float32)
     if target.dtype == .float64 {
       fill(nil, UnsafeMutableBufferPointer(start: target.pointer(as: Double.self), count: count))

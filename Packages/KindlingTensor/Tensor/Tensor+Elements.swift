@@ -48,6 +48,7 @@ extension Tensor {
   /// ```
   @discardableResult
   public func copy_(_ source: Tensor) -> Tensor {
+    storage.version += 1
     let source = source.expand(shape, op: "copy_")
     if device != .cpu || source.device != .cpu {
       crossDeviceCopy(from: source)

@@ -56,6 +56,13 @@ public final class Tensor: @unchecked Sendable {
   public var gradFn: (any GradientFunction)?
   /// Whether a non-leaf keeps its gradient in ``grad`` during backward (`retain_grad()`).
   public var retainsGrad = false
+  /// A leaf's gradient accumulator, shared by every node that uses the leaf.
+  weak var gradAccumulator: AccumulateGrad?
+  /// Hooks on a leaf's gradient, run before it is accumulated (`register_hook`).
+  public var gradientHooks: [(Tensor) -> Tensor?] = []
+  /// Hooks run after a leaf's gradient was accumulated into ``grad``
+  /// (`register_post_accumulate_grad_hook`).
+  public var postAccumulateHooks: [(Tensor) -> Void] = []
 
   /// A view of `storage` with the given layout.
   ///

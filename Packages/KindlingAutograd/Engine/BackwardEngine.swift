@@ -1,0 +1,145 @@
+import KindlingTensor
+
+/// Runs a graph backwards: from output gradients to the gradients of leaves (or of chosen
+/// inputs), one node at a time in topological order, without recursion.
+enum BackwardEngine {
+  /// Where gradients end up: accumulated into leaves' `grad`, or returned for `inputs`.
+  enum Sink {
+    case accumulate
+    case capture([ObjectIdentifier: Int])
+  }
+
+  /// Propagates `gradients` from `roots` through the graph.
+  ///
+  /// - Returns: with `.capture`, the gradient reaching each captured input (by index).
+  @discardableResult
+  static func run(
+    roots: [(Tensor, Tensor)], retainGraph: Bool, createGraph: Bool, sink: Sink = .accumulate
+  ) -> [Tensor?] {
+    // 1. The nodes reachable from the roots, and how many edges lead to each.
+    var dependencies: [ObjectIdentifier: Int] = [:]
+    var stack: [any GradientFunction] = []
+    var seen: Set<ObjectIdentifier> = []
+    for (root, _) in roots {
+      guard let fn = root.gradFn ?? (root.requiresGrad ? root.gradientEdge : nil) else { continue }
+      if seen.insert(ObjectIdentifier(fn)).inserted { stack.append(fn) }
+    }
+    while let fn = stack.popLast() {
+      guard let node = fn as? GraphNode else { continue }
+      for case let next? in node.edges {
+        let id = ObjectIdentifier(next)
+        dependencies[id, default: 0] += 1
+        if seen.insert(id).inserted { stack.append(next) }
+      }
+    }
+
+    // 2. Gradients waiting for their node, summed over every path.
+    var pending: [ObjectIdentifier: Tensor] = [:]
+    var ready: [any GradientFunction] = []
+    var captured = [Tensor?](repeating: nil, count: { if case .capture(let m) = sink { m.count } else { 0 } }())
+
+    /// Hands a gradient (or, with `nil`, the news that none comes) along one edge; the node
+    /// runs once every edge into it has delivered.
+    func deliver(_ gradient: Tensor?, to fn: any GradientFunction) {
+      let id = ObjectIdentifier(fn)
+      if let gradient { pending[id] = pending[id].map { $0 + gradient } ?? gradient }
+      let left = (dependencies[id] ?? 0) - 1
+      dependencies[id] = left
+      if left == 0 { ready.append(fn) }
+    }
+
+    for (root, gradient) in roots {
+      guard let fn = root.gradFn ?? (root.requiresGrad ? root.gradientEdge : nil) else { continue }
+      let id = ObjectIdentifier(fn)
+      pending[id] = pending[id].map { $0 + gradient } ?? gradient
+      if (dependencies[id] ?? 0) == 0, !ready.contains(where: { $0 === fn }) { ready.append(fn) }
+    }
+
+    // 3. Run each node once all gradients for it have arrived.
+    GradMode.with(enabled: createGraph) {
+      while let fn = ready.popLast() {
+        let id = ObjectIdentifier(fn)
+        guard var gradient = pending.removeValue(forKey: id) else {
+          // No gradient reached this node: nothing flows on, but its edges are done.
+          if let node = fn as? GraphNode { for case let next? in node.edges { deliver(nil, to: next) } }
+          continue
+        }
+        if let accumulator = fn as? AccumulateGrad {
+          let leaf = accumulator.variable
+          for hook in leaf.gradientHooks { gradient = hook(gradient) ?? gradient }
+          if case .capture(let map) = sink {
+            if let index = map[ObjectIdentifier(leaf)] { captured[index] = gradient }
+            continue
+          }
+          accumulate(gradient, into: leaf, createGraph: createGraph)
+          continue
+        }
+        guard let node = fn as? GraphNode else { continue }
+        for hook in node.gradientHooks { gradient = hook(gradient) ?? gradient }
+        if let retained = node.retainedOutput {
+          if case .capture(let map) = sink, let index = map[ObjectIdentifier(retained)] {
+            captured[index] = gradient
+          } else if case .accumulate = sink {
+            retained.grad = retained.grad.map { $0 + gradient } ?? (createGraph ? gradient : gradient.detach())
+          }
+        }
+        let inputGradients = apply(node, gradient)
+        if !retainGraph { node.releaseSavedTensors() }
+        for (i, next) in node.edges.enumerated() {
+          guard let next else { continue }
+          let g = i < inputGradients.count ? inputGradients[i] : nil
+          deliver(g.map { reduce($0, toShape: node.inputShapes[i], dtype: node.inputDTypes[i]) }, to: next)
+        }
+      }
+    }
+    return captured
+  }
+
+  /// Runs `node`'s rule, after checking that its saved tensors are still there and unchanged.
+  static func apply(_ node: GraphNode, _ gradient: Tensor) -> [Tensor?] {
+    if !node.hasSavedTensors {
+      _ = node.savedOutputChecked()  // stops with PyTorch's "backward through the graph a second time" advice
+    }
+    if let custom = node.customBackward { return custom(gradient, node) }
+    guard let rule = GradientRules.table[node.name] else {
+      preconditionFailure("\(node.name): no gradient rule is registered for this op (derivative not implemented)")
+    }
+    let result = rule(GradientContext(node: node, grad: gradient))
+    if AnomalyMode.isEnabled {
+      for (i, g) in result.enumerated() {
+        guard let g, g.dtype.isFloatingPoint, g.isnan().any().item(as: Bool.self) else { continue }
+        preconditionFailure(
+          "Function '\(node.name)' returned nan values in its \(i)th output.")
+      }
+    }
+    return result
+  }
+
+  /// Adds `gradient` into a leaf's `grad` and runs its post-accumulation hooks.
+  static func accumulate(_ gradient: Tensor, into leaf: Tensor, createGraph: Bool) {
+    if let existing = leaf.grad {
+      if createGraph {
+        leaf.grad = existing + gradient
+      } else {
+        noGrad { existing.add_(gradient) }
+      }
+    } else {
+      leaf.grad = createGraph ? gradient : (gradient.storage === leaf.storage ? gradient.clone() : gradient.detach())
+    }
+    for hook in leaf.postAccumulateHooks { hook(leaf) }
+  }
+
+  /// Undoes broadcasting (sums over broadcast dimensions) and casts to the input's dtype.
+  static func reduce(_ gradient: Tensor, toShape shape: [Int], dtype: DType) -> Tensor {
+    var g = gradient
+    if g.shape != shape {
+      let lead = g.rank - shape.count
+      if lead > 0 { g = g.sum(dims: Array(0..<lead)) }
+      let ones = shape.indices.filter { shape[$0] == 1 && g.shape[$0] != 1 }
+      if !ones.isEmpty { g = g.sum(dims: ones, keepDim: true) }
+      if g.shape != shape { g = g.reshape(shape) }
+    }
+    return g.dtype == dtype || !dtype.isFloatingPoint ? g : g.to(dtype)
+  }
+}
+

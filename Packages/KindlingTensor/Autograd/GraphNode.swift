@@ -1,0 +1,165 @@
+/// One recorded op of the autograd graph (PyTorch's `Node`, the object `grad_fn` shows).
+///
+/// The tensor layer records, for every differentiable op run while grad mode is on and some
+/// input requires a gradient, the op's PyTorch name, where each input's gradient must go, the
+/// tensors a gradient rule may need (the inputs and the output, as detached views), and the op's
+/// attributes (a dimension, an exponent, …). It holds no gradient code: KindlingAutograd looks
+/// the rule up by ``name`` and runs the graph backwards.
+///
+/// ```swift
+/// let x = Tensor([1.0], requiresGrad: true)
+/// let y = x.pow(2)
+/// print(y.gradFn!.name)   // PowBackward0
+/// ```
+public final class GraphNode: GradientFunction {
+  public let name: String
+  /// Values the gradient rule needs, by name (`"dim"`, `"exponent"`, …).
+  public let attributes: [String: Any]
+  /// Where each input's gradient goes: its producer's node, the accumulator of a leaf that
+  /// requires a gradient, or `nil` when the input needs none.
+  public let edges: [(any GradientFunction)?]
+  /// Each input's shape and dtype, to undo broadcasting and casts in the backward.
+  public let inputShapes: [[Int]]
+  public let inputDTypes: [DType]
+  /// The output's shape and dtype.
+  public let outputShape: [Int]
+  public let outputDType: DType
+  /// The inputs (the tensors themselves, so a backward with `createGraph` connects to their
+  /// history) and the output (a detached view: the node must not own its own output), until
+  /// ``releaseSavedTensors()``.
+  public private(set) var savedInputs: [Tensor]?
+  public private(set) var savedOutput: Tensor?
+  /// The storage versions of the saved tensors when they were saved, to detect in-place
+  /// changes before the backward.
+  let savedVersions: [Int]
+  /// The non-leaf output whose gradient the backward keeps (`retainGrad()`).
+  public weak var retainedOutput: Tensor?
+  /// Hooks on the output's gradient, run before this node's rule (`registerHook` on a non-leaf).
+  public var gradientHooks: [(Tensor) -> Tensor?] = []
+  /// A backward written by the user (a custom function), used instead of a rule looked up by
+  /// name: takes the output's gradient and this node, returns one gradient per input.
+  public var customBackward: ((Tensor, GraphNode) -> [Tensor?])?
+
+  init(name: String, inputs: [Tensor], output: Tensor, attributes: [String: Any]) {
+    self.name = name
+    self.attributes = attributes
+    self.edges = inputs.map { $0.requiresGrad ? $0.gradientEdge : nil }
+    self.inputShapes = inputs.map(\.shape)
+    self.inputDTypes = inputs.map(\.dtype)
+    self.outputShape = output.shape
+    self.outputDType = output.dtype
+    self.savedInputs = inputs
+    self.savedOutput = output.detach()
+    self.savedVersions = inputs.map(\.storage.version) + [output.storage.version]
+  }
+
+  /// A custom node (see ``customBackward``) for outputs computed outside the op funnel.
+  public init(
+    name: String, inputs: [Tensor], output: Tensor, attributes: [String: Any] = [:],
+    backward: @escaping (Tensor, GraphNode) -> [Tensor?]
+  ) {
+    self.name = name
+    self.attributes = attributes
+    self.edges = inputs.map { $0.requiresGrad ? $0.gradientEdge : nil }
+    self.inputShapes = inputs.map(\.shape)
+    self.inputDTypes = inputs.map(\.dtype)
+    self.outputShape = output.shape
+    self.outputDType = output.dtype
+    self.savedInputs = inputs
+    self.savedOutput = output.detach()
+    self.savedVersions = inputs.map(\.storage.version) + [output.storage.version]
+    self.customBackward = backward
+  }
+
+  /// The nodes this one sends gradients to, in input order (`next_functions`).
+  public var nextFunctions: [(any GradientFunction)?] { edges }
+
+  /// Whether the saved tensors are still held (a backward without `retainGraph` frees them).
+  public var hasSavedTensors: Bool { savedInputs != nil }
+
+  /// Drops the saved tensors so their memory can go back to the allocator.
+  public func releaseSavedTensors() {
+    savedInputs = nil
+    savedOutput = nil
+  }
+
+  /// Saved input `i`, after checking that no in-place op changed it since the forward.
+  public func savedInput(_ i: Int) -> Tensor {
+    let t = savedTensorsOrStop()[i]
+    checkVersion(of: t, saved: savedVersions[i], index: i, shape: inputShapes[i], dtype: inputDTypes[i])
+    return t
+  }
+
+  /// The saved output, after the same check.
+  public func savedOutputChecked() -> Tensor {
+    _ = savedTensorsOrStop()
+    let t = savedOutput!
+    checkVersion(of: t, saved: savedVersions[savedVersions.count - 1], index: 0, shape: outputShape, dtype: outputDType)
+    return t
+  }
+
+  private func savedTensorsOrStop() -> [Tensor] {
+    guard let savedInputs else {
+      preconditionFailure(
+        "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+          + "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+          + "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if "
+          + "you need to access saved tensors after calling backward.")
+    }
+    return savedInputs
+  }
+
+  private func checkVersion(of t: Tensor, saved: Int, index: Int, shape: [Int], dtype: DType) {
+    guard t.storage.version != saved else { return }
+    preconditionFailure(
+      "one of the variables needed for gradient computation has been modified by an inplace operation: "
+        + "[torch.\(dtype.tensorTypeName) \(shape)], which is output \(index) of \(name), is at version "
+        + "\(t.storage.version); expected version \(saved) instead. Hint: enable anomaly detection to find the "
+        + "operation that failed to compute its gradient, with detectAnomaly { … }.")
+  }
+
+}
+
+/// The node that adds a gradient into a leaf's ``Tensor/grad`` (PyTorch's `AccumulateGrad`).
+public final class AccumulateGrad: GradientFunction {
+  public var name: String { "AccumulateGrad" }
+  /// The leaf whose gradient this node accumulates.
+  public let variable: Tensor
+  init(_ variable: Tensor) { self.variable = variable }
+}
+
+extension Tensor {
+  /// Where a gradient for this tensor goes: its producer, or its leaf accumulator (created on
+  /// first use and shared by every node that uses the leaf).
+  public var gradientEdge: any GradientFunction {
+    if let gradFn { return gradFn }
+    if let accumulator = gradAccumulator { return accumulator }
+    let accumulator = AccumulateGrad(self)
+    gradAccumulator = accumulator
+    return accumulator
+  }
+}
+
+/// The last step of every op: when grad mode is on and some input requires a gradient,
+/// records the op on `output` as a ``GraphNode``. Outputs that cannot carry gradients
+/// (integer or bool results, such as indices) record nothing. Returns `output`.
+func record(_ output: Tensor, _ name: String, _ inputs: [Tensor], _ attributes: [String: Any] = [:]) -> Tensor {
+  guard output.dtype.isFloatingPoint, inputs.contains(where: { $0.requiresGrad }), GradMode.isEnabled else {
+    return output
+  }
+  output.gradFn = GraphNode(name: name, inputs: inputs, output: output, attributes: attributes)
+  return output
+}
+
+extension DType {
+  /// `FloatTensor`-style names, as PyTorch's in-place error shows them.
+  var tensorTypeName: String {
+    switch self {
+    case .float32: "FloatTensor"
+    case .float64: "DoubleTensor"
+    case .float16: "HalfTensor"
+    case .bfloat16: "BFloat16Tensor"
+    default: "\(pytorchTitle)Tensor"
+    }
+  }
+}
