@@ -1,5 +1,6 @@
 // Matrix products on square float32 matrices, the sizes of ../shared/bench/gemm_peak.py:
 //
+//   matmul.<n>.t<threads>        a.matmul(b), allocating the result, with BLAS.threadCount = threads
 //   cblas_sgemm.<n>.t<threads>   OpenBLAS's cblas_sgemm called directly on the buffers of three
 //                                contiguous Kindling tensors (C = A·B, row-major, no transposes),
 //                                with BLAS.threadCount = threads: the floor a Kindling matmul
@@ -60,6 +61,14 @@ func registerMatmul() {
 
   for n in matmulSizes {
     for threads in matmulThreadCounts {
+      Benchmark("matmul.\(n).t\(threads)", configuration: configuration) { benchmark in
+        let operands = squareOperands(n)
+        for _ in benchmark.scaledIterations { blackHole(operands.a.matmul(operands.b)) }
+      } setup: {
+        BLAS.threadCount = threads
+        _ = squareOperands(n)
+      }
+
       Benchmark("cblas_sgemm.\(n).t\(threads)", configuration: configuration) { benchmark in
         let operands = squareOperands(n)
         for _ in benchmark.scaledIterations { sgemm(operands.a, operands.b, into: operands.c) }

@@ -8,8 +8,9 @@
 //   overhead.add_.1         a.add_(b) in place, 1 element
 //   overhead.add.1000       a.add(b), 1000 elements
 //   overhead.sum.1000       a.sum(), 1000 elements
-//   overhead.cblas_sgemm.8x8  cblas_sgemm on two 8x8 buffers into a third: the BLAS call alone,
-//                           the floor under an 8x8 `mm` (op_overhead.py's mm_8x8)
+//   overhead.mm.8x8         a.mm(b), two 8x8 matrices (op_overhead.py's mm_8x8)
+//   overhead.cblas_sgemm.8x8  cblas_sgemm on the same 8x8 buffers into a third: the BLAS call
+//                           alone, the floor under overhead.mm.8x8
 //
 // 1000 inner iterations per sample; times are per op (the `*` columns).
 
@@ -56,6 +57,11 @@ func registerOpOverhead() {
   let m8a = seededRandn([8, 8], seed: 5)
   let m8b = seededRandn([8, 8], seed: 6)
   let m8c = Tensor.zeros([8, 8])
+  Benchmark("overhead.mm.8x8", configuration: configuration) { benchmark in
+    for _ in benchmark.scaledIterations { blackHole(m8a.mm(m8b)) }
+  } setup: {
+    BLAS.threadCount = 1
+  }
   Benchmark("overhead.cblas_sgemm.8x8", configuration: configuration) { benchmark in
     for _ in benchmark.scaledIterations { sgemm(m8a, m8b, into: m8c) }
     blackHole(m8c)

@@ -4,7 +4,8 @@
 //
 //   overhead.<op>.<size>              per-op cost on tiny tensors (OpOverhead.swift)
 //   elementwise.<op>.<size>.<form>    1M / 16M float32 add, mul, relu, exp (Elementwise.swift)
-//   cblas_sgemm.<n>.t<threads>        OpenBLAS called directly: the floor for matmul (Matmul.swift)
+//   matmul.<n>.t<threads>             a.matmul(b) on square float32 matrices (Matmul.swift)
+//   cblas_sgemm.<n>.t<threads>        OpenBLAS called directly on the same buffers: matmul's floor
 //
 // Names have no spaces or slashes (package-benchmark would never find their threshold files).
 // `mallocCountTotal` is the deterministic metric, checked against Thresholds/ by `make bench-check`;
