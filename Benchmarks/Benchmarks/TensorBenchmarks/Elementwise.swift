@@ -15,6 +15,10 @@
 // `aSmall = a * 0.01` keeps exp finite, as in the PyTorch script. Kindling splits loops above
 // 32768 elements across every core (2 here): compare with torch.set_num_threads(2).
 // One op per sample.
+//
+// The allocating forms' malloc counts vary by one from run to run at 16M (seen: mul, exp and relu
+// at 16M deviating ±1 from a fresh threshold), so their threshold allows ±2 at p90 instead of
+// `.strict`; the in-place forms' counts are exact.
 
 import Benchmark
 import KindlingTensor
@@ -76,10 +80,12 @@ func registerElementwise() {
     thresholds: exactAllocations
   )
   configuration.timeUnits = .microseconds
+  var allocating = configuration
+  allocating.thresholds = [.mallocCountTotal: BenchmarkThresholds(absolute: [.p90: 2])]
 
   for size in sizes {
     for op in cases {
-      Benchmark("elementwise.\(op.name).\(size.label).alloc", configuration: configuration) { benchmark in
+      Benchmark("elementwise.\(op.name).\(size.label).alloc", configuration: allocating) { benchmark in
         let inputs = inputs(size)
         for _ in benchmark.scaledIterations { blackHole(op.allocating(inputs)) }
       } setup: {
