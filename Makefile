@@ -5,12 +5,12 @@ SWIFT ?= swift
 # Debian packages the build, the tests and the training job need.
 APT_PACKAGES := pkg-config libopenblas-dev liblapacke-dev zlib1g-dev dataset-fashion-mnist
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Arguments passed on to `kindling train`, e.g. `make train ARGS="--epochs 5"`.
+# Arguments passed on to `kindling train` (e.g. `make train ARGS="--epochs 5"`) or to Tools/bench/compare.py.
 ARGS ?=
 # Where `make fixtures` keeps the PyTorch it needs (never needed by the tests).
 VENV ?= .venv
 
-.PHONY: all deps toolchain build release train test bench bench-check fixtures info clean
+.PHONY: all deps toolchain build release train test bench bench-check bench-compare fixtures torch-venv info clean
 
 all: build
 
@@ -59,13 +59,21 @@ bench-check: deps
 bench-build: deps
 	cd Benchmarks && $(SWIFT) build
 
+## bench-compare: KindlingTensor vs PyTorch on the same workloads, one run, one table (installs PyTorch in $(VENV)).
+## Needs the PyTorch baseline scripts in ../shared/bench; e.g. `make bench-compare ARGS="--max-wait 0"`.
+bench-compare: deps torch-venv
+	$(VENV)/bin/python Tools/bench/compare.py $(ARGS)
+
 ## fixtures: regenerate the PyTorch fixtures the tests compare with (installs PyTorch in $(VENV)).
-fixtures:
+fixtures: torch-venv
+	$(VENV)/bin/python Tools/fixtures/generate_fixtures.py
+
+## torch-venv: PyTorch (CPU) in $(VENV), for `make fixtures` and `make bench-compare`.
+torch-venv:
 	[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
 	# PyPI's torch wheel would pull gigabytes of CUDA libraries: take torch alone, then what it imports.
 	$(VENV)/bin/python -c 'import torch' 2>/dev/null || { $(VENV)/bin/pip install -q --no-deps torch && \
 	  $(VENV)/bin/pip install -q filelock typing-extensions sympy networkx jinja2 fsspec numpy; }
-	$(VENV)/bin/python Tools/fixtures/generate_fixtures.py
 
 clean:
 	rm -rf .build Benchmarks/.build

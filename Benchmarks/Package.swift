@@ -18,7 +18,13 @@ let package = Package(
       traits: ["MallocInterposer"]),
     .package(name: "Kindling", path: ".."),
   ],
-  targets: []
+  targets: [
+    // OpenBLAS's CBLAS interface, for baselines that call `cblas_sgemm` directly (the root
+    // package's CKindlingBLAS shim is not a product).
+    .systemLibrary(
+      name: "CBenchmarkBLAS", path: "Sources/CBenchmarkBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])])
+  ]
 )
 
 /// A benchmark executable for one Kindling module: sources in `Benchmarks/<name>/`.
@@ -35,13 +41,18 @@ func benchmarkTarget(_ name: String, dependencies: [Target.Dependency]) -> Targe
 package.targets.append(
   benchmarkTarget("StorageBenchmarks", dependencies: [.product(name: "KindlingStorage", package: "Kindling")]))
 
+// KindlingTensor: per-op overhead on tiny tensors, elementwise bandwidth, matrix products
+// against cblas_sgemm. The same workloads as ../shared/bench (Tools/bench/compare.py).
+package.targets.append(
+  benchmarkTarget(
+    "TensorBenchmarks", dependencies: [.product(name: "KindlingTensor", package: "Kindling"), "CBenchmarkBLAS"]))
+
 // Future targets, one per module, go here when the module has code worth measuring; each gets
 // its sources in Benchmarks/<Name>/<Name>.swift:
-//   TensorBenchmarks   → .product(name: "KindlingTensor", package: "Kindling")
 //   AutogradBenchmarks → .product(name: "KindlingAutograd", package: "Kindling")
 //   NNBenchmarks       → .product(name: "KindlingNN", package: "Kindling")
 //   DataBenchmarks     → .product(name: "KindlingData", package: "Kindling")
 //   LinalgBenchmarks   → .product(name: "KindlingLinalg", package: "Kindling")
 //   GPUBenchmarks      → .product(name: "KindlingGPU", package: "Kindling")
 // e.g. package.targets.append(
-//        benchmarkTarget("TensorBenchmarks", dependencies: [.product(name: "KindlingTensor", package: "Kindling")]))
+//        benchmarkTarget("NNBenchmarks", dependencies: [.product(name: "KindlingNN", package: "Kindling")]))

@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""compare.py -- Kindling against PyTorch on the same CPU workloads, measured in one run.
+
+Runs Benchmarks/'s TensorBenchmarks suite (package-benchmark, release build, JMH export) and the
+PyTorch side of the same workloads, then prints one table:
+
+    workload | Kindling | PyTorch t1 | PyTorch t2 | ratio t1 | ratio t2 | Kindling rate
+
+Times are medians per op in microseconds; ratio = PyTorch time / Kindling time, so > 1 means
+Kindling is faster. t1 / t2 = torch.set_num_threads(1 / 2). Kindling's elementwise loops split
+across every core above 32768 elements (2 threads here) and cannot be told otherwise; its matrix
+products run with BLAS.threadCount = 1 and 2 (rows `... t1` / `... t2`, compared with the same
+PyTorch thread count).
+
+Workloads (Benchmarks/README.md lists the Kindling side):
+  overhead.*      ../shared/bench/op_overhead.py: its cases() and per_call_us(), imported by path
+  elementwise.*   ../shared/bench/elementwise_bw.py's cases on 1M and 16M float32 (its time_fn):
+                    .alloc   allocating the result (a + b, torch.relu(a), ...)
+                    .inplace c.add_(b), ..., c reset from a before each timed call (untimed);
+                             Kindling has no out= overloads, so this is its preallocated form
+                    .out     PyTorch's out= form (torch.add(a, b, out=c)); PyTorch only, compared
+                             with Kindling's .inplace
+  matmul.<n>      a.matmul(b) allocating vs torch.matmul(a, b); sizes of gemm_peak.py
+  cblas_sgemm.<n> OpenBLAS cblas_sgemm called directly from Swift vs torch.mm(a, b, out=c) (MKL)
+
+The machine is shared: each section first waits (up to --max-wait s) for the machine to go quiet,
+and the table ends with the CPU load other processes put on the machine during each section
+(0 = idle, 0.5 = one of 2 cores busy elsewhere; > 0.1 means the section's numbers are suspect).
+
+Usage (from the repository root; `make bench-compare` installs torch in .venv and runs this):
+  python Tools/bench/compare.py [--filter REGEX] [--max-wait S] [--json PATH] [--kindling-jmh PATH]
+"""
+import argparse
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BENCH_PACKAGE = os.path.join(ROOT, "Benchmarks")
+DEFAULT_SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
+TARGET = "TensorBenchmarks"
+
+SIZES_EW = [(1 << 20, "1M"), (16 << 20, "16M")]
+SIZES_MM = [64, 128, 256, 512, 1024, 2048]
+# Kindling benchmarks that run many ops per sample (package-benchmark's scalingFactor): the JMH
+# export reports whole samples.
+INNER_ITERATIONS = {"overhead": 1000}
+# Kindling overhead benchmark -> op_overhead.py case name.
+OVERHEAD = [
+    ("overhead.add.1", "add_1"),
+    ("overhead.mul.1", "mul_1"),
+    ("overhead.relu.1", "relu_1"),
+    ("overhead.add_.1", "add__1"),
+    ("overhead.add.1000", "add_1k"),
+    ("overhead.sum.1000", "sum_1k"),
+    ("overhead.mm.8x8", "mm_8x8"),
+    ("overhead.cblas_sgemm.8x8", "mm_8x8"),
+]
+# Elementwise ops: bytes per element (reads + writes), as in elementwise_bw.py.
+EW_BYTES = {"add": 12, "mul": 12, "relu": 8, "exp": 8}
+
+
+def load_module(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# MARK: - Kindling
+
+
+def run_kindling(filter_regex, jmh_path=None):
+    """Runs TensorBenchmarks and returns ({benchmark: median µs per op}, {benchmark: (p25, p75)}, foreign load)."""
+    if jmh_path is None:
+        out_dir = tempfile.mkdtemp(prefix="kindling-bench-")
+        base = ["swift", "package", "--disable-sandbox", "--allow-writing-to-directory", out_dir, "benchmark"]
+        # Build first (the plugin's release build), outside the measured section.
+        subprocess.run(base + ["list", "--target", TARGET], cwd=BENCH_PACKAGE, check=True, stdout=subprocess.DEVNULL)
+        cmd = base + ["--target", TARGET, "--no-progress", "--format", "jmh", "--path", out_dir]
+        if filter_regex:
+            cmd += ["--filter", filter_regex]
+        shared.wait_quiet(max_wait=ARGS.max_wait)
+        with shared.ForeignLoad() as load:
+            subprocess.run(cmd, cwd=BENCH_PACKAGE, check=True, stdout=subprocess.DEVNULL)
+        jmh_path = os.path.join(out_dir, "Current_run.jmh.json")
+        foreign = load.value
+    else:
+        foreign = None
+    with open(jmh_path) as f:
+        elements = json.load(f)
+    medians, spread = {}, {}
+    prefix = f"package.benchmark.{TARGET}."
+    for element in elements:
+        name = element["benchmark"][len(prefix):]
+        wall = element["secondaryMetrics"]["Time (wall clock)"]
+        assert wall["scoreUnit"] == "μs", wall["scoreUnit"]
+        inner = INNER_ITERATIONS.get(name.split(".")[0], 1)
+        p = wall["scorePercentiles"]
+        medians[name] = p["50.0"] / inner
+        samples = sorted(wall["rawData"][0])
+        spread[name] = (samples[len(samples) // 4] / inner, samples[(3 * len(samples)) // 4] / inner)
+    return medians, spread, foreign
+
+
+# MARK: - PyTorch
+
+
+def timed_with_reset(fn, reset, min_time=0.3, min_reps=5):
+    """elementwise_bw.time_fn for an in-place op: `reset()` before each call, outside the timing."""
+    reset()
+    fn()
+    ts = []
+    t_start = time.perf_counter()
+    while len(ts) < min_reps or time.perf_counter() - t_start < min_time:
+        reset()
+        t0 = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t0)
+    ts.sort()
+    return ts[len(ts) // 2], ts[0]
+
+
+def torch_overhead(torch, op_overhead, wanted):
+    """op_overhead.py's cases at 1 and 2 threads: {(case, threads): median µs}."""
+    results, foreign = {}, {}
+    for nt in (1, 2):
+        torch.set_num_threads(nt)
+        shared.wait_quiet(max_wait=ARGS.max_wait)
+        with shared.ForeignLoad() as load:
+            for name, fn, k in op_overhead.cases():
+                if name in wanted:
+                    results[(name, nt)] = op_overhead.per_call_us(fn, k)[0]
+        foreign[f"overhead t{nt}"] = load.value
+    return results, foreign
+
+
+def torch_elementwise(torch, elementwise_bw):
+    """elementwise_bw.py's cases (+ in-place): {(op.size.form, threads): median µs}."""
+    results, foreign = {}, {}
+    torch.manual_seed(0)
+    for nt in (1, 2):
+        torch.set_num_threads(nt)
+        for n, label in SIZES_EW:
+            a, b, c = torch.randn(n), torch.randn(n), torch.empty(n)
+            a_small = a * 0.01
+            out_cases = {
+                "add": lambda: torch.add(a, b, out=c),
+                "mul": lambda: torch.mul(a, b, out=c),
+                "relu": lambda: torch.clamp_min(a, 0, out=c),
+                "exp": lambda: torch.exp(a_small, out=c),
+            }
+            alloc_cases = {
+                "add": lambda: a + b,
+                "mul": lambda: a * b,
+                "relu": lambda: torch.relu(a),
+                "exp": lambda: torch.exp(a_small),
+            }
+            inplace_cases = {
+                "add": (lambda: c.add_(b), lambda: c.copy_(a)),
+                "mul": (lambda: c.mul_(b), lambda: c.copy_(a)),
+                "relu": (lambda: c.relu_(), lambda: c.copy_(a)),
+                "exp": (lambda: c.exp_(), lambda: c.copy_(a_small)),
+            }
+            shared.wait_quiet(max_wait=ARGS.max_wait)
+            with shared.ForeignLoad() as load:
+                for op in EW_BYTES:
+                    key = f"{op}.{label}"
+                    results[(f"elementwise.{key}.out", nt)] = elementwise_bw.time_fn(out_cases[op])[0] * 1e6
+                    results[(f"elementwise.{key}.alloc", nt)] = elementwise_bw.time_fn(alloc_cases[op])[0] * 1e6
+                    fn, reset = inplace_cases[op]
+                    results[(f"elementwise.{key}.inplace", nt)] = timed_with_reset(fn, reset)[0] * 1e6
+            foreign[f"elementwise {label} t{nt}"] = load.value
+            del a, b, c, a_small
+    return results, foreign
+
+
+def torch_matmul(torch, gemm_peak):
+    """gemm_peak.py's sizes: torch.matmul allocating and torch.mm(out=): {(name, threads): median µs}."""
+    results, foreign = {}, {}
+    torch.manual_seed(0)
+    for nt in (1, 2):
+        torch.set_num_threads(nt)
+        shared.wait_quiet(max_wait=ARGS.max_wait)
+        with shared.ForeignLoad() as load:
+            for n in SIZES_MM:
+                a, b, c = torch.randn(n, n), torch.randn(n, n), torch.empty(n, n)
+                results[(f"matmul.{n}", nt)] = gemm_peak.time_fn(lambda: torch.matmul(a, b))[0] * 1e6
+                results[(f"cblas_sgemm.{n}", nt)] = gemm_peak.time_fn(lambda: torch.mm(a, b, out=c))[0] * 1e6
+        foreign[f"matmul t{nt}"] = load.value
+    return results, foreign
+
+
+# MARK: - The table
+
+
+def rows(kindling, spread, torch_results):
+    """(workload, Kindling µs, (p25, p75), PyTorch t1 µs, PyTorch t2 µs, rate) for every measured workload."""
+    out = []
+    for kname, tname in OVERHEAD:
+        if kname in kindling:
+            out.append((kname, kindling[kname], spread[kname], torch_results.get((tname, 1)),
+                        torch_results.get((tname, 2)), ""))
+    for form in ("inplace", "alloc"):
+        for n, label in SIZES_EW:
+            for op, bpe in EW_BYTES.items():
+                name = f"elementwise.{op}.{label}.{form}"
+                if name not in kindling:
+                    continue
+                rate = f"{bpe * n / kindling[name] * 1e-3:.1f} GB/s"
+                out.append((name, kindling[name], spread[name], torch_results.get((name, 1)),
+                            torch_results.get((name, 2)), rate))
+                if form == "inplace":
+                    out_name = f"elementwise.{op}.{label}.out"
+                    out.append((f"  vs PyTorch out=", kindling[name], spread[name],
+                                torch_results.get((out_name, 1)), torch_results.get((out_name, 2)), ""))
+    for base in ("matmul", "cblas_sgemm"):
+        for n in SIZES_MM:
+            for nt in (1, 2):
+                name = f"{base}.{n}.t{nt}"
+                if name not in kindling:
+                    continue
+                rate = f"{2 * n ** 3 / kindling[name] * 1e-3:.1f} GFLOP/s"
+                t1 = torch_results.get((f"{base}.{n}", 1)) if nt == 1 else None
+                t2 = torch_results.get((f"{base}.{n}", 2)) if nt == 2 else None
+                out.append((name, kindling[name], spread[name], t1, t2, rate))
+    return out
+
+
+def fmt_time(us):
+    if us is None:
+        return "—"
+    return f"{us:.3f}" if us < 10 else f"{us:.1f}" if us < 1000 else f"{us:.0f}"
+
+
+def fmt_ratio(torch_us, kindling_us):
+    return "—" if torch_us is None else f"{torch_us / kindling_us:.2f}"
+
+
+def print_table(table):
+    header = ["workload", "Kindling µs", "(p25–p75)", "PyTorch t1", "PyTorch t2", "ratio t1", "ratio t2",
+              "Kindling rate"]
+    lines = [header]
+    for name, k, (p25, p75), t1, t2, rate in table:
+        lines.append([name, fmt_time(k), f"{fmt_time(p25)}–{fmt_time(p75)}", fmt_time(t1), fmt_time(t2),
+                      fmt_ratio(t1, k), fmt_ratio(t2, k), rate])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for i, line in enumerate(lines):
+        cells = [line[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(line[1:], widths[1:])]
+        print(" | ".join(cells))
+        if i == 0:
+            print("-+-".join("-" * w for w in widths))
+
+
+def main():
+    global ARGS, shared
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--shared", default=DEFAULT_SHARED,
+                        help="folder of the PyTorch baseline scripts (default: ../shared/bench)")
+    parser.add_argument("--filter", default=None,
+                        help="regex on Kindling benchmark names (package-benchmark --filter: whole name)")
+    parser.add_argument("--max-wait", type=float, default=90.0,
+                        help="seconds to wait for a quiet machine before each section (default 90)")
+    parser.add_argument("--kindling-jmh", default=None,
+                        help="read Kindling results from this JMH file instead of running the suite")
+    parser.add_argument("--json", default=None, help="also write every number to this JSON file")
+    ARGS = parser.parse_args()
+
+    scripts = {name: os.path.join(ARGS.shared, f"{name}.py") for name in ("op_overhead", "elementwise_bw", "gemm_peak")}
+    missing = [p for p in scripts.values() if not os.path.exists(p)]
+    if missing:
+        sys.exit(f"compare.py: the PyTorch baseline scripts are missing: {', '.join(missing)} (use --shared DIR)")
+    op_overhead = load_module(scripts["op_overhead"], "op_overhead")
+    elementwise_bw = load_module(scripts["elementwise_bw"], "elementwise_bw")
+    gemm_peak = load_module(scripts["gemm_peak"], "gemm_peak")
+    shared = op_overhead  # ForeignLoad and wait_quiet: the same in every script
+    import torch
+
+    started = time.time()
+    print(f"Kindling: swift package benchmark --target {TARGET} (release) ...", file=sys.stderr, flush=True)
+    kindling, spread, kindling_foreign = run_kindling(ARGS.filter, ARGS.kindling_jmh)
+    names = set(kindling)
+
+    torch_results, foreign = {}, {"kindling": kindling_foreign}
+    wanted = {t for k, t in OVERHEAD if k in names}
+    print("PyTorch: op overhead ...", file=sys.stderr, flush=True)
+    if wanted:
+        r, f = torch_overhead(torch, op_overhead, wanted)
+        torch_results.update(r), foreign.update(f)
+    print("PyTorch: elementwise ...", file=sys.stderr, flush=True)
+    if any(n.startswith("elementwise.") for n in names):
+        r, f = torch_elementwise(torch, elementwise_bw)
+        torch_results.update(r), foreign.update(f)
+    print("PyTorch: matmul ...", file=sys.stderr, flush=True)
+    if any(re.match(r"(matmul|cblas_sgemm)\.\d+\.", n) for n in names):
+        r, f = torch_matmul(torch, gemm_peak)
+        torch_results.update(r), foreign.update(f)
+
+    table = rows(kindling, spread, torch_results)
+    print()
+    print(f"Kindling vs PyTorch {torch.__version__} ({torch.get_num_threads()} max threads), "
+          f"{os.cpu_count()} CPUs, run took {time.time() - started:.0f} s")
+    print("Times: median µs per op. ratio = PyTorch / Kindling (> 1: Kindling faster). "
+          "Matmul rows compare the same thread count.")
+    print()
+    print_table(table)
+    print()
+    print("CPU load from other processes per section (0 = idle machine, > 0.1 = suspect):",
+          json.dumps(foreign))
+    if ARGS.json:
+        with open(ARGS.json, "w") as f:
+            json.dump({
+                "torch": torch.__version__,
+                "kindling_median_us": kindling,
+                "kindling_p25_p75_us": spread,
+                "torch_median_us": {f"{k}.t{t}": v for (k, t), v in torch_results.items()},
+                "foreign_load": foreign,
+                "rows": [{"workload": r[0], "kindling_us": r[1], "torch_t1_us": r[3], "torch_t2_us": r[4]}
+                         for r in table],
+            }, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
