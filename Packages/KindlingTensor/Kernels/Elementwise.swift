@@ -39,7 +39,7 @@ enum Elementwise {
       StridedLoop.runContiguous(count: out.count) { start, n in
         let (yp, xp) = (y + start, x + start)
         if UnsafeRawPointer(yp) == UnsafeRawPointer(xp) {
-          for i in 0..<n { yp[i] = F.Output(compute: f(UnsafeRawPointer(yp + i).load(as: F.Input.self).compute)) }
+          Elementwise.mapInPlace(yp, n, f)
         } else {
           for i in 0..<n { yp[i] = F.Output(compute: f(xp[i].compute)) }
         }
@@ -51,7 +51,7 @@ enum Elementwise {
       if ys == 1 && xs == 1 {
         let (yp, xp) = (y + yo, x + xo)
         if UnsafeRawPointer(yp) == UnsafeRawPointer(xp) {
-          for i in 0..<n { yp[i] = F.Output(compute: f(UnsafeRawPointer(yp + i).load(as: F.Input.self).compute)) }
+          Elementwise.mapInPlace(yp, n, f)
         } else {
           for i in 0..<n { yp[i] = F.Output(compute: f(xp[i].compute)) }
         }
@@ -60,6 +60,25 @@ enum Elementwise {
         for i in 0..<n { y[yo + i] = value }
       } else {
         for i in 0..<n { y[yo + i * ys] = F.Output(compute: f(x[xo + i * xs].compute)) }
+      }
+    }
+  }
+
+  /// `x[i] = f(x[i])` in blocks through a scratch buffer: writing straight back lets the
+  /// compiler turn ops that often keep the value (relu) into conditional stores, which do not
+  /// vectorize; computing into scratch and copying back does.
+  @inline(__always)
+  static func mapInPlace<F: UnaryFunction>(_ x: UnsafeMutablePointer<F.Output>, _ n: Int, _ f: F) {
+    let block = 512
+    withUnsafeTemporaryAllocation(of: F.Output.self, capacity: block) { scratch in
+      let tmp = scratch.baseAddress!
+      var start = 0
+      while start < n {
+        let m = Swift.min(block, n - start)
+        let source = UnsafeRawPointer(x + start).assumingMemoryBound(to: F.Input.self)
+        for i in 0..<m { tmp[i] = F.Output(compute: f(source[i].compute)) }
+        (x + start).update(from: tmp, count: m)
+        start += m
       }
     }
   }

@@ -5,7 +5,11 @@ import RealModule
 // inputs compute in float32, as `torch.exp(int_tensor)`; `square` is `pow(2)` and keeps integers.
 
 struct ExpOp: FloatUnaryOp {
-  @inline(__always) func callAsFunction<C: FloatComputeScalar>(_ x: C) -> C { C.exp(x) }
+  @inline(__always) func callAsFunction<C: FloatComputeScalar>(_ x: C) -> C {
+    // Float takes the vectorizable kernel; the check folds away when the op is specialized.
+    if C.self == Float.self { return unsafeBitCast(VectorMath.exp(unsafeBitCast(x, to: Float.self)), to: C.self) }
+    return C.exp(x)
+  }
 }
 struct Exp2Op: FloatUnaryOp {
   @inline(__always) func callAsFunction<C: FloatComputeScalar>(_ x: C) -> C { C.exp2(x) }
