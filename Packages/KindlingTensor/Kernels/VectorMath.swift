@@ -5,13 +5,16 @@ enum VectorMath {
   /// `e^x` for `Float`, within 2 ulp over the whole range, with IEEE behaviour at the edges:
   /// `inf` above 88.72, subnormals and then `0` below -87.3, NaN propagated.
   ///
-  /// Cody–Waite reduction `x = n·ln2 + r` with `|r| ≤ ln2/2`, a degree-6 minimax polynomial for
+  /// Cody–Waite reduction `x = n·ln2 + r` with `|r| ≤ ln2/2`, a degree-6 polynomial for
   /// `e^r` (Cephes' coefficients), and `2^n` applied as two exact powers of two so that
   /// subnormal results and results near overflow are right.
   @inline(__always)
   static func exp(_ x: Float) -> Float {
     let clamped = x.isNaN ? 0 : Swift.min(Swift.max(x, -104), 89)
-    let n = (clamped * 1.44269504088896341 + 0.5).rounded(.down)
+    // n = round(x / ln2) by the 1.5·2^23 trick (floor would be a library call without SSE4.1,
+    // which stops the loop from vectorizing); the sum's low bits are n as an integer.
+    let shifted = clamped * 1.44269504088896341 + 12_582_912
+    let n = shifted - 12_582_912
     var r = clamped - n * 0.693359375
     r = r - n * -2.12194440e-4
     let r2 = r * r
@@ -22,8 +25,7 @@ enum VectorMath {
     p = p * r + 1.6666665459e-1
     p = p * r + 5.0000001201e-1
     let y = p * r2 + r + 1
-    // n as an integer without a trapping conversion: adding 1.5·2^23 puts it in the low bits.
-    let k = Int32(bitPattern: (n + 12_582_912).bitPattern) &- 0x4B40_0000
+    let k = Int32(bitPattern: shifted.bitPattern) &- 0x4B40_0000
     let half = k &>> 1
     let scale1 = Float(bitPattern: UInt32(bitPattern: (half &+ 127) &<< 23))
     let scale2 = Float(bitPattern: UInt32(bitPattern: (k &- half &+ 127) &<< 23))

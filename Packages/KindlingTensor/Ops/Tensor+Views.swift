@@ -9,8 +9,9 @@ extension Tensor {
     shape: [Int], strides: [Int], offset: Int? = nil, _ name: String,
     _ attributes: @autoclosure () -> [String: Any] = [:]
   ) -> Tensor {
-    let view = Tensor(storage: storage, shape: shape, strides: strides, storageOffset: offset ?? storageOffset, dtype: dtype)
-    view.isWrappedNumber = isWrappedNumber
+    let view = Tensor(
+      storage: storage, shape: shape, strides: strides, storageOffset: offset ?? storageOffset, dtype: dtype,
+      wrapped: isWrappedNumber)
     return record(view, name, [self], attributes())
   }
 
@@ -274,9 +275,9 @@ extension Tensor {
 
   /// A tensor that shares storage but is cut from the graph (`detach()`).
   public func detach() -> Tensor {
-    let t = Tensor(storage: storage, shape: shape, strides: strides, storageOffset: storageOffset, dtype: dtype)
-    t.isWrappedNumber = isWrappedNumber
-    return t
+    Tensor(
+      storage: storage, shape: shape, strides: strides, storageOffset: storageOffset, dtype: dtype,
+      wrapped: isWrappedNumber)
   }
 
   /// This tensor's values without autograd history (`.data`): shares storage.

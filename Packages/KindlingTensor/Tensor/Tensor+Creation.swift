@@ -44,9 +44,8 @@ extension Tensor {
   /// A 0-dimensional tensor from a plain Swift number, marked as a wrapped number so it
   /// yields in type promotion (`x + 2` stays int32 for an int32 `x`).
   static func wrapped(_ value: Double, dtype: DType) -> Tensor {
-    let t = Tensor(uninitializedShape: [], dtype: dtype)
+    let t = Tensor(uninitializedShape: [], contiguousStrides: [], dtype: dtype, device: .cpu, wrapped: true)
     t.fill(fromDoubles: [value], integers: dtype.isFloatingPoint ? nil : [Int64(exactly: value) ?? 0])
-    t.isWrappedNumber = true
     return t
   }
 

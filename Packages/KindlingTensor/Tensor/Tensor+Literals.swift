@@ -17,8 +17,7 @@ extension Tensor: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, Expres
   }
 
   private convenience init(scalar: Double, dtype: DType, integer: Int64?) {
-    self.init(uninitializedShape: [], dtype: dtype)
+    self.init(uninitializedShape: [], contiguousStrides: [], dtype: dtype, device: .cpu, wrapped: true)
     fill(fromDoubles: [scalar], integers: integer.map { [$0] })
-    isWrappedNumber = true
   }
 }

@@ -28,7 +28,7 @@ public final class Tensor: @unchecked Sendable {
   public let dtype: DType
   /// `true` for a tensor made from a plain Swift number (`x + 2`), which takes part in type
   /// promotion as PyTorch's Python numbers do: it yields to tensors of its category.
-  public internal(set) var isWrappedNumber = false
+  public let isWrappedNumber: Bool
 
   // MARK: Autograd's slots (filled by KindlingAutograd)
 
@@ -49,31 +49,66 @@ public final class Tensor: @unchecked Sendable {
       requiresGradStorage = newValue
     }
   }
-  var requiresGradStorage = false
-  /// The accumulated gradient of a leaf after `backward()`, or `nil`.
-  public var grad: Tensor?
+  var requiresGradStorage: Bool {
+    get { autograd?.requiresGrad ?? false }
+    set {
+      if newValue || autograd != nil { autogradMeta.requiresGrad = newValue }
+    }
+  }
   /// The recorded op that produced this tensor (`grad_fn`), or `nil` for a leaf.
   public var gradFn: (any GradientFunction)?
+  /// The rest of autograd's per-tensor state, allocated the first time a tensor needs any of it,
+  /// so tensors that never meet autograd stay small and cheap to free.
+  private var autograd: AutogradMeta?
+  private var autogradMeta: AutogradMeta {
+    if let autograd { return autograd }
+    let meta = AutogradMeta()
+    autograd = meta
+    return meta
+  }
+  /// The accumulated gradient of a leaf after `backward()`, or `nil`.
+  public var grad: Tensor? {
+    get { autograd?.grad }
+    set { if newValue != nil || autograd != nil { autogradMeta.grad = newValue } }
+  }
   /// Whether a non-leaf keeps its gradient in ``grad`` during backward (`retain_grad()`).
-  public var retainsGrad = false
+  public var retainsGrad: Bool {
+    get { autograd?.retainsGrad ?? false }
+    set { autogradMeta.retainsGrad = newValue }
+  }
   /// A leaf's gradient accumulator, shared by every node that uses the leaf.
-  weak var gradAccumulator: AccumulateGrad?
+  var gradAccumulator: AccumulateGrad? {
+    get { autograd?.accumulator }
+    set { autogradMeta.accumulator = newValue }
+  }
   /// Hooks on a leaf's gradient, run before it is accumulated (`register_hook`).
-  public var gradientHooks: [(Tensor) -> Tensor?] = []
+  public var gradientHooks: [(Tensor) -> Tensor?] {
+    get { autograd?.gradientHooks ?? [] }
+    set { autogradMeta.gradientHooks = newValue }
+  }
   /// Hooks run after a leaf's gradient was accumulated into ``grad``
   /// (`register_post_accumulate_grad_hook`).
-  public var postAccumulateHooks: [(Tensor) -> Void] = []
+  public var postAccumulateHooks: [(Tensor) -> Void] {
+    get { autograd?.postAccumulateHooks ?? [] }
+    set { autogradMeta.postAccumulateHooks = newValue }
+  }
 
   /// A view of `storage` with the given layout.
   ///
   /// - Precondition: every element the layout reaches lies inside the storage.
-  public init(storage: Storage, shape: [Int], strides: [Int], storageOffset: Int = 0, dtype: DType) {
+  public convenience init(storage: Storage, shape: [Int], strides: [Int], storageOffset: Int = 0, dtype: DType) {
+    self.init(storage: storage, shape: shape, strides: strides, storageOffset: storageOffset, dtype: dtype, wrapped: false)
+  }
+
+  /// The designated initializer; `wrapped` marks a tensor made from a plain Swift number.
+  init(storage: Storage, shape: [Int], strides: [Int], storageOffset: Int = 0, dtype: DType, wrapped: Bool) {
     precondition(shape.count == strides.count, "Tensor: shape \(shape) and strides \(strides) differ in rank")
     self.storage = storage
     self.shape = shape
     self.strides = strides
     self.storageOffset = storageOffset
     self.dtype = dtype
+    self.isWrappedNumber = wrapped
   }
 
   /// A new, uninitialized, contiguous tensor (`torch.empty`).
@@ -92,7 +127,9 @@ public final class Tensor: @unchecked Sendable {
 
   /// A new contiguous tensor whose contiguous strides the caller already has (an op's output
   /// shaped like a contiguous input shares that input's stride array instead of building one).
-  convenience init(uninitializedShape shape: [Int], contiguousStrides strides: [Int], dtype: DType, device: Device) {
+  convenience init(
+    uninitializedShape shape: [Int], contiguousStrides strides: [Int], dtype: DType, device: Device, wrapped: Bool = false
+  ) {
     let storage: Storage
     do {
       let allocator = device == .cpu ? CachingCPUAllocator.shared : try DeviceRegistry.allocator(for: device)
@@ -100,7 +137,7 @@ public final class Tensor: @unchecked Sendable {
     } catch {
       preconditionFailure("empty: \(error)")
     }
-    self.init(storage: storage, shape: shape, strides: strides, dtype: dtype)
+    self.init(storage: storage, shape: shape, strides: strides, dtype: dtype, wrapped: wrapped)
   }
 
   // MARK: Attributes
@@ -126,4 +163,14 @@ public final class Tensor: @unchecked Sendable {
   func pointer<T>(as _: T.Type) -> UnsafeMutablePointer<T> {
     storage.pointer(as: T.self) + storageOffset
   }
+}
+
+/// Autograd's state of one tensor beyond `gradFn`: allocated on first use.
+private final class AutogradMeta {
+  var requiresGrad = false
+  var grad: Tensor?
+  var retainsGrad = false
+  weak var accumulator: AccumulateGrad?
+  var gradientHooks: [(Tensor) -> Tensor?] = []
+  var postAccumulateHooks: [(Tensor) -> Void] = []
 }
