@@ -13,9 +13,7 @@
 //
 // `mallocCountTotal` is the deterministic metric, checked against the committed p90 values in
 // Thresholds/ by `swift package benchmark thresholds check`: malloc and posix_memalign make 1
-// call per iteration. A warm caching allocator should make 0; today it makes 3, the coroutine
-// frames of `state.free[size]?.popLast()` in `CachingCPUAllocator.reserve` (see README.md).
-// When that is fixed, the check reports an improvement: regenerate the thresholds then.
+// call per iteration; a warm caching allocator's Storage round trip makes none (see README.md).
 
 import Benchmark
 import KindlingStorage
