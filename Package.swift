@@ -91,8 +91,10 @@ let package = Package(
 
     // MARK: - Tests (Swift Testing), one target per module
     .testTarget(name: "KindlingStorageTests", dependencies: ["KindlingStorage"], exclude: ["Fixtures"]),
-    .testTarget(name: "KindlingTensorTests", dependencies: ["KindlingTensor"], exclude: ["Fixtures"]),
-    .testTarget(name: "KindlingAutogradTests", dependencies: ["KindlingAutograd"], exclude: ["Fixtures"]),
+    .target(
+      name: "KindlingTestSupport", dependencies: ["KindlingTensor"], path: "Tests/KindlingTestSupport"),
+    .testTarget(name: "KindlingTensorTests", dependencies: ["KindlingTensor", "KindlingTestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "KindlingAutogradTests", dependencies: ["KindlingAutograd", "KindlingTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "KindlingNNTests", dependencies: ["KindlingNN"]),
     .testTarget(name: "KindlingOptimTests", dependencies: ["KindlingOptim"], exclude: ["Fixtures"]),
     .testTarget(name: "KindlingDataTests", dependencies: ["KindlingData"]),

@@ -1,4 +1,5 @@
 import KindlingTensor
+import KindlingTestSupport
 import Testing
 
 @testable import KindlingAutograd

@@ -1,3 +1,4 @@
+import KindlingTestSupport
 import Testing
 
 @testable import KindlingTensor

@@ -1,6 +1,7 @@
 import CKindlingBLAS
 import Foundation
 import KindlingStorage
+import KindlingTestSupport
 import Testing
 
 @testable import KindlingTensor

@@ -1,4 +1,5 @@
 import Foundation
+import KindlingTestSupport
 import Testing
 
 @testable import KindlingTensor

@@ -1,4 +1,5 @@
 import KindlingStorage
+import KindlingTestSupport
 import Testing
 
 @testable import KindlingTensor

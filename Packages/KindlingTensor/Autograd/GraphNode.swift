@@ -54,20 +54,11 @@ public final class GraphNode: GradientFunction {
   }
 
   /// A custom node (see ``customBackward``) for outputs computed outside the op funnel.
-  public init(
+  public convenience init(
     name: String, inputs: [Tensor], output: Tensor, attributes: [String: Any] = [:],
     backward: @escaping (Tensor, GraphNode) -> [Tensor?]
   ) {
-    self.name = name
-    self.attributes = attributes
-    self.edges = inputs.map { $0.requiresGrad ? $0.gradientEdge : nil }
-    self.inputShapes = inputs.map(\.shape)
-    self.inputDTypes = inputs.map(\.dtype)
-    self.outputShape = output.shape
-    self.outputDType = output.dtype
-    self.savedInputs = inputs
-    self.savedOutput = output.detach()
-    self.savedVersions = inputs.map(\.storage.version) + [output.storage.version]
+    self.init(name: name, inputs: inputs, output: output, attributes: attributes)
     self.customBackward = backward
   }
 

@@ -1,11 +1,13 @@
+/// Test helpers shared by the test targets of the modules built on tensors: fixture tensors
+/// written by `Tools/fixtures/common.encode` and a tolerant comparison with PyTorch's values.
 import KindlingTensor
 import Testing
 
 /// A number in a fixture: JSON numbers, or "nan", "inf", "-inf" as strings.
-struct FixtureNumber: Decodable, Hashable {
-  let value: Double
+public struct FixtureNumber: Decodable, Hashable, Sendable {
+  public let value: Double
 
-  init(from decoder: any Decoder) throws {
+  public init(from decoder: any Decoder) throws {
     let container = try decoder.singleValueContainer()
     if let number = try? container.decode(Double.self) {
       value = number
@@ -22,15 +24,15 @@ struct FixtureNumber: Decodable, Hashable {
 }
 
 /// A tensor written by `common.encode` in Tools/fixtures: shape, dtype, row-major values.
-struct FixtureTensor: Decodable {
-  let shape: [Int]
-  let dtype: String
-  let values: [FixtureNumber]
+public struct FixtureTensor: Decodable, Sendable {
+  public let shape: [Int]
+  public let dtype: String
+  public let values: [FixtureNumber]
 
-  var kindlingDType: DType { DType(pytorchName: dtype)! }
+  public var kindlingDType: DType { DType(pytorchName: dtype)! }
 
   /// The tensor, built exactly (integers through Int64, floats through Double).
-  var tensor: Tensor {
+  public var tensor: Tensor {
     let type = kindlingDType
     if type.isFloatingPoint {
       return Tensor(scalars: values.map(\.value), shape: shape).to(type)
@@ -41,7 +43,7 @@ struct FixtureTensor: Decodable {
 
 /// Checks that `actual` has the fixture's shape and dtype and its values: exactly for
 /// integers and bools, within a relative tolerance for floats (NaN matches NaN).
-func expectMatches(
+public func expectMatches(
   _ actual: Tensor, _ expected: FixtureTensor, relativeTolerance: Double? = nil, absoluteTolerance: Double = 1e-6,
   _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation
 ) {
@@ -66,7 +68,7 @@ func expectMatches(
 }
 
 /// Relative tolerances by dtype: exact for integers and bools.
-func defaultTolerance(_ dtype: DType) -> Double {
+public func defaultTolerance(_ dtype: DType) -> Double {
   switch dtype {
   case .float16: 1e-3
   case .bfloat16: 1e-2
