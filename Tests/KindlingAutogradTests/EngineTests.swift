@@ -196,3 +196,26 @@ struct GraphLifetimeTests {
     }
   }
 }
+
+@Suite("Assignment through subscripts")
+struct IndexPutGradTests {
+  @Test("gradients flow to the assigned value and to the elements left in place")
+  func indexPutGradients() throws {
+    let x = Tensor([1.0, 2.0, 3.0, 4.0], dtype: .float64, requiresGrad: true)
+    let v = Tensor([10.0], dtype: .float64, requiresGrad: true)
+    let y = x * 1
+    y[1..<3] = v * 2  // broadcast into two elements
+    #expect(y.gradFn?.name == "IndexPutBackward0")
+    (y * Tensor([1.0, 2.0, 3.0, 4.0], dtype: .float64)).sum().backward()
+    #expect(x.grad!.scalars(as: Double.self) == [1, 0, 0, 4])
+    #expect(v.grad!.scalars(as: Double.self) == [10])  // 2 · (2 + 3)
+    let a = Tensor.randn([3, 4], dtype: .float64, requiresGrad: true)
+    let b = Tensor.randn([2, 4], dtype: .float64, requiresGrad: true)
+    try gradcheck(
+      { xs in
+        let t = xs[0] * 1
+        t[Tensor([2, 0])] = xs[1]
+        return t.pow(2)
+      }, [a, b])
+  }
+}

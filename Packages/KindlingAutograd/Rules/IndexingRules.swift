@@ -9,6 +9,18 @@ import KindlingTensor
 // gather, index_select), so gradients of gradients work.
 
 let indexingRules: [String: GradientRule] = [
+  // Subscript assignment: the written elements' gradient goes to the value (summed back over
+  // broadcasting by the engine), the others' to the tensor's old value.
+  "IndexPutBackward0": { c in
+    let indices: [TensorIndex] = c.attribute("indices")
+    var oldValue: Tensor?
+    if c.needs(0) {
+      let written = Tensor.zeros(c.node.inputShapes[0], dtype: .bool)
+      noGrad { written.indexPut(indices, Tensor(true)) }
+      oldValue = c.grad.maskedFill(written, 0.0)
+    }
+    return [oldValue, c.needs(1) ? c.grad.index(indices) : nil]
+  },
   // index_select: zeros(self).index_add_(dim, index, grad).
   "IndexSelectBackward0": { c in
     let dim: Int = c.attribute("dim")

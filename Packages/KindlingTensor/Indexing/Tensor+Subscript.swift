@@ -19,8 +19,25 @@ extension Tensor {
     return advanced.isEmpty ? view : view.advancedIndex(advanced)
   }
 
-  /// Writes `value` (broadcast) into what `indices` pick.
+  /// Writes `value` (broadcast) into what `indices` pick. Under autograd this tensor takes the
+  /// write into its history (`IndexPutBackward0`): gradients reach `value` through the written
+  /// elements and this tensor's old value through the others.
   public func indexPut(_ indices: [TensorIndex], _ value: Tensor) {
+    guard GradMode.isEnabled, requiresGrad || value.requiresGrad else {
+      writeIndexed(indices, value)
+      return
+    }
+    _ = rebasingHistory(
+      "index_put_", [value],
+      outOfPlace: { before in
+        let out = GradMode.with(enabled: false) { before.clone() }
+        GradMode.with(enabled: false) { out.writeIndexed(indices, value.detach()) }
+        return record(out, "IndexPutBackward0", [before, value], ["indices": indices])
+      }, inPlace: { self })
+  }
+
+  /// The write itself, without autograd.
+  func writeIndexed(_ indices: [TensorIndex], _ value: Tensor) {
     let (view, advanced) = basicIndex(indices)
     if advanced.isEmpty {
       view.copy_(value)
