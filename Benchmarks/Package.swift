@@ -47,6 +47,10 @@ package.targets.append(
   benchmarkTarget(
     "TensorBenchmarks", dependencies: [.product(name: "KindlingTensor", package: "Kindling"), "CBenchmarkBLAS"]))
 
+// KindlingAutograd: recording a graph and running it backwards, on tiny tensors.
+package.targets.append(
+  benchmarkTarget("AutogradBenchmarks", dependencies: [.product(name: "KindlingAutograd", package: "Kindling")]))
+
 // Future targets, one per module, go here when the module has code worth measuring; each gets
 // its sources in Benchmarks/<Name>/<Name>.swift:
 //   AutogradBenchmarks → .product(name: "KindlingAutograd", package: "Kindling")

@@ -43,7 +43,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BENCH_PACKAGE = os.path.join(ROOT, "Benchmarks")
 DEFAULT_SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
-TARGET = "TensorBenchmarks"
+TARGETS = ["TensorBenchmarks", "AutogradBenchmarks"]
 
 SIZES_EW = [(1 << 20, "1M"), (16 << 20, "16M")]
 SIZES_MM = [64, 128, 256, 512, 1024, 2048]
@@ -60,6 +60,7 @@ OVERHEAD = [
     ("overhead.sum.1000", "sum_1k"),
     ("overhead.mm.8x8", "mm_8x8"),
     ("overhead.cblas_sgemm.8x8", "mm_8x8"),
+    ("overhead.fwdbwd.10", "fwdbwd_10"),
 ]
 # Elementwise ops: bytes per element (reads + writes), as in elementwise_bw.py.
 EW_BYTES = {"add": 12, "mul": 12, "relu": 8, "exp": 8}
@@ -76,13 +77,14 @@ def load_module(path, name):
 
 
 def run_kindling(filter_regex, jmh_path=None):
-    """Runs TensorBenchmarks and returns ({benchmark: median µs per op}, {benchmark: (p25, p75)}, foreign load)."""
+    """Runs the Kindling benchmark targets and returns ({benchmark: median µs per op}, {benchmark: (p25, p75)}, foreign load)."""
     if jmh_path is None:
         out_dir = tempfile.mkdtemp(prefix="kindling-bench-")
         base = ["swift", "package", "--disable-sandbox", "--allow-writing-to-directory", out_dir, "benchmark"]
         # Build first (the plugin's release build), outside the measured section.
-        subprocess.run(base + ["list", "--target", TARGET], cwd=BENCH_PACKAGE, check=True, stdout=subprocess.DEVNULL)
-        cmd = base + ["--target", TARGET, "--no-progress", "--format", "jmh", "--path", out_dir]
+        targets = [arg for target in TARGETS for arg in ("--target", target)]
+        subprocess.run(base + ["list"] + targets, cwd=BENCH_PACKAGE, check=True, stdout=subprocess.DEVNULL)
+        cmd = base + targets + ["--no-progress", "--format", "jmh", "--path", out_dir]
         if filter_regex:
             cmd += ["--filter", filter_regex]
         shared.wait_quiet(max_wait=ARGS.max_wait)
@@ -95,9 +97,8 @@ def run_kindling(filter_regex, jmh_path=None):
     with open(jmh_path) as f:
         elements = json.load(f)
     medians, spread = {}, {}
-    prefix = f"package.benchmark.{TARGET}."
     for element in elements:
-        name = element["benchmark"][len(prefix):]
+        name = element["benchmark"].split(".", 3)[3]  # package.benchmark.<Target>.<name>
         wall = element["secondaryMetrics"]["Time (wall clock)"]
         assert wall["scoreUnit"] == "μs", wall["scoreUnit"]
         inner = INNER_ITERATIONS.get(name.split(".")[0], 1)
@@ -282,7 +283,7 @@ def main():
     import torch
 
     started = time.time()
-    print(f"Kindling: swift package benchmark --target {TARGET} (release) ...", file=sys.stderr, flush=True)
+    print(f"Kindling: swift package benchmark --target {' --target '.join(TARGETS)} (release) ...", file=sys.stderr, flush=True)
     kindling, spread, kindling_foreign = run_kindling(ARGS.filter, ARGS.kindling_jmh)
     names = set(kindling)
 
