@@ -120,7 +120,7 @@ enum Reduction {
         outer.advance()
       }
     }
-    parallelFor(outputs, threads: min(threads, outputs), body)
+    StridedLoop.parallelFor(outputs, threads: min(threads, outputs), body)
   }
 
   /// Folds `count` elements `p[base + i * stride]` into `acc` in blocks; element i is number
@@ -144,24 +144,6 @@ enum Reduction {
     }
   }
 
-  /// Calls `body` with disjoint ranges covering `0..<count`, on up to `threads` threads.
-  static func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
-    guard count > 0 else { return }
-    if threads <= 1 {
-      body(0..<count)
-      return
-    }
-    let chunk = (count + threads - 1) / threads
-    withoutActuallyEscaping(body) { body in
-      // The ranges are disjoint and every output is written by one thread.
-      let shared = UncheckedSendable(value: body)
-      DispatchQueue.concurrentPerform(iterations: threads) { t in
-        let start = t * chunk
-        if start < count { shared.value(start..<min(count, start + chunk)) }
-      }
-    }
-  }
-
   /// Calls `body(offsets, length, steps)` for every line of `shape` along `dim`: `offsets[k]`
   /// is operand k's first element of the line and `steps[k]` its stride along it. Lines run
   /// in parallel when the whole is large.
@@ -179,7 +161,7 @@ enum Reduction {
     let lines = outerShape.reduce(1, *)
     guard lines > 0, length > 0 else { return }
     let threads = min(StridedLoop.coreCount, lines * length / StridedLoop.parallelGrain, lines)
-    parallelFor(lines, threads: threads) { range in
+    StridedLoop.parallelFor(lines, threads: threads) { range in
       var walkers = outerStrides.map { Odometer(shape: outerShape, strides: $0, start: range.lowerBound) }
       for _ in range {
         body(walkers.map(\.offset), length, steps)

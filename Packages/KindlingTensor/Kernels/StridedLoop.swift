@@ -54,19 +54,25 @@ struct StridedLoop {
     parallel: Bool = true,
     _ body: (_ offsets: UnsafeBufferPointer<Int>, _ n: Int, _ steps: UnsafeBufferPointer<Int>) -> Void
   ) {
-    guard count > 0 else { return }
     let threads = parallel ? min(Self.coreCount, count / Self.parallelGrain) : 1
+    Self.parallelFor(count, threads: threads) { range in run(range: range, body) }
+  }
+
+  /// Calls `body` with disjoint ranges covering `0..<count`, on up to `threads` threads (one
+  /// range, on this thread, when `threads` is 1). Every kernel splits its work through here.
+  static func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+    guard count > 0 else { return }
     if threads <= 1 {
-      run(range: 0..<count, body)
+      body(0..<count)
       return
     }
     let chunk = (count + threads - 1) / threads
     withoutActuallyEscaping(body) { body in
-      // The rows the threads write are disjoint, so sharing the body is safe.
+      // The ranges are disjoint and each is written by one thread, so sharing the body is safe.
       let shared = UncheckedSendable(value: body)
       DispatchQueue.concurrentPerform(iterations: threads) { t in
         let start = t * chunk
-        if start < count { run(range: start..<min(count, start + chunk), shared.value) }
+        if start < count { shared.value(start..<Swift.min(count, start + chunk)) }
       }
     }
   }
@@ -76,20 +82,8 @@ struct StridedLoop {
   /// Runs `body(start, n)` over `0 ..< count` in contiguous chunks, one per core when the
   /// count is large: the loop for operands that are all dense and alike, with no index math.
   static func runContiguous(count: Int, parallel: Bool = true, _ body: (_ start: Int, _ n: Int) -> Void) {
-    guard count > 0 else { return }
     let threads = parallel ? min(coreCount, count / parallelGrain) : 1
-    if threads <= 1 {
-      body(0, count)
-      return
-    }
-    let chunk = (count + threads - 1) / threads
-    withoutActuallyEscaping(body) { body in
-      let shared = UncheckedSendable(value: body)
-      DispatchQueue.concurrentPerform(iterations: threads) { t in
-        let start = t * chunk
-        if start < count { shared.value(start, min(count, start + chunk) - start) }
-      }
-    }
+    parallelFor(count, threads: threads) { range in body(range.lowerBound, range.count) }
   }
 
   /// Runs the rows that cover the linear (row-major) element range `range`.
