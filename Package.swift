@@ -95,9 +95,10 @@ let package = Package(
       name: "KindlingTestSupport", dependencies: ["KindlingTensor"], path: "Tests/KindlingTestSupport"),
     .testTarget(name: "KindlingTensorTests", dependencies: ["KindlingTensor", "KindlingTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "KindlingAutogradTests", dependencies: ["KindlingAutograd", "KindlingTestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "KindlingNNTests", dependencies: ["KindlingNN"]),
-    .testTarget(name: "KindlingOptimTests", dependencies: ["KindlingOptim"], exclude: ["Fixtures"]),
-    .testTarget(name: "KindlingDataTests", dependencies: ["KindlingData"]),
+    .testTarget(name: "KindlingNNTests", dependencies: ["KindlingNN", "KindlingTestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "KindlingOptimTests", dependencies: ["KindlingOptim", "KindlingTestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "KindlingDataTests", dependencies: ["KindlingData", "KindlingTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "KindlingLinalgTests", dependencies: ["KindlingLinalg"]),
     .testTarget(name: "KindlingGPUTests", dependencies: ["KindlingGPU"]),
     .testTarget(name: "KindlingCLITests", dependencies: ["KindlingCLI"]),

@@ -1,5 +1,6 @@
 import Testing
 
+import KindlingTestSupport
 @testable import KindlingOptim
 
 @Suite("Learning-rate schedules against PyTorch")
