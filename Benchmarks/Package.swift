@@ -51,6 +51,11 @@ package.targets.append(
 package.targets.append(
   benchmarkTarget("AutogradBenchmarks", dependencies: [.product(name: "KindlingAutograd", package: "Kindling")]))
 
+// KindlingNN: single layers (Conv2d, Linear) forward and forward+backward, the shapes of
+// ../shared/bench/conv_fwd_bwd.py.
+package.targets.append(
+  benchmarkTarget("NNBenchmarks", dependencies: [.product(name: "KindlingNN", package: "Kindling")]))
+
 // Future targets, one per module, go here when the module has code worth measuring; each gets
 // its sources in Benchmarks/<Name>/<Name>.swift:
 //   AutogradBenchmarks → .product(name: "KindlingAutograd", package: "Kindling")
