@@ -34,9 +34,12 @@ public enum SafeTensors {
   /// What a safetensors file holds: tensors in file order, and the `__metadata__` map (`nil`
   /// when the header has none).
   public struct Contents {
+    /// The tensors, in the order of their bytes in the file; each is a contiguous CPU tensor.
     public var tensors: StateDict
+    /// The header's `__metadata__`, or `nil` when it has none.
     public var metadata: [String: String]?
 
+    /// Contents holding `tensors` and `metadata`.
     public init(tensors: StateDict, metadata: [String: String]? = nil) {
       self.tensors = tensors
       self.metadata = metadata
