@@ -53,8 +53,8 @@ public struct CSV: Sendable {
   ) throws(DataSetError) -> CSV {
     precondition(dtype.isFloatingPoint, "CSV: features must have a floating-point dtype, got \(dtype)")
     func bad(_ problem: String) -> DataSetError { .malformed(path: source, format: "CSV", problem: problem) }
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().lazy
-      .map { ($0.offset + 1, $0.element.hasSuffix("\r") ? $0.element.dropLast() : $0.element) }
+    var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated().lazy
+      .map { ($0.offset + 1, $0.element) }
       .filter { !$0.1.allSatisfy(\.isWhitespace) }
       .makeIterator()
     guard let (_, headerLine) = lines.next() else { throw bad("it is empty (a header row is needed)") }

@@ -46,6 +46,9 @@ public enum NPY {
       preconditionFailure("NPY.encode: NumPy has no \(tensor.dtype); convert with .to(.float32) first")
     }
     let byteOrder = tensor.dtype.itemSize == 1 ? "|" : "<"
+    // NumPy writes fortran_order True only for arrays that are not also C-contiguous: with at
+    // most one dimension longer than 1 (or no elements) both orders are the same bytes.
+    let fortranOrder = fortranOrder && tensor.count > 0 && tensor.shape.count(where: { $0 > 1 }) > 1
     let shapeText = tensor.shape.count == 1 ? "(\(tensor.shape[0]),)" : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
     var header = "{'descr': '\(byteOrder)\(code)', 'fortran_order': \(fortranOrder ? "True" : "False"), 'shape': \(shapeText), }"
     let unpadded = magic.count + 4 + header.utf8.count + 1

@@ -179,7 +179,10 @@ struct ByteReader {
 private func inflateRaw(
   _ input: UnsafeRawBufferPointer, size: Int, _ bad: (String) -> DataSetError
 ) throws(DataSetError) -> [UInt8] {
-  guard size <= 1 << 34 else { throw bad("it claims \(size) bytes once inflated, more than Kindling accepts") }
+  // Deflate expands at most 1032:1, so a larger claim is a lie (and must not be allocated).
+  guard size <= input.count * 1032 + 64 else {
+    throw bad("it claims \(size) bytes once inflated, more than its \(input.count) compressed bytes can hold")
+  }
   var output = [UInt8](repeating: 0, count: size + 1)  // one spare byte proves a longer stream
   let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
   stream.initialize(to: z_stream())
