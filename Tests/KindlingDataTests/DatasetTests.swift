@@ -44,3 +44,34 @@ struct DatasetBlockTests {
     }
   }
 }
+
+/// A stream of `0..<count`, failing at `failAt`.
+private struct Stream: IterableDataset {
+  struct Failure: Error {}
+  let count: Int
+  var failAt: Int? = nil
+
+  func makeSampleIterator() -> AnySampleIterator<Int> {
+    var next = 0
+    let count = self.count, failAt = self.failAt
+    return AnySampleIterator {
+      defer { next += 1 }
+      if next == failAt { throw Failure() }
+      return next < count ? next : nil
+    }
+  }
+}
+
+@Suite("IterableDataLoader")
+struct IterableDataLoaderTests {
+  @Test("a stream is cut into batches in order; dropLast drops a short tail; errors are rethrown")
+  func batches() throws {
+    var seen: [[Int64]] = []
+    try IterableDataLoader(Stream(count: 7), batchSize: 3).forEach { seen.append($0.scalars(as: Int64.self)) }
+    #expect(seen == [[0, 1, 2], [3, 4, 5], [6]])
+    seen = []
+    try IterableDataLoader(Stream(count: 7), batchSize: 3, dropLast: true).forEach { seen.append($0.scalars(as: Int64.self)) }
+    #expect(seen == [[0, 1, 2], [3, 4, 5]])
+    #expect(throws: Stream.Failure.self) { try IterableDataLoader(Stream(count: 7, failAt: 4), batchSize: 2).forEach { _ in } }
+  }
+}

@@ -27,10 +27,13 @@ public protocol Dataset<Sample>: Sendable {
 /// struct Countdown: IterableDataset {
 ///   func makeSampleIterator() -> AnySampleIterator<Int> {
 ///     var n = 3
-///     return AnySampleIterator { n == 0 ? nil : { n -= 1; return n + 1 }() }
+///     return AnySampleIterator {
+///       defer { n -= 1 }
+///       return n > 0 ? n : nil
+///     }
 ///   }
 /// }
-/// let loader = IterableDataLoader(Countdown(), batchSize: 2)   // [3, 2], [1]
+/// let loader = IterableDataLoader(Countdown(), batchSize: 2)   // tensor([3, 2]), tensor([1])
 /// ```
 public protocol IterableDataset<Sample>: Sendable {
   associatedtype Sample
