@@ -51,6 +51,11 @@ package.targets.append(
 package.targets.append(
   benchmarkTarget("AutogradBenchmarks", dependencies: [.product(name: "KindlingAutograd", package: "Kindling")]))
 
+// KindlingNN's losses: cross-entropy (fused and composed) and MSE, forward + backward on the MLP
+// step's [64, 10].
+package.targets.append(
+  benchmarkTarget("NNLossBenchmarks", dependencies: [.product(name: "KindlingNN", package: "Kindling")]))
+
 // Future targets, one per module, go here when the module has code worth measuring; each gets
 // its sources in Benchmarks/<Name>/<Name>.swift:
 //   AutogradBenchmarks → .product(name: "KindlingAutograd", package: "Kindling")

@@ -48,21 +48,29 @@ struct LossBehaviourTests {
     try gradgradcheck({ binaryCrossEntropyWithLogits($0[0], q, posWeight: Tensor([1.0, 2.0, 3.0]).to(.float64)) }, [x])
     let logp = x.logSoftmax(dim: 1).detach()
     logp.requiresGrad = true
-    try gradgradcheck({ nllLoss($0[0].logSoftmax(dim: 1), Tensor([2, 0]), weight: Tensor([1.0, 2.0, 0.5]).to(.float64)) }, [logp])
+    try gradgradcheck(
+      { nllLoss($0[0].logSoftmax(dim: 1), Tensor([2, 0]), weight: Tensor([1.0, 2.0, 0.5]).to(.float64)) }, [logp])
     // Not contiguous: the composed path, whose double backward works.
     try gradgradcheck({ crossEntropy($0[0].t(), Tensor([1, 2])) }, [y.t().contiguous().detach().requiringGrad()])
   }
 
-  @Test("loss objects call their functions with their options and print like PyTorch's")
+  @Test("loss modules call their functions with their options, keep weights as buffers and print like PyTorch's")
   func modules() {
     manualSeed(1)
     let logits = Tensor.randn([4, 3]), labels = Tensor([0, 2, 1, 1])
     let criterion = CrossEntropyLoss(ignoreIndex: 1, reduction: .sum, labelSmoothing: 0.1)
-    #expect(criterion(logits, labels).equal(crossEntropy(logits, labels, ignoreIndex: 1, reduction: .sum, labelSmoothing: 0.1)))
+    #expect(
+      criterion(logits, labels).equal(
+        crossEntropy(logits, labels, ignoreIndex: 1, reduction: .sum, labelSmoothing: 0.1)))
     #expect("\(criterion)" == "CrossEntropyLoss()")
     #expect(MSELoss(reduction: .sum)(logits, logits * 2).equal(logits.square().sum()))
     #expect(KLDivLoss(reduction: .batchMean)(logits.logSoftmax(dim: 1), logits.softmax(dim: 1)).item().magnitude < 1e-6)
     #expect(MarginRankingLoss(margin: 1)(Tensor([0.0]), Tensor([0.0]), Tensor([1.0])).item() == 1)
+    // Class weights are buffers, as in PyTorch (state-dict keys "weight" and "pos_weight").
+    let weighted = BCEWithLogitsLoss(weight: Tensor([1.0, 2.0]), posWeight: Tensor([3.0, 1.0]))
+    #expect(weighted.stateDict().keys == ["weight", "pos_weight"])
+    #expect(weighted.parameters().isEmpty)
+    #expect("\(weighted)" == "BCEWithLogitsLoss()")
   }
 
   @Test("nllLoss and crossEntropy stop with PyTorch's messages on bad targets")
@@ -79,7 +87,8 @@ struct LossBehaviourTests {
       _ = nllLoss(Tensor.randn([3, 4]), Tensor([0, 1, 2]), weight: Tensor.ones([3]))
     }
     expectStderr(
-      weight, "weight tensor should be defined either for all 4 classes or no classes but got weight tensor of shape: [3]")
+      weight,
+      "weight tensor should be defined either for all 4 classes or no classes but got weight tensor of shape: [3]")
   }
 
   @Test("regression losses stop where PyTorch would warn and broadcast")
@@ -88,7 +97,8 @@ struct LossBehaviourTests {
       _ = mseLoss(Tensor.randn([3, 1]), Tensor.randn([3]))
     }
     expectStderr(
-      result, "mse_loss: Using a target size (torch.Size([3])) that is different to the input size (torch.Size([3, 1]))")
+      result, "mse_loss: Using a target size (torch.Size([3])) that is different to the input size (torch.Size([3, 1]))"
+    )
   }
 }
 

@@ -29,7 +29,8 @@ struct LossCase: Decodable {
   var label: String {
     "\(name) \(reduction) \(inputs.map { "\($0.shape) \($0.dtype)" }) beta \(options.beta ?? -1) delta "
       + "\(options.delta ?? -1) weight \(options.weight != nil) posWeight \(options.posWeight != nil) ignore "
-      + "\(options.ignoreIndex ?? -100) smoothing \(options.labelSmoothing ?? 0) logTarget \(options.logTarget ?? false) "
+      + "\(options.ignoreIndex ?? -100) smoothing \(options.labelSmoothing ?? 0) "
+      + "logTarget \(options.logTarget ?? false) "
       + "margin \(options.margin ?? 0)"
   }
 
@@ -52,9 +53,11 @@ struct LossCase: Decodable {
       return crossEntropy(
         xs[0], xs[1], weight: weight, ignoreIndex: options.ignoreIndex ?? -100, reduction: reduction,
         labelSmoothing: options.labelSmoothing ?? 0)
-    case "nll": return nllLoss(xs[0], xs[1], weight: weight, ignoreIndex: options.ignoreIndex ?? -100, reduction: reduction)
+    case "nll":
+      return nllLoss(xs[0], xs[1], weight: weight, ignoreIndex: options.ignoreIndex ?? -100, reduction: reduction)
     case "kl_div":
-      return klDiv(xs[0], xs[1], reduction: KLDivReduction(pytorchName: self.reduction)!, logTarget: options.logTarget ?? false)
+      return klDiv(
+        xs[0], xs[1], reduction: KLDivReduction(pytorchName: self.reduction)!, logTarget: options.logTarget ?? false)
     case "cosine_embedding": return cosineEmbeddingLoss(xs[0], xs[1], xs[2], margin: margin, reduction: reduction)
     case "margin_ranking": return marginRankingLoss(xs[0], xs[1], xs[2], margin: margin, reduction: reduction)
     default: fatalError("unknown loss \(name)")
@@ -78,7 +81,9 @@ private let fixture = Result { try loadFixture("losses.json", as: LossFixture.se
 
 /// Where Kindling's composite losses end in a differently named node than PyTorch's, because the
 /// tensor layer names the same ops differently (a Python-number divisor and `clamp_min`).
-private let equivalentNodeNames: [String: String] = ["DivBackward1": "DivBackward0", "ClampMinBackward0": "ClampBackward1"]
+private let equivalentNodeNames: [String: String] = [
+  "DivBackward1": "DivBackward0", "ClampMinBackward0": "ClampBackward1",
+]
 
 @Suite("Losses against PyTorch")
 struct LossFixtureTests {
@@ -109,7 +114,9 @@ struct LossFixtureTests {
     // Skipped: losses that are NaN (every target ignored), and KL's target where it is 0 (log 0).
     for c in try fixture.get().cases where c.dtype == .float64 && !c.output.values.contains(where: \.value.isNaN) {
       let xs = c.leaves()
-      let differentiable = xs.indices.filter { c.differentiable[$0] && !(c.name == "kl_div" && c.options.logTarget != true && $0 == 1) }
+      let differentiable = xs.indices.filter {
+        c.differentiable[$0] && !(c.name == "kl_div" && c.options.logTarget != true && $0 == 1)
+      }
       do {
         try gradcheck(
           { vs in

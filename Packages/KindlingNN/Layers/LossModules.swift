@@ -1,14 +1,8 @@
 import KindlingAutograd
 
-// The losses as objects holding their options (PyTorch's `nn.MSELoss`, `nn.CrossEntropyLoss`, ...).
-// Until KindlingNN's `Module` core lands they are lightweight structs; each calls its free function.
-
-/// A loss object: prints as PyTorch's `nn` loss modules do (`CrossEntropyLoss()`).
-public protocol LossModule: CustomStringConvertible, Sendable {}
-
-extension LossModule {
-  public var description: String { "\(Self.self)()" }
-}
+// The losses as modules holding their options (PyTorch's `nn.MSELoss`, `nn.CrossEntropyLoss`, ...).
+// Each calls its free function from Losses/. Class weights are buffers, as in PyTorch (state-dict
+// keys `weight`, `pos_weight`); the printout is PyTorch's (`CrossEntropyLoss()`).
 
 /// `nn.MSELoss`: see ``mseLoss(_:_:reduction:)``.
 ///
@@ -16,10 +10,12 @@ extension LossModule {
 /// let criterion = MSELoss()
 /// let loss = criterion(prediction, target)
 /// ```
-public struct MSELoss: LossModule {
+public final class MSELoss: Module {
   public var reduction: Reduction
   public init(reduction: Reduction = .mean) { self.reduction = reduction }
-  public func callAsFunction(_ input: Tensor, _ target: Tensor) -> Tensor { mseLoss(input, target, reduction: reduction) }
+  public func callAsFunction(_ input: Tensor, _ target: Tensor) -> Tensor {
+    mseLoss(input, target, reduction: reduction)
+  }
 }
 
 /// `nn.L1Loss`: see ``l1Loss(_:_:reduction:)``.
@@ -27,10 +23,12 @@ public struct MSELoss: LossModule {
 /// ```swift
 /// let loss = L1Loss(reduction: .sum)(prediction, target)
 /// ```
-public struct L1Loss: LossModule {
+public final class L1Loss: Module {
   public var reduction: Reduction
   public init(reduction: Reduction = .mean) { self.reduction = reduction }
-  public func callAsFunction(_ input: Tensor, _ target: Tensor) -> Tensor { l1Loss(input, target, reduction: reduction) }
+  public func callAsFunction(_ input: Tensor, _ target: Tensor) -> Tensor {
+    l1Loss(input, target, reduction: reduction)
+  }
 }
 
 /// `nn.SmoothL1Loss`: see ``smoothL1Loss(_:_:reduction:beta:)``.
@@ -38,7 +36,7 @@ public struct L1Loss: LossModule {
 /// ```swift
 /// let loss = SmoothL1Loss(beta: 0.5)(prediction, target)
 /// ```
-public struct SmoothL1Loss: LossModule {
+public final class SmoothL1Loss: Module {
   public var reduction: Reduction
   public var beta: Double
   public init(reduction: Reduction = .mean, beta: Double = 1.0) { (self.reduction, self.beta) = (reduction, beta) }
@@ -52,7 +50,7 @@ public struct SmoothL1Loss: LossModule {
 /// ```swift
 /// let loss = HuberLoss(delta: 2)(prediction, target)
 /// ```
-public struct HuberLoss: LossModule {
+public final class HuberLoss: Module {
   public var reduction: Reduction
   public var delta: Double
   public init(reduction: Reduction = .mean, delta: Double = 1.0) { (self.reduction, self.delta) = (reduction, delta) }
@@ -67,13 +65,16 @@ public struct HuberLoss: LossModule {
 /// let criterion = CrossEntropyLoss(labelSmoothing: 0.1)
 /// let loss = criterion(logits, labels)   // logits [N, C], labels [N]
 /// ```
-public struct CrossEntropyLoss: LossModule, @unchecked Sendable {
-  public var weight: Tensor?
+public final class CrossEntropyLoss: Module {
+  @Buffer public var weight: Tensor?
   public var ignoreIndex: Int
   public var reduction: Reduction
   public var labelSmoothing: Double
-  public init(weight: Tensor? = nil, ignoreIndex: Int = -100, reduction: Reduction = .mean, labelSmoothing: Double = 0) {
-    (self.weight, self.ignoreIndex, self.reduction, self.labelSmoothing) = (weight, ignoreIndex, reduction, labelSmoothing)
+  public init(weight: Tensor? = nil, ignoreIndex: Int = -100, reduction: Reduction = .mean, labelSmoothing: Double = 0)
+  {
+    (self.ignoreIndex, self.reduction, self.labelSmoothing) = (ignoreIndex, reduction, labelSmoothing)
+    super.init()
+    self.weight = weight
   }
   public func callAsFunction(_ input: Tensor, _ target: Tensor) -> Tensor {
     crossEntropy(
@@ -86,12 +87,14 @@ public struct CrossEntropyLoss: LossModule, @unchecked Sendable {
 /// ```swift
 /// let loss = NLLLoss()(logits.logSoftmax(dim: 1), labels)
 /// ```
-public struct NLLLoss: LossModule, @unchecked Sendable {
-  public var weight: Tensor?
+public final class NLLLoss: Module {
+  @Buffer public var weight: Tensor?
   public var ignoreIndex: Int
   public var reduction: Reduction
   public init(weight: Tensor? = nil, ignoreIndex: Int = -100, reduction: Reduction = .mean) {
-    (self.weight, self.ignoreIndex, self.reduction) = (weight, ignoreIndex, reduction)
+    (self.ignoreIndex, self.reduction) = (ignoreIndex, reduction)
+    super.init()
+    self.weight = weight
   }
   public func callAsFunction(_ input: Tensor, _ target: Tensor) -> Tensor {
     nllLoss(input, target, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction)
@@ -103,10 +106,14 @@ public struct NLLLoss: LossModule, @unchecked Sendable {
 /// ```swift
 /// let loss = BCELoss()(probabilities, targets)
 /// ```
-public struct BCELoss: LossModule, @unchecked Sendable {
-  public var weight: Tensor?
+public final class BCELoss: Module {
+  @Buffer public var weight: Tensor?
   public var reduction: Reduction
-  public init(weight: Tensor? = nil, reduction: Reduction = .mean) { (self.weight, self.reduction) = (weight, reduction) }
+  public init(weight: Tensor? = nil, reduction: Reduction = .mean) {
+    self.reduction = reduction
+    super.init()
+    self.weight = weight
+  }
   public func callAsFunction(_ input: Tensor, _ target: Tensor) -> Tensor {
     binaryCrossEntropy(input, target, weight: weight, reduction: reduction)
   }
@@ -117,12 +124,14 @@ public struct BCELoss: LossModule, @unchecked Sendable {
 /// ```swift
 /// let loss = BCEWithLogitsLoss(posWeight: Tensor([3.0]))(logits, targets)
 /// ```
-public struct BCEWithLogitsLoss: LossModule, @unchecked Sendable {
-  public var weight: Tensor?
+public final class BCEWithLogitsLoss: Module {
+  @Buffer public var weight: Tensor?
+  @Buffer public var posWeight: Tensor?
   public var reduction: Reduction
-  public var posWeight: Tensor?
   public init(weight: Tensor? = nil, reduction: Reduction = .mean, posWeight: Tensor? = nil) {
-    (self.weight, self.reduction, self.posWeight) = (weight, reduction, posWeight)
+    self.reduction = reduction
+    super.init()
+    (self.weight, self.posWeight) = (weight, posWeight)
   }
   public func callAsFunction(_ input: Tensor, _ target: Tensor) -> Tensor {
     binaryCrossEntropyWithLogits(input, target, weight: weight, reduction: reduction, posWeight: posWeight)
@@ -134,7 +143,7 @@ public struct BCEWithLogitsLoss: LossModule, @unchecked Sendable {
 /// ```swift
 /// let loss = KLDivLoss(reduction: .batchMean)(logq, p)
 /// ```
-public struct KLDivLoss: LossModule {
+public final class KLDivLoss: Module {
   public var reduction: KLDivReduction
   public var logTarget: Bool
   public init(reduction: KLDivReduction = .mean, logTarget: Bool = false) {
@@ -150,7 +159,7 @@ public struct KLDivLoss: LossModule {
 /// ```swift
 /// let loss = CosineEmbeddingLoss(margin: 0.2)(a, b, Tensor([1, -1]))
 /// ```
-public struct CosineEmbeddingLoss: LossModule {
+public final class CosineEmbeddingLoss: Module {
   public var margin: Double
   public var reduction: Reduction
   public init(margin: Double = 0, reduction: Reduction = .mean) { (self.margin, self.reduction) = (margin, reduction) }
@@ -164,7 +173,7 @@ public struct CosineEmbeddingLoss: LossModule {
 /// ```swift
 /// let loss = MarginRankingLoss(margin: 0.1)(scoresA, scoresB, Tensor([1.0, -1.0]))
 /// ```
-public struct MarginRankingLoss: LossModule {
+public final class MarginRankingLoss: Module {
   public var margin: Double
   public var reduction: Reduction
   public init(margin: Double = 0, reduction: Reduction = .mean) { (self.margin, self.reduction) = (margin, reduction) }

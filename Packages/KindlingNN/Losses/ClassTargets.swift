@@ -34,7 +34,9 @@ func checkClassTargets(_ input: Tensor, _ target: Tensor, weight: Tensor?, op: S
   if input.rank > 1 {
     precondition(
       target.rank >= 1 && input.shape[0] == target.shape[0],
-      "Expected input batch_size (\(input.shape[0])) to match target batch_size (\(target.rank >= 1 ? target.shape[0] : 0)).")
+      "Expected input batch_size (\(input.shape[0])) to match target batch_size "
+        + "(\(target.rank >= 1 ? target.shape[0] : 0))."
+    )
   }
   if input.rank <= 2 {
     precondition(target.rank == input.rank - 1, "\(op): 0D or 1D target tensor expected, multi-target not supported")
@@ -44,10 +46,15 @@ func checkClassTargets(_ input: Tensor, _ target: Tensor, weight: Tensor?, op: S
     precondition(target.shape == expected, "\(op): Expected target size \(expected), got \(target.shape)")
   }
   let classes = input.shape[input.rank == 1 ? 0 : 1]
-  if let weight {
-    precondition(
-      weight.rank == 1 && weight.count == classes,
-      "\(op): weight tensor should be defined either for all \(classes) classes or no classes but got weight tensor of shape: \(weight.shape)")
-  }
+  checkClassWeight(weight, classes: classes, op: op)
   return classes
+}
+
+/// Stops unless `weight` is nil or holds one weight per class, with PyTorch's message.
+func checkClassWeight(_ weight: Tensor?, classes: Int, op: String) {
+  guard let weight else { return }
+  precondition(
+    weight.rank == 1 && weight.count == classes,
+    "\(op): weight tensor should be defined either for all \(classes) classes or no classes but got weight tensor "
+      + "of shape: \(weight.shape)")
 }

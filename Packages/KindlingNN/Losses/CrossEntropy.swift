@@ -31,22 +31,25 @@ public func crossEntropy(
   labelSmoothing: Double = 0
 ) -> Tensor {
   precondition(
-    (0...1).contains(labelSmoothing), "cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: \(labelSmoothing)")
+    (0...1).contains(labelSmoothing),
+    "cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: \(labelSmoothing)")
   if target.dtype.isFloatingPoint && target.shape == input.shape {
-    return crossEntropyWithProbabilities(input, target, weight: weight, reduction: reduction, labelSmoothing: labelSmoothing)
+    return crossEntropyWithProbabilities(
+      input, target, weight: weight, reduction: reduction, labelSmoothing: labelSmoothing)
   }
   let classes = checkClassTargets(input, target, weight: weight, op: "cross_entropy")
   if labelSmoothing == 0, input.rank <= 2, input.isContiguous, input.device == .cpu,
     input.dtype == .float32 || input.dtype == .float64
   {
-    return fusedCrossEntropy(input, target, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction, classes: classes)
+    return fusedCrossEntropy(
+      input, target, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction, classes: classes)
   }
   let classDim = input.rank == 1 ? 0 : 1
   let logProbabilities = input.logSoftmax(dim: classDim)
   let nll = nllLoss(logProbabilities, target, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction)
   guard labelSmoothing > 0 else { return nll }
   // PyTorch's smoothing term: the (weighted) sum of all log-probabilities, zero at ignored targets;
-    let ignored = target.to(.int64) .== ignoreIndex
+  let ignored = target.to(.int64) .== ignoreIndex
   var perClass = logProbabilities
   if let weight { perClass = perClass * classWeightView(weight, rank: input.rank) }
   let smooth = (-perClass.sum(dim: classDim)).maskedFill(ignored, 0)
@@ -73,11 +76,7 @@ private func crossEntropyWithProbabilities(
 ) -> Tensor {
   let classDim = input.rank == 1 ? 0 : 1
   let classes = input.shape[classDim]
-  if let weight {
-    precondition(
-      weight.rank == 1 && weight.count == classes,
-      "cross_entropy: weight tensor should be defined either for all \(classes) classes or no classes but got weight tensor of shape: \(weight.shape)")
-  }
+  checkClassWeight(weight, classes: classes, op: "cross_entropy")
   var probabilities = target
   if labelSmoothing > 0 { probabilities = probabilities * (1 - labelSmoothing) + labelSmoothing / Double(classes) }
   var terms = input.logSoftmax(dim: classDim) * probabilities
