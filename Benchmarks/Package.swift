@@ -60,6 +60,11 @@ package.targets.append(
 package.targets.append(
   benchmarkTarget("DataBenchmarks", dependencies: [.product(name: "KindlingData", package: "Kindling")]))
 
+// KindlingNN's losses: cross-entropy (fused and composed) and MSE, forward + backward on the MLP
+// step's [64, 10].
+package.targets.append(
+  benchmarkTarget("NNLossBenchmarks", dependencies: [.product(name: "KindlingNN", package: "Kindling")]))
+
 // Future targets, one per module, go here when the module has code worth measuring; each gets
 // its sources in Benchmarks/<Name>/<Name>.swift:
 //   LinalgBenchmarks   → .product(name: "KindlingLinalg", package: "Kindling")
