@@ -1,0 +1,269 @@
+import Dispatch
+import Foundation
+
+// Raw loops behind batch, layer and group normalization, over contiguous float32/float64
+// memory. Statistics accumulate in Double (PyTorch's CPU `acc_type`); the per-element work runs
+// in the element type. Work is split over channels (batch norm) or rows (layer/group norm)
+// across cores once a call has enough elements.
+
+/// Runs `body` over `0..<count` in contiguous chunks, in parallel when `work` (elements touched)
+/// is large enough to pay for the threads.
+func parallelChunks(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
+  let threads = Swift.min(count, ProcessInfo.processInfo.activeProcessorCount, Swift.max(1, work / 32768))
+  guard threads > 1 else { return body(0..<count) }
+  withoutActuallyEscaping(body) { body in
+    // The chunks are disjoint and each thread writes only its own, so sharing the body is safe.
+    let shared = SharedBody(run: body)
+    DispatchQueue.concurrentPerform(iterations: threads) { t in
+      shared.run((t * count / threads)..<((t + 1) * count / threads))
+    }
+  }
+}
+
+private struct SharedBody: @unchecked Sendable {
+  let run: (Range<Int>) -> Void
+}
+
+/// The first element of a contiguous CPU tensor.
+@inline(__always)
+func elements<T>(_ tensor: Tensor, as _: T.Type) -> UnsafeMutablePointer<T> {
+  tensor.storage.pointer(as: T.self) + tensor.storageOffset
+}
+
+/// Per-channel normalization of `[N, C, S]` memory (batch norm).
+enum ChannelNormKernel {
+  /// Mean and biased variance of each channel: one pass for the mean, one for the squared
+  /// deviations.
+  static func statistics<T: BinaryFloatingPoint>(
+    _ x: UnsafePointer<T>, n: Int, c: Int, s: Int
+  ) -> (mean: [Double], variance: [Double]) {
+    var mean = [Double](repeating: 0, count: c), variance = [Double](repeating: 0, count: c)
+    let count = Double(n * s)
+    mean.withUnsafeMutableBufferPointer { meanOut in
+      variance.withUnsafeMutableBufferPointer { varOut in
+        parallelChunks(c, work: n * c * s) { channels in
+          for ch in channels {
+            var sum = 0.0
+            for i in 0..<n {
+              let row = x + (i * c + ch) * s
+              var partial: T = 0
+              for j in 0..<s { partial += row[j] }
+              sum += Double(partial)
+            }
+            let m = sum / count
+            var squares = 0.0
+            for i in 0..<n {
+              let row = x + (i * c + ch) * s
+              for j in 0..<s {
+                let d = Double(row[j]) - m
+                squares += d * d
+              }
+            }
+            meanOut[ch] = m
+            varOut[ch] = squares / count
+          }
+        }
+      }
+    }
+    return (mean, variance)
+  }
+
+  /// `y = x · scale[c] + shift[c]`.
+  static func affine<T: BinaryFloatingPoint>(
+    _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, scale: [Double], shift: [Double], n: Int, c: Int, s: Int
+  ) {
+    parallelChunks(n * c, work: n * c * s) { rows in
+      for r in rows {
+        let a = T(scale[r % c]), b = T(shift[r % c])
+        let src = x + r * s, dst = y + r * s
+        for j in 0..<s { dst[j] = src[j] * a + b }
+      }
+    }
+  }
+
+  /// Per channel `Σ g` and `Σ g · (x − mean)`.
+  static func gradientSums<T: BinaryFloatingPoint>(
+    grad g: UnsafePointer<T>, _ x: UnsafePointer<T>, mean: [Double], n: Int, c: Int, s: Int
+  ) -> (sumGrad: [Double], sumGradCentered: [Double]) {
+    var sumGrad = [Double](repeating: 0, count: c), sumDot = [Double](repeating: 0, count: c)
+    sumGrad.withUnsafeMutableBufferPointer { sumGradOut in
+      sumDot.withUnsafeMutableBufferPointer { sumDotOut in
+        parallelChunks(c, work: 2 * n * c * s) { channels in
+          for ch in channels {
+            let m = T(mean[ch])
+            var sg = 0.0, sd = 0.0
+            for i in 0..<n {
+              let offset = (i * c + ch) * s
+              var pg: T = 0, pd: T = 0
+              for j in 0..<s {
+                pg += g[offset + j]
+                pd += g[offset + j] * (x[offset + j] - m)
+              }
+              sg += Double(pg)
+              sd += Double(pd)
+            }
+            sumGradOut[ch] = sg
+            sumDotOut[ch] = sd
+          }
+        }
+      }
+    }
+    return (sumGrad, sumDot)
+  }
+
+  /// The training-mode input gradient
+  /// `dx = k · (g − Σg / M − (x − mean) · invstd² · Σ g(x − mean) / M)` with `k = γ · invstd`.
+  static func inputGradient<T: BinaryFloatingPoint>(
+    grad g: UnsafePointer<T>, _ x: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>,
+    mean: [Double], invstd: [Double], gamma: [Double], sumGrad: [Double], sumGradCentered: [Double],
+    n: Int, c: Int, s: Int
+  ) {
+    let count = Double(n * s)
+    parallelChunks(n * c, work: n * c * s) { rows in
+      for r in rows {
+        let ch = r % c
+        let k = gamma[ch] * invstd[ch]
+        let m = T(mean[ch]), gradMean = T(sumGrad[ch] / count)
+        let projection = T(invstd[ch] * invstd[ch] * sumGradCentered[ch] / count), scale = T(k)
+        let offset = r * s
+        for j in 0..<s {
+          dx[offset + j] = (g[offset + j] - gradMean - (x[offset + j] - m) * projection) * scale
+        }
+      }
+    }
+  }
+}
+
+/// Normalization of each row of `[R, M]` memory over its `M` elements (layer and group norm).
+enum RowNormKernel {
+  /// Writes `x̂ = (x − mean) · rstd` row by row and returns each row's mean and
+  /// `rstd = 1 / √(biased variance + eps)`.
+  static func normalize<T: BinaryFloatingPoint>(
+    _ x: UnsafePointer<T>, _ xHat: UnsafeMutablePointer<T>, rows: Int, m: Int, eps: Double
+  ) -> (mean: [Double], rstd: [Double]) {
+    var mean = [Double](repeating: 0, count: rows), rstd = [Double](repeating: 0, count: rows)
+    mean.withUnsafeMutableBufferPointer { meanOut in
+      rstd.withUnsafeMutableBufferPointer { rstdOut in
+        parallelChunks(rows, work: rows * m) { range in
+          for r in range {
+            let src = x + r * m, dst = xHat + r * m
+            var sum = 0.0
+            for j in 0..<m { sum += Double(src[j]) }
+            let mu = m > 0 ? sum / Double(m) : 0
+            var squares = 0.0
+            for j in 0..<m {
+              let d = Double(src[j]) - mu
+              squares += d * d
+            }
+            let inv = 1 / (squares / Double(Swift.max(m, 1)) + eps).squareRoot()
+            let tm = T(mu), ti = T(inv)
+            for j in 0..<m { dst[j] = (src[j] - tm) * ti }
+            meanOut[r] = mu
+            rstdOut[r] = inv
+          }
+        }
+      }
+    }
+    return (mean, rstd)
+  }
+
+  /// The input gradient of `x̂` for an upstream gradient `ĝ` already multiplied by the affine
+  /// weight: `dx = rstd · (ĝ − mean(ĝ) − x̂ · mean(ĝ · x̂))` per row.
+  static func inputGradient<T: BinaryFloatingPoint>(
+    grad g: UnsafePointer<T>, xHat: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, rstd: [Double], rows: Int, m: Int
+  ) {
+    parallelChunks(rows, work: 2 * rows * m) { range in
+      for r in range {
+        let gr = g + r * m, xr = xHat + r * m, out = dx + r * m
+        var sumGrad = 0.0, sumDot = 0.0
+        for j in 0..<m {
+          sumGrad += Double(gr[j])
+          sumDot += Double(gr[j]) * Double(xr[j])
+        }
+        let gradMean = T(sumGrad / Double(m)), dotMean = T(sumDot / Double(m)), scale = T(rstd[r])
+        for j in 0..<m { out[j] = (gr[j] - gradMean - xr[j] * dotMean) * scale }
+      }
+    }
+  }
+}
+
+// MARK: Tensor entry points (float32 / float64, contiguous, CPU)
+
+extension ChannelNormKernel {
+  static func statistics(_ x: Tensor, n: Int, c: Int, s: Int) -> (mean: [Double], variance: [Double]) {
+    switch x.dtype {
+    case .float32: statistics(elements(x, as: Float.self), n: n, c: c, s: s)
+    default: statistics(elements(x, as: Double.self), n: n, c: c, s: s)
+    }
+  }
+
+  static func affine(_ x: Tensor, scale: [Double], shift: [Double], n: Int, c: Int, s: Int) -> Tensor {
+    let y = Tensor(uninitializedShape: x.shape, dtype: x.dtype)
+    switch x.dtype {
+    case .float32: affine(elements(x, as: Float.self), elements(y, as: Float.self), scale: scale, shift: shift, n: n, c: c, s: s)
+    default: affine(elements(x, as: Double.self), elements(y, as: Double.self), scale: scale, shift: shift, n: n, c: c, s: s)
+    }
+    return y
+  }
+
+  static func gradientSums(grad: Tensor, _ x: Tensor, mean: [Double], n: Int, c: Int, s: Int) -> ([Double], [Double]) {
+    switch x.dtype {
+    case .float32: gradientSums(grad: elements(grad, as: Float.self), elements(x, as: Float.self), mean: mean, n: n, c: c, s: s)
+    default: gradientSums(grad: elements(grad, as: Double.self), elements(x, as: Double.self), mean: mean, n: n, c: c, s: s)
+    }
+  }
+
+  static func inputGradient(
+    grad: Tensor, _ x: Tensor, mean: [Double], invstd: [Double], gamma: [Double], sums: ([Double], [Double]),
+    n: Int, c: Int, s: Int
+  ) -> Tensor {
+    let dx = Tensor(uninitializedShape: x.shape, dtype: x.dtype)
+    switch x.dtype {
+    case .float32:
+      inputGradient(
+        grad: elements(grad, as: Float.self), elements(x, as: Float.self), elements(dx, as: Float.self), mean: mean,
+        invstd: invstd, gamma: gamma, sumGrad: sums.0, sumGradCentered: sums.1, n: n, c: c, s: s)
+    default:
+      inputGradient(
+        grad: elements(grad, as: Double.self), elements(x, as: Double.self), elements(dx, as: Double.self), mean: mean,
+        invstd: invstd, gamma: gamma, sumGrad: sums.0, sumGradCentered: sums.1, n: n, c: c, s: s)
+    }
+    return dx
+  }
+}
+
+extension RowNormKernel {
+  /// `x̂` of a contiguous `[rows, m]`-shaped tensor (any shape with that element count).
+  static func normalize(_ x: Tensor, rows: Int, m: Int, eps: Double) -> (xHat: Tensor, mean: [Double], rstd: [Double]) {
+    let xHat = Tensor(uninitializedShape: x.shape, dtype: x.dtype)
+    let stats =
+      switch x.dtype {
+      case .float32: normalize(elements(x, as: Float.self), elements(xHat, as: Float.self), rows: rows, m: m, eps: eps)
+      default: normalize(elements(x, as: Double.self), elements(xHat, as: Double.self), rows: rows, m: m, eps: eps)
+      }
+    return (xHat, stats.mean, stats.rstd)
+  }
+
+  static func inputGradient(grad: Tensor, xHat: Tensor, rstd: [Double], rows: Int, m: Int) -> Tensor {
+    let dx = Tensor(uninitializedShape: xHat.shape, dtype: xHat.dtype)
+    switch xHat.dtype {
+    case .float32:
+      inputGradient(
+        grad: elements(grad, as: Float.self), xHat: elements(xHat, as: Float.self), elements(dx, as: Float.self),
+        rstd: rstd, rows: rows, m: m)
+    default:
+      inputGradient(
+        grad: elements(grad, as: Double.self), xHat: elements(xHat, as: Double.self), elements(dx, as: Double.self),
+        rstd: rstd, rows: rows, m: m)
+    }
+    return dx
+  }
+}
+
+/// Checks what the normalization kernels handle: float32 or float64 on the CPU.
+func checkNormKernelInput(_ input: Tensor, op: String) {
+  precondition(
+    input.dtype == .float32 || input.dtype == .float64,
+    "\(op): expected a float32 or float64 input, but got \(input.dtype); convert it with .to(.float32)")
+  precondition(input.device == .cpu, "\(op): the fused kernel runs on the CPU, but the input is on \(input.device)")
+}
