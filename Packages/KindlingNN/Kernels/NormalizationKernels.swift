@@ -30,6 +30,69 @@ func elements<T>(_ tensor: Tensor, as _: T.Type) -> UnsafeMutablePointer<T> {
   tensor.storage.pointer(as: T.self) + tensor.storageOffset
 }
 
+/// `Σ p[j]` over `0..<count` in Double, four independent sums so the adds overlap.
+@inline(__always)
+func sumInDouble<T: BinaryFloatingPoint>(_ p: UnsafePointer<T>, _ count: Int) -> Double {
+  var (a, b, c, d) = (0.0, 0.0, 0.0, 0.0)
+  var j = 0
+  while j + 4 <= count {
+    a += Double(p[j])
+    b += Double(p[j + 1])
+    c += Double(p[j + 2])
+    d += Double(p[j + 3])
+    j += 4
+  }
+  while j < count {
+    a += Double(p[j])
+    j += 1
+  }
+  return (a + b) + (c + d)
+}
+
+/// `Σ (p[j] − center)²` in Double, four independent sums.
+@inline(__always)
+func squaredDeviationsInDouble<T: BinaryFloatingPoint>(_ p: UnsafePointer<T>, _ count: Int, center: Double) -> Double {
+  var (a, b, c, d) = (0.0, 0.0, 0.0, 0.0)
+  var j = 0
+  while j + 4 <= count {
+    let (x0, x1) = (Double(p[j]) - center, Double(p[j + 1]) - center)
+    let (x2, x3) = (Double(p[j + 2]) - center, Double(p[j + 3]) - center)
+    a += x0 * x0
+    b += x1 * x1
+    c += x2 * x2
+    d += x3 * x3
+    j += 4
+  }
+  while j < count {
+    let x = Double(p[j]) - center
+    a += x * x
+    j += 1
+  }
+  return (a + b) + (c + d)
+}
+
+/// `(Σ g[j], Σ g[j] · (x[j] − center))` in Double, two independent sums of each.
+@inline(__always)
+func gradientDotsInDouble<T: BinaryFloatingPoint>(
+  _ g: UnsafePointer<T>, _ x: UnsafePointer<T>, _ count: Int, center: Double
+) -> (Double, Double) {
+  var (s0, s1, d0, d1) = (0.0, 0.0, 0.0, 0.0)
+  var j = 0
+  while j + 2 <= count {
+    let (g0, g1) = (Double(g[j]), Double(g[j + 1]))
+    s0 += g0
+    s1 += g1
+    d0 += g0 * (Double(x[j]) - center)
+    d1 += g1 * (Double(x[j + 1]) - center)
+    j += 2
+  }
+  if j < count {
+    s0 += Double(g[j])
+    d0 += Double(g[j]) * (Double(x[j]) - center)
+  }
+  return (s0 + s1, d0 + d1)
+}
+
 /// Per-channel normalization of `[N, C, S]` memory (batch norm).
 enum ChannelNormKernel {
   /// Mean and biased variance of each channel: one pass for the mean, one for the squared
@@ -44,21 +107,10 @@ enum ChannelNormKernel {
         parallelChunks(c, work: n * c * s) { channels in
           for ch in channels {
             var sum = 0.0
-            for i in 0..<n {
-              let row = x + (i * c + ch) * s
-              var partial: T = 0
-              for j in 0..<s { partial += row[j] }
-              sum += Double(partial)
-            }
+            for i in 0..<n { sum += sumInDouble(x + (i * c + ch) * s, s) }
             let m = sum / count
             var squares = 0.0
-            for i in 0..<n {
-              let row = x + (i * c + ch) * s
-              for j in 0..<s {
-                let d = Double(row[j]) - m
-                squares += d * d
-              }
-            }
+            for i in 0..<n { squares += squaredDeviationsInDouble(x + (i * c + ch) * s, s, center: m) }
             meanOut[ch] = m
             varOut[ch] = squares / count
           }
@@ -90,17 +142,12 @@ enum ChannelNormKernel {
       sumDot.withUnsafeMutableBufferPointer { sumDotOut in
         parallelChunks(c, work: 2 * n * c * s) { channels in
           for ch in channels {
-            let m = T(mean[ch])
             var sg = 0.0, sd = 0.0
             for i in 0..<n {
               let offset = (i * c + ch) * s
-              var pg: T = 0, pd: T = 0
-              for j in 0..<s {
-                pg += g[offset + j]
-                pd += g[offset + j] * (x[offset + j] - m)
-              }
-              sg += Double(pg)
-              sd += Double(pd)
+              let (rowGrad, rowDot) = gradientDotsInDouble(g + offset, x + offset, s, center: mean[ch])
+              sg += rowGrad
+              sd += rowDot
             }
             sumGradOut[ch] = sg
             sumDotOut[ch] = sd
@@ -147,14 +194,8 @@ enum RowNormKernel {
         parallelChunks(rows, work: rows * m) { range in
           for r in range {
             let src = x + r * m, dst = xHat + r * m
-            var sum = 0.0
-            for j in 0..<m { sum += Double(src[j]) }
-            let mu = m > 0 ? sum / Double(m) : 0
-            var squares = 0.0
-            for j in 0..<m {
-              let d = Double(src[j]) - mu
-              squares += d * d
-            }
+            let mu = m > 0 ? sumInDouble(src, m) / Double(m) : 0
+            let squares = squaredDeviationsInDouble(src, m, center: mu)
             let inv = 1 / (squares / Double(Swift.max(m, 1)) + eps).squareRoot()
             let tm = T(mu), ti = T(inv)
             for j in 0..<m { dst[j] = (src[j] - tm) * ti }
@@ -175,11 +216,7 @@ enum RowNormKernel {
     parallelChunks(rows, work: 2 * rows * m) { range in
       for r in range {
         let gr = g + r * m, xr = xHat + r * m, out = dx + r * m
-        var sumGrad = 0.0, sumDot = 0.0
-        for j in 0..<m {
-          sumGrad += Double(gr[j])
-          sumDot += Double(gr[j]) * Double(xr[j])
-        }
+        let (sumGrad, sumDot) = gradientDotsInDouble(gr, xr, m, center: 0)
         let gradMean = T(sumGrad / Double(m)), dotMean = T(sumDot / Double(m)), scale = T(rstd[r])
         for j in 0..<m { out[j] = (gr[j] - gradMean - xr[j] * dotMean) * scale }
       }

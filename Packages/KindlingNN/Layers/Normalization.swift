@@ -49,8 +49,7 @@ public class BatchNorm: Module {
   /// Resets the running statistics, the weight to ones and the bias to zeros.
   public func resetParameters() {
     resetRunningStats()
-    if let weight { Init.ones_(weight) }
-    if let bias { Init.zeros_(bias) }
+    resetAffine(weight, bias)
   }
 
   /// Stops on inputs of the wrong rank; each subclass names the ranks it takes.
@@ -137,10 +136,7 @@ public final class LayerNorm: Module {
   }
 
   /// Sets the weight to ones and the bias to zeros.
-  public func resetParameters() {
-    if let weight { Init.ones_(weight) }
-    if let bias { Init.zeros_(bias) }
-  }
+  public func resetParameters() { resetAffine(weight, bias) }
 
   public override func forward(_ input: Tensor) -> Tensor {
     layerNorm(input, normalizedShape: normalizedShape, weight: weight, bias: bias, eps: eps)
@@ -183,10 +179,7 @@ public final class GroupNorm: Module {
   }
 
   /// Sets the weight to ones and the bias to zeros.
-  public func resetParameters() {
-    if let weight { Init.ones_(weight) }
-    if let bias { Init.zeros_(bias) }
-  }
+  public func resetParameters() { resetAffine(weight, bias) }
 
   public override func forward(_ input: Tensor) -> Tensor {
     groupNorm(input, numGroups: numGroups, weight: weight, bias: bias, eps: eps)
@@ -195,4 +188,10 @@ public final class GroupNorm: Module {
   public override var extraDescription: String {
     "\(numGroups), \(numChannels), eps=\(eps), affine=\(pythonBool(affine)), bias=\(pythonBool(bias != nil))"
   }
+}
+
+/// The identity affine map of a normalization layer: weight ones, bias zeros (either may be absent).
+private func resetAffine(_ weight: Tensor?, _ bias: Tensor?) {
+  if let weight { Init.ones_(weight) }
+  if let bias { Init.zeros_(bias) }
 }
