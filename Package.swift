@@ -85,7 +85,7 @@ let package = Package(
     // MARK: - The `kindling` command line
     .target(
       name: "KindlingCLI",
-      dependencies: ["Kindling", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["Kindling", "CKindlingZlib", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       path: "Tools/KindlingCLI"),
     .executableTarget(name: "kindling", dependencies: ["KindlingCLI"], path: "Tools/kindling"),
 

@@ -1,9 +1,10 @@
+import KindlingTestSupport
 import Testing
 
 @testable import KindlingNN
 
 /// The training example of README.md, verbatim, so the README cannot drift from the code.
-@Suite("README example")
+@Suite("README example", .isolatedRandomness)
 struct ReadmeExampleTests {
   @Test("logistic regression from the README learns to separate two blobs")
   func readmeExample() {

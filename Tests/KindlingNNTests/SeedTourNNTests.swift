@@ -1,9 +1,10 @@
+import KindlingTestSupport
 import Testing
 
 @testable import KindlingNN
 
 /// ../shared/SEED_TOUR.md, section T15: a single-layer network with a loss, printed exactly.
-@Suite("Seed tour: a single layer with a loss (T15)")
+@Suite("Seed tour: a single layer with a loss (T15)", .isolatedRandomness)
 struct SeedTourNNTests {
   @Test("T15 a single-layer network with a loss")
   func t15() {

@@ -82,7 +82,7 @@ private func replay(_ step: RandomFixture.Step, on generator: Generator) -> (val
   }
 }
 
-@Suite("CPU random generator matches PyTorch")
+@Suite("CPU random generator matches PyTorch", .isolatedRandomness)
 struct RandomTests {
   private let fixture: RandomFixture
 

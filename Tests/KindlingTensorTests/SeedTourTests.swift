@@ -1,3 +1,4 @@
+import KindlingTestSupport
 import Testing
 
 @testable import KindlingTensor
@@ -12,7 +13,7 @@ struct Transcript {
 /// ../shared/SEED_TOUR.md, sections T1–T11: the tensor layer's acceptance contract. Each test
 /// runs a section's code as written there and compares everything it prints with PyTorch's
 /// output, character for character.
-@Suite("Seed tour: tensors (T1–T11)")
+@Suite("Seed tour: tensors (T1–T11)", .isolatedRandomness)
 struct SeedTourTensorTests {
   @Test("T1 devices and attributes")
   func t1() {

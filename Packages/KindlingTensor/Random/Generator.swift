@@ -41,13 +41,38 @@ public final class Generator: Sendable {
   /// ```
   public static let defaultSeed: UInt64 = 67_280_421_310_721
 
-  /// The global CPU generator that `torch.rand`, `torch.randn`, ... use when given none.
+  /// The generator that `torch.rand`, `torch.randn`, layer initialization, dropout, ... use when
+  /// given none: the process-wide ``global`` generator, unless the current task runs inside
+  /// ``withDefault(_:_:)``.
   ///
   /// ```swift
   /// manualSeed(0)
   /// let first = Generator.default.random32()  // 2357136044
   /// ```
-  public static let `default` = Generator()
+  public static var `default`: Generator { taskDefault ?? global }
+
+  /// The process-wide CPU generator, PyTorch's `torch.default_generator`.
+  public static let global = Generator()
+
+  @TaskLocal private static var taskDefault: Generator?
+
+  /// Runs `body` with `generator` as ``default`` for the current task and the tasks it starts,
+  /// so that seeded work (`manualSeed`, layer initialization) is not disturbed by other tasks
+  /// drawing from the global generator at the same time — tests running in parallel, say.
+  ///
+  /// ```swift
+  /// let layer = Generator.withDefault(Generator(seed: 0)) { Linear(784, 256) }
+  /// ```
+  public static func withDefault<Result>(_ generator: Generator, _ body: () throws -> Result) rethrows -> Result {
+    try $taskDefault.withValue(generator, operation: body)
+  }
+
+  /// The `async` form of ``withDefault(_:_:)``.
+  public static func withDefault<Result>(
+    _ generator: Generator, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> Result
+  ) async rethrows -> Result {
+    try await $taskDefault.withValue(generator, operation: body, isolation: isolation)
+  }
 
   private let state: Mutex<State>
 
@@ -104,7 +129,7 @@ public final class Generator: Sendable {
   }
 }
 
-/// Reseeds the global CPU generator, like `torch.manual_seed(seed)`.
+/// Reseeds the default CPU generator (``Generator/default``), like `torch.manual_seed(seed)`.
 ///
 /// ```swift
 /// manualSeed(0)
