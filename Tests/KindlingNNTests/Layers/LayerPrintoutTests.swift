@@ -4,8 +4,8 @@ import Testing
 @testable import KindlingNN
 
 /// The tests that read or reseed the default generator (module initialization, the model
-/// test's Linear and Dropout layers), run one at a time so they do not draw from it at once.
-@Suite("Layer printouts, default initialization and a small network", .serialized)
+/// test's Linear and Dropout layers), each with its own default generator.
+@Suite("Layer printouts, default initialization and a small network", .isolatedRandomness)
 struct LayerDefaultGeneratorTests {
   /// The modules the fixture's printouts name, by the Swift expression that builds them.
   static let modules: [String: @Sendable () -> Module] = [
