@@ -127,7 +127,7 @@ public func layerNorm(
   let m = normalizedShape.reduce(1, *)
   let rows = m == 0 ? 0 : input.count / m
   return normalizeRows(
-    input, rows: rows, m: m, eps: eps, weight: weight, bias: bias, affineShape: normalizedShape,
+    input, rows: rows, m: m, eps: eps, weight: weight, bias: bias, affineShape: normalizedShape, affineSpansRow: true,
     nodeName: "NativeLayerNormBackward0")
 }
 
@@ -163,16 +163,17 @@ public func groupNorm(
   let m = rows == 0 ? 0 : input.count / rows
   let channelShape = [c] + Array(repeating: 1, count: input.rank - 2)
   return normalizeRows(
-    input, rows: rows, m: m, eps: eps, weight: weight, bias: bias, affineShape: channelShape,
+    input, rows: rows, m: m, eps: eps, weight: weight, bias: bias, affineShape: channelShape, affineSpansRow: false,
     nodeName: "NativeGroupNormBackward0")
 }
 
 /// Layer and group norm: `x̂` of `rows` rows of `m` contiguous elements, then
 /// `x̂ · weight + bias` with the affine tensors viewed as `affineShape` (broadcast against the
-/// trailing dims), with a graph node computing all gradients.
+/// trailing dims), with a graph node computing all gradients. `affineSpansRow` (layer norm):
+/// the affine tensors hold one value per element of a row, so kernels index them by column.
 private func normalizeRows(
   _ input: Tensor, rows: Int, m: Int, eps: Double, weight: Tensor?, bias: Tensor?, affineShape: [Int],
-  nodeName: String
+  affineSpansRow: Bool, nodeName: String
 ) -> Tensor {
   let x = noGrad { input.contiguous() }
   let (xHat, _, rstd) = RowNormKernel.normalize(x, rows: rows, m: m, eps: eps)
@@ -190,13 +191,23 @@ private func normalizeRows(
   let leading = input.rank - affineShape.count
   let reduced = (0..<input.rank).filter { $0 < leading || affineShape[$0 - leading] == 1 }
   let sumToAffine = { (t: Tensor, shape: [Int]) in (reduced.isEmpty ? t : t.sum(dims: reduced)).reshape(shape) }
+  let byColumn = affineSpansRow && [weight, bias].allSatisfy { $0 == nil || $0!.dtype == input.dtype }
+  let columnWeight = byColumn ? w.map { weight in noGrad { weight.contiguous() } } : nil
   output.gradFn = GraphNode(name: nodeName, inputs: inputs, output: output) { grad, node in
     _ = node.savedInput(0)  // checks the input was not modified in place since
     let g = grad.contiguous()
     var grads = [Tensor?](repeating: nil, count: inputs.count)
     if node.edges[0] != nil {
-      let scaled = noGrad { w.map { (g * $0).contiguous() } ?? g }
-      grads[0] = RowNormKernel.inputGradient(grad: scaled, xHat: xHat, rstd: rstd, rows: rows, m: m)
+      let scaled = byColumn ? g : noGrad { w.map { (g * $0).contiguous() } ?? g }
+      grads[0] = RowNormKernel.inputGradient(grad: scaled, xHat: xHat, columnWeight: columnWeight, rstd: rstd, rows: rows, m: m)
+    }
+    if byColumn {
+      let sums = RowNormKernel.columnSums(grad: g, xHat: xHat, rows: rows, m: m)
+      for (slot, values) in [(weightSlot, sums.weight), (biasSlot, sums.bias)] {
+        guard let slot, node.edges[slot] != nil else { continue }
+        grads[slot] = Tensor(scalars: values, shape: node.inputShapes[slot]).to(node.inputDTypes[slot])
+      }
+      return grads
     }
     if let weightSlot, node.edges[weightSlot] != nil {
       grads[weightSlot] = noGrad { sumToAffine(g * xHat, node.inputShapes[weightSlot]) }

@@ -208,19 +208,59 @@ enum RowNormKernel {
     return (mean, rstd)
   }
 
-  /// The input gradient of `x̂` for an upstream gradient `ĝ` already multiplied by the affine
-  /// weight: `dx = rstd · (ĝ − mean(ĝ) − x̂ · mean(ĝ · x̂))` per row.
+  /// The input gradient of `x̂` for the upstream gradient times the affine weight,
+  /// `ĝ = g · columnWeight[j]` (or `g` itself without one):
+  /// `dx = rstd · (ĝ − mean(ĝ) − x̂ · mean(ĝ · x̂))` per row.
   static func inputGradient<T: BinaryFloatingPoint>(
-    grad g: UnsafePointer<T>, xHat: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, rstd: [Double], rows: Int, m: Int
+    grad g: UnsafePointer<T>, xHat: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, columnWeight: UnsafePointer<T>?,
+    rstd: [Double], rows: Int, m: Int
   ) {
     parallelChunks(rows, work: 2 * rows * m) { range in
+      let scratch = UnsafeMutablePointer<T>.allocate(capacity: columnWeight == nil ? 0 : m)
+      defer { scratch.deallocate() }
       for r in range {
-        let gr = g + r * m, xr = xHat + r * m, out = dx + r * m
+        let xr = xHat + r * m, out = dx + r * m
+        var gr = g + r * m
+        if let columnWeight {
+          for j in 0..<m { scratch[j] = gr[j] * columnWeight[j] }
+          gr = UnsafePointer(scratch)
+        }
         let (sumGrad, sumDot) = gradientDotsInDouble(gr, xr, m, center: 0)
         let gradMean = T(sumGrad / Double(m)), dotMean = T(sumDot / Double(m)), scale = T(rstd[r])
         for j in 0..<m { out[j] = (gr[j] - gradMean - xr[j] * dotMean) * scale }
       }
     }
+  }
+
+  /// The layer-norm weight and bias gradients, `Σ_rows g · x̂` and `Σ_rows g` per column, from
+  /// per-thread partial sums.
+  static func columnSums<T: BinaryFloatingPoint>(
+    grad g: UnsafePointer<T>, xHat: UnsafePointer<T>, rows: Int, m: Int
+  ) -> (weight: [Double], bias: [Double]) {
+    var weight = [Double](repeating: 0, count: m), bias = [Double](repeating: 0, count: m)
+    let lock = NSLock()
+    parallelChunks(rows, work: 2 * rows * m) { range in
+      var dot = [Double](repeating: 0, count: m), sum = [Double](repeating: 0, count: m)
+      dot.withUnsafeMutableBufferPointer { dot in
+        sum.withUnsafeMutableBufferPointer { sum in
+          for r in range {
+            let gr = g + r * m, xr = xHat + r * m
+            for j in 0..<m {
+              let gj = Double(gr[j])
+              dot[j] += gj * Double(xr[j])
+              sum[j] += gj
+            }
+          }
+        }
+      }
+      lock.withLock {
+        for j in 0..<m {
+          weight[j] += dot[j]
+          bias[j] += sum[j]
+        }
+      }
+    }
+    return (weight, bias)
   }
 }
 
@@ -281,19 +321,27 @@ extension RowNormKernel {
     return (xHat, stats.mean, stats.rstd)
   }
 
-  static func inputGradient(grad: Tensor, xHat: Tensor, rstd: [Double], rows: Int, m: Int) -> Tensor {
+  /// `columnWeight`, when given, is a contiguous tensor of `m` elements of `xHat`'s dtype.
+  static func inputGradient(grad: Tensor, xHat: Tensor, columnWeight: Tensor?, rstd: [Double], rows: Int, m: Int) -> Tensor {
     let dx = Tensor(uninitializedShape: xHat.shape, dtype: xHat.dtype)
     switch xHat.dtype {
     case .float32:
       inputGradient(
         grad: elements(grad, as: Float.self), xHat: elements(xHat, as: Float.self), elements(dx, as: Float.self),
-        rstd: rstd, rows: rows, m: m)
+        columnWeight: columnWeight.map { UnsafePointer(elements($0, as: Float.self)) }, rstd: rstd, rows: rows, m: m)
     default:
       inputGradient(
         grad: elements(grad, as: Double.self), xHat: elements(xHat, as: Double.self), elements(dx, as: Double.self),
-        rstd: rstd, rows: rows, m: m)
+        columnWeight: columnWeight.map { UnsafePointer(elements($0, as: Double.self)) }, rstd: rstd, rows: rows, m: m)
     }
     return dx
+  }
+
+  static func columnSums(grad: Tensor, xHat: Tensor, rows: Int, m: Int) -> (weight: [Double], bias: [Double]) {
+    switch xHat.dtype {
+    case .float32: columnSums(grad: elements(grad, as: Float.self), xHat: elements(xHat, as: Float.self), rows: rows, m: m)
+    default: columnSums(grad: elements(grad, as: Double.self), xHat: elements(xHat, as: Double.self), rows: rows, m: m)
+    }
   }
 }
 
