@@ -176,13 +176,22 @@ private func normalizeRows(
   affineSpansRow: Bool, nodeName: String
 ) -> Tensor {
   let x = noGrad { input.contiguous() }
-  let (xHat, _, rstd) = RowNormKernel.normalize(x, rows: rows, m: m, eps: eps)
   let w = weight?.view(affineShape), b = bias?.view(affineShape)
-  let output = noGrad { () -> Tensor in
-    var y = xHat
-    if let w { y = y * w }
-    if let b { y = y + b }
-    return y
+  let byColumn = affineSpansRow && [weight, bias].allSatisfy { $0 == nil || $0!.dtype == input.dtype }
+  let columnWeight = byColumn ? w.map { weight in noGrad { weight.contiguous() } } : nil
+  let xHat: Tensor, output: Tensor, rstd: [Double]
+  if byColumn {
+    let columnBias = b.map { bias in noGrad { bias.contiguous() } }
+    (xHat, output, rstd) = RowNormKernel.normalizeWithColumnAffine(
+      x, weight: columnWeight, bias: columnBias, rows: rows, m: m, eps: eps)
+  } else {
+    (xHat, _, rstd) = RowNormKernel.normalize(x, rows: rows, m: m, eps: eps)
+    output = noGrad { () -> Tensor in
+      var y = xHat
+      if let w { y = y * w }
+      if let b { y = y + b }
+      return y
+    }
   }
   let inputs = [input] + [weight, bias].compactMap { $0 }
   guard GradMode.isEnabled, inputs.contains(where: \.requiresGrad) else { return output }
@@ -191,8 +200,6 @@ private func normalizeRows(
   let leading = input.rank - affineShape.count
   let reduced = (0..<input.rank).filter { $0 < leading || affineShape[$0 - leading] == 1 }
   let sumToAffine = { (t: Tensor, shape: [Int]) in (reduced.isEmpty ? t : t.sum(dims: reduced)).reshape(shape) }
-  let byColumn = affineSpansRow && [weight, bias].allSatisfy { $0 == nil || $0!.dtype == input.dtype }
-  let columnWeight = byColumn ? w.map { weight in noGrad { weight.contiguous() } } : nil
   output.gradFn = GraphNode(name: nodeName, inputs: inputs, output: output) { grad, node in
     _ = node.savedInput(0)  // checks the input was not modified in place since
     let g = grad.contiguous()

@@ -184,9 +184,11 @@ enum ChannelNormKernel {
 /// Normalization of each row of `[R, M]` memory over its `M` elements (layer and group norm).
 enum RowNormKernel {
   /// Writes `x̂ = (x − mean) · rstd` row by row and returns each row's mean and
-  /// `rstd = 1 / √(biased variance + eps)`.
+  /// `rstd = 1 / √(biased variance + eps)`. With `affine`, also writes
+  /// `y = x̂ · weight[j] + bias[j]` in the same pass (layer norm: one weight per column).
   static func normalize<T: BinaryFloatingPoint>(
-    _ x: UnsafePointer<T>, _ xHat: UnsafeMutablePointer<T>, rows: Int, m: Int, eps: Double
+    _ x: UnsafePointer<T>, _ xHat: UnsafeMutablePointer<T>, rows: Int, m: Int, eps: Double,
+    affine: (weight: UnsafePointer<T>?, bias: UnsafePointer<T>?, output: UnsafeMutablePointer<T>)? = nil
   ) -> (mean: [Double], rstd: [Double]) {
     var mean = [Double](repeating: 0, count: rows), rstd = [Double](repeating: 0, count: rows)
     mean.withUnsafeMutableBufferPointer { meanOut in
@@ -199,6 +201,15 @@ enum RowNormKernel {
             let inv = 1 / (squares / Double(Swift.max(m, 1)) + eps).squareRoot()
             let tm = T(mu), ti = T(inv)
             for j in 0..<m { dst[j] = (src[j] - tm) * ti }
+            if let affine {
+              let y = affine.output + r * m
+              switch (affine.weight, affine.bias) {
+              case let (w?, b?): for j in 0..<m { y[j] = dst[j] * w[j] + b[j] }
+              case let (w?, nil): for j in 0..<m { y[j] = dst[j] * w[j] }
+              case let (nil, b?): for j in 0..<m { y[j] = dst[j] + b[j] }
+              case (nil, nil): for j in 0..<m { y[j] = dst[j] }
+              }
+            }
             meanOut[r] = mu
             rstdOut[r] = inv
           }
@@ -319,6 +330,28 @@ extension RowNormKernel {
       default: normalize(elements(x, as: Double.self), elements(xHat, as: Double.self), rows: rows, m: m, eps: eps)
       }
     return (xHat, stats.mean, stats.rstd)
+  }
+
+  /// `x̂` and `y = x̂ · weight + bias` in one pass, the affine tensors contiguous with `m`
+  /// elements of `x`'s dtype (layer norm).
+  static func normalizeWithColumnAffine(
+    _ x: Tensor, weight: Tensor?, bias: Tensor?, rows: Int, m: Int, eps: Double
+  ) -> (xHat: Tensor, output: Tensor, rstd: [Double]) {
+    let xHat = Tensor(uninitializedShape: x.shape, dtype: x.dtype), y = Tensor(uninitializedShape: x.shape, dtype: x.dtype)
+    let stats =
+      switch x.dtype {
+      case .float32:
+        normalize(
+          elements(x, as: Float.self), elements(xHat, as: Float.self), rows: rows, m: m, eps: eps,
+          affine: (weight.map { UnsafePointer(elements($0, as: Float.self)) },
+                   bias.map { UnsafePointer(elements($0, as: Float.self)) }, elements(y, as: Float.self)))
+      default:
+        normalize(
+          elements(x, as: Double.self), elements(xHat, as: Double.self), rows: rows, m: m, eps: eps,
+          affine: (weight.map { UnsafePointer(elements($0, as: Double.self)) },
+                   bias.map { UnsafePointer(elements($0, as: Double.self)) }, elements(y, as: Double.self)))
+      }
+    return (xHat, y, stats.rstd)
   }
 
   /// `columnWeight`, when given, is a contiguous tensor of `m` elements of `xHat`'s dtype.
