@@ -74,6 +74,8 @@ torch-venv:
 	# PyPI's torch wheel would pull gigabytes of CUDA libraries: take torch alone, then what it imports.
 	$(VENV)/bin/python -c 'import torch' 2>/dev/null || { $(VENV)/bin/pip install -q --no-deps torch && \
 	  $(VENV)/bin/pip install -q filelock typing-extensions sympy networkx jinja2 fsspec numpy; }
+	# safetensors.torch writes and checks the checkpoint fixtures (Tools/fixtures/checkpoints.py).
+	$(VENV)/bin/python -c 'import safetensors' 2>/dev/null || $(VENV)/bin/pip install -q safetensors
 
 clean:
 	rm -rf .build Benchmarks/.build

@@ -59,7 +59,7 @@ let package = Package(
       name: "KindlingAutograd", dependencies: ["KindlingTensor"],
       path: module("KindlingAutograd")),
     .target(
-      name: "KindlingNN", dependencies: ["KindlingTensor", "KindlingAutograd"],
+      name: "KindlingNN", dependencies: ["KindlingTensor", "KindlingAutograd", "CKindlingBLAS"],
       path: module("KindlingNN")),
     .target(
       name: "KindlingOptim", dependencies: ["KindlingTensor", "KindlingAutograd"],

@@ -51,11 +51,17 @@ package.targets.append(
 package.targets.append(
   benchmarkTarget("AutogradBenchmarks", dependencies: [.product(name: "KindlingAutograd", package: "Kindling")]))
 
+// KindlingNN: single layers (Conv2d, Linear) forward and forward+backward, the shapes of
+// ../shared/bench/conv_fwd_bwd.py.
+package.targets.append(
+  benchmarkTarget("NNBenchmarks", dependencies: [.product(name: "KindlingNN", package: "Kindling")]))
+
+// KindlingData: loading Fashion-MNIST and shuffled epochs through a DataLoader (0 and 2 workers).
+package.targets.append(
+  benchmarkTarget("DataBenchmarks", dependencies: [.product(name: "KindlingData", package: "Kindling")]))
+
 // Future targets, one per module, go here when the module has code worth measuring; each gets
 // its sources in Benchmarks/<Name>/<Name>.swift:
-//   AutogradBenchmarks → .product(name: "KindlingAutograd", package: "Kindling")
-//   NNBenchmarks       → .product(name: "KindlingNN", package: "Kindling")
-//   DataBenchmarks     → .product(name: "KindlingData", package: "Kindling")
 //   LinalgBenchmarks   → .product(name: "KindlingLinalg", package: "Kindling")
 //   GPUBenchmarks      → .product(name: "KindlingGPU", package: "Kindling")
 // e.g. package.targets.append(

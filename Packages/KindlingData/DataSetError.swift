@@ -47,6 +47,11 @@ public enum DataSetError: Error, Equatable, Sendable {
   case countMismatch(images: String, imageCount: Int, labels: String, labelCount: Int)
   /// Label number `index` is `label`, but the data set has only `classCount` classes.
   case labelOutOfRange(path: String, index: Int, label: Int, classCount: Int)
+  /// A CSV, `.npy` or `.npz` file (`format`) is not what it claims to be; `problem` says where
+  /// and how (a line number, a header field, a zip entry).
+  case malformed(path: String, format: String, problem: String)
+  /// Writing the file failed; nothing was left at `path` (writes go to a temporary name first).
+  case writeFailed(path: String, reason: String)
 }
 
 extension DataSetError: CustomStringConvertible {
@@ -102,6 +107,10 @@ extension DataSetError: CustomStringConvertible {
     case .labelOutOfRange(let path, let index, let label, let classCount):
       return "\(path) gives label \(label) to example \(index), but the data set has only \(classCount) "
         + "classes (labels 0 to \(classCount - 1)). \(corrupt)"
+    case .malformed(let path, let format, let problem):
+      return "\(path) is not a valid \(format) file: \(problem)."
+    case .writeFailed(let path, let reason):
+      return "Cannot write \(path): \(reason). Check that the directory exists and that you may write to it."
     }
   }
 }

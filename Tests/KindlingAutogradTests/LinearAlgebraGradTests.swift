@@ -124,4 +124,17 @@ struct LinearAlgebraGradTests {
     #expect(m1.grad!.scalars(as: Double.self) == [10, 18, 10, 18])
     #expect(bias.grad == nil && m2.grad == nil)
   }
+
+  @Test("a weight used transposed (x · Wᵀ, as in Linear) gets a contiguous gradient with the right values")
+  func transposedWeightGradientLayout() {
+    let x = Tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], dtype: .float64)
+    let weight = Tensor([[1.0, 0.0], [0.5, 2.0], [0.0, 1.0], [1.0, 1.0]], dtype: .float64, requiresGrad: true)
+    let bias = Tensor.zeros([4], dtype: .float64, requiresGrad: true)
+    bias.addmm(x, weight.t()).sum().backward()
+    let grad = weight.grad!
+    #expect(grad.isContiguous)
+    #expect(grad.scalars(as: Double.self) == [9, 12, 9, 12, 9, 12, 9, 12])
+    x.matmul(weight.t()).sum().backward()
+    #expect(weight.grad!.isContiguous && weight.grad!.scalars(as: Double.self) == Array(repeating: [18.0, 24.0], count: 4).flatMap { $0 })
+  }
 }

@@ -22,6 +22,8 @@ Workloads (Benchmarks/README.md lists the Kindling side):
                              with Kindling's .inplace
   matmul.<n>      a.matmul(b) allocating vs torch.matmul(a, b); sizes of gemm_peak.py
   cblas_sgemm.<n> OpenBLAS cblas_sgemm called directly from Swift vs torch.mm(a, b, out=c) (MKL)
+  layer.<l>.<m>   ../shared/bench/conv_fwd_bwd.py's layers: Conv2d(32, 64, 3) on [64, 32, 28, 28] and
+                  Linear(1024, 1024) on [256, 1024], forward (no grad) and forward+backward
 
 The machine is shared: each section first waits (up to --max-wait s) for the machine to go quiet,
 and the table ends with the CPU load other processes put on the machine during each section
@@ -43,7 +45,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BENCH_PACKAGE = os.path.join(ROOT, "Benchmarks")
 DEFAULT_SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
-TARGETS = ["TensorBenchmarks", "AutogradBenchmarks"]
+TARGETS = ["TensorBenchmarks", "AutogradBenchmarks", "NNBenchmarks"]
 
 SIZES_EW = [(1 << 20, "1M"), (16 << 20, "16M")]
 SIZES_MM = [64, 128, 256, 512, 1024, 2048]
@@ -197,6 +199,38 @@ def torch_matmul(torch, gemm_peak):
     return results, foreign
 
 
+def torch_layers(torch, conv_fwd_bwd):
+    """conv_fwd_bwd.py's layers and modes: {(layer.<name>.<mode>, threads): median µs}."""
+    nn = torch.nn
+    results, foreign = {}, {}
+    for nt in (1, 2):
+        torch.set_num_threads(nt)
+        torch.manual_seed(0)
+        cases = [("conv", nn.Conv2d(32, 64, 3), torch.randn(64, 32, 28, 28)),
+                 ("linear", nn.Linear(1024, 1024), torch.randn(256, 1024))]
+        shared.wait_quiet(max_wait=ARGS.max_wait)
+        with shared.ForeignLoad() as load:
+            for name, layer, x in cases:
+                with torch.no_grad():
+                    g = torch.randn_like(layer(x))
+                xg = x.clone().requires_grad_(True)
+
+                def fwd():
+                    with torch.no_grad():
+                        layer(x)
+
+                def fwdbwd():
+                    layer(xg).backward(g)
+                    xg.grad = None
+                    for p in layer.parameters():
+                        p.grad = None
+
+                results[(f"layer.{name}.fwd", nt)] = conv_fwd_bwd.time_fn(fwd)[0] * 1e6
+                results[(f"layer.{name}.fwdbwd", nt)] = conv_fwd_bwd.time_fn(fwdbwd)[0] * 1e6
+        foreign[f"layers t{nt}"] = load.value
+    return results, foreign
+
+
 # MARK: - The table
 
 
@@ -230,6 +264,14 @@ def rows(kindling, spread, torch_results):
                 t1 = torch_results.get((f"{base}.{n}", 1)) if nt == 1 else None
                 t2 = torch_results.get((f"{base}.{n}", 2)) if nt == 2 else None
                 out.append((name, kindling[name], spread[name], t1, t2, rate))
+    flops = {"conv": 2.0 * 64 * 64 * 26 * 26 * 32 * 9, "linear": 2.0 * 256 * 1024 * 1024}
+    for layer, forward_flops in flops.items():
+        for mode, multiple in (("fwd", 1), ("fwdbwd", 3)):
+            name = f"layer.{layer}.{mode}"
+            if name in kindling:
+                rate = f"{multiple * forward_flops / kindling[name] * 1e-3:.1f} GFLOP/s"
+                out.append((name, kindling[name], spread[name], torch_results.get((name, 1)),
+                            torch_results.get((name, 2)), rate))
     return out
 
 
@@ -272,13 +314,14 @@ def main():
     parser.add_argument("--json", default=None, help="also write every number to this JSON file")
     ARGS = parser.parse_args()
 
-    scripts = {name: os.path.join(ARGS.shared, f"{name}.py") for name in ("op_overhead", "elementwise_bw", "gemm_peak")}
+    scripts = {name: os.path.join(ARGS.shared, f"{name}.py") for name in ("op_overhead", "elementwise_bw", "gemm_peak", "conv_fwd_bwd")}
     missing = [p for p in scripts.values() if not os.path.exists(p)]
     if missing:
         sys.exit(f"compare.py: the PyTorch baseline scripts are missing: {', '.join(missing)} (use --shared DIR)")
     op_overhead = load_module(scripts["op_overhead"], "op_overhead")
     elementwise_bw = load_module(scripts["elementwise_bw"], "elementwise_bw")
     gemm_peak = load_module(scripts["gemm_peak"], "gemm_peak")
+    conv_fwd_bwd = load_module(scripts["conv_fwd_bwd"], "conv_fwd_bwd")
     shared = op_overhead  # ForeignLoad and wait_quiet: the same in every script
     import torch
 
@@ -300,6 +343,11 @@ def main():
     print("PyTorch: matmul ...", file=sys.stderr, flush=True)
     if any(re.match(r"(matmul|cblas_sgemm)\.\d+\.", n) for n in names):
         r, f = torch_matmul(torch, gemm_peak)
+        torch_results.update(r), foreign.update(f)
+
+    print("PyTorch: layers ...", file=sys.stderr, flush=True)
+    if any(n.startswith("layer.") for n in names):
+        r, f = torch_layers(torch, conv_fwd_bwd)
         torch_results.update(r), foreign.update(f)
 
     table = rows(kindling, spread, torch_results)

@@ -124,7 +124,10 @@ enum BackwardEngine {
         noGrad { existing.add_(gradient) }
       }
     } else {
-      leaf.grad = createGraph ? gradient : (gradient.storage === leaf.storage ? gradient.clone() : gradient.detach())
+      // The gradient takes the leaf's (contiguous) layout, PyTorch's AccumulateGrad layout
+      // contract, so optimizers read it at full speed.
+      let needsCopy = gradient.storage === leaf.storage || (leaf.isContiguous && !gradient.isContiguous)
+      leaf.grad = createGraph ? gradient : (needsCopy ? noGrad { gradient.clone() } : gradient.detach())
     }
     for hook in leaf.postAccumulateHooks { hook(leaf) }
   }

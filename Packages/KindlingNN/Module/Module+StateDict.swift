@@ -28,7 +28,7 @@ extension Module {
   /// unexpected keys are returned instead. A shape mismatch is always an error.
   ///
   /// ```swift
-  /// let (state, _) = try SafeTensors.load(from: url)
+  /// let state = try SafeTensors.load(from: "model.safetensors").tensors
   /// try model.loadStateDict(state)
   /// ```
   /// - Throws: ``StateDictError`` naming every missing key, unexpected key and shape mismatch.

@@ -18,6 +18,8 @@ public final class Generator: Sendable {
     var engine: MT19937
     /// The second Box-Muller sample of `at::normal_distribution<double>`, used by the next call.
     var nextDoubleNormal: Double?
+    /// PyTorch's float cache (`next_float_normal_sample`); kept only so a saved state round-trips.
+    var nextFloatNormal: Float?
 
     init(seed: UInt64) {
       engine = MT19937(seed: seed)
@@ -74,7 +76,7 @@ public final class Generator: Sendable {
     try await $taskDefault.withValue(generator, operation: body, isolation: isolation)
   }
 
-  private let state: Mutex<State>
+  private let guarded: Mutex<State>
 
   /// Creates a generator seeded like `torch.Generator().manual_seed(seed)`.
   ///
@@ -82,7 +84,7 @@ public final class Generator: Sendable {
   /// let generator = Generator(seed: 42)
   /// ```
   public init(seed: UInt64 = Generator.defaultSeed) {
-    state = Mutex(State(seed: seed))
+    guarded = Mutex(State(seed: seed))
   }
 
   /// Reseeds the generator and drops the cached normal sample, like `Generator.manual_seed`.
@@ -93,7 +95,7 @@ public final class Generator: Sendable {
   /// generator.initialSeed  // 7
   /// ```
   public func manualSeed(_ seed: UInt64) {
-    state.withLock { $0 = State(seed: seed) }
+    guarded.withLock { $0 = State(seed: seed) }
   }
 
   /// The seed last given to the generator, all 64 bits (`Generator.initial_seed()`).
@@ -102,7 +104,7 @@ public final class Generator: Sendable {
   /// Generator(seed: 1 << 40 | 7).initialSeed  // 1099511627783
   /// ```
   public var initialSeed: UInt64 {
-    state.withLock { $0.engine.seed }
+    guarded.withLock { $0.engine.seed }
   }
 
   /// One raw 32-bit output of the engine.
@@ -111,7 +113,7 @@ public final class Generator: Sendable {
   /// Generator(seed: 0).random32()  // 2357136044
   /// ```
   public func random32() -> UInt32 {
-    state.withLock { $0.random32() }
+    guarded.withLock { $0.random32() }
   }
 
   /// One raw 64-bit value made of two 32-bit outputs, the first one the high half.
@@ -120,12 +122,12 @@ public final class Generator: Sendable {
   /// Generator(seed: 0).random64()  // 2357136044 << 32 | 2546248239
   /// ```
   public func random64() -> UInt64 {
-    state.withLock { $0.random64() }
+    guarded.withLock { $0.random64() }
   }
 
   /// Runs `body` on the engine state with the mutex held for the whole call.
   func withState<Result>(_ body: (inout State) -> Result) -> Result {
-    state.withLock { (value: inout State) -> Result in body(&value) }
+    guarded.withLock { (value: inout State) -> Result in body(&value) }
   }
 }
 

@@ -20,9 +20,11 @@ public struct MT19937: Sendable, Equatable {
   /// MT19937(seed: 1 << 40 | 7).seed  // 1099511627783
   /// ```
   public let seed: UInt64
-  private var state: [UInt32]
-  private var left = 1
-  private var index = 0
+  /// The 624 words, the outputs left before the next regeneration (plus one), and the index of
+  /// the next word: `mt19937_data_pod`'s `state_`, `left_` and `next_`.
+  private(set) var state: [UInt32]
+  private(set) var left = 1
+  private(set) var index = 0
 
   /// Creates an engine seeded the way `torch.manual_seed` seeds PyTorch's CPU generator.
   ///
@@ -39,6 +41,15 @@ public struct MT19937: Sendable, Equatable {
       state[j] = 1_812_433_253 &* (previous ^ (previous >> 30)) &+ UInt32(j)
     }
     self.state = state
+  }
+
+  /// An engine resumed from saved words; the caller has checked `1 <= left`, `left + index <= 625`.
+  init(seed: UInt64, state: [UInt32], left: Int, index: Int) {
+    precondition(state.count == Self.stateSize && left >= 1 && index >= 0 && left + index <= Self.stateSize + 1)
+    self.seed = seed
+    self.state = state
+    self.left = left
+    self.index = index
   }
 
   /// The next tempered 32-bit output.

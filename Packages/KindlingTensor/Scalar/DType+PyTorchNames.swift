@@ -4,7 +4,7 @@ import KindlingStorage
 
 extension DType {
   /// `Float`, `Long`, … as PyTorch names types in cast errors.
-  var pytorchTitle: String {
+  public var pytorchTitle: String {
     switch self {
     case .bool: "Bool"
     case .uint8: "Byte"

@@ -1,0 +1,68 @@
+/// A contiguous copy of `t` outside autograd (`t` itself when it is already contiguous).
+func denseCopy(_ t: Tensor) -> Tensor { t.detach().contiguous() }
+
+/// One checked convolution: runs the forward kernel and attaches `ConvolutionBackward0`.
+struct ConvolutionOp {
+  let problem: ConvProblem
+  let transposed: Bool
+  let op: String
+
+  private var kernelName: String { transposed ? "slow_conv_transpose2d_out_cpu" : "slow_conv2d_cpu" }
+
+  func run(_ input: Tensor, weight: Tensor, bias: Tensor?, outputShape: [Int]) -> Tensor {
+    let x = denseCopy(input), w = denseCopy(weight), b = bias.map(denseCopy)
+    let output = Tensor(uninitializedShape: outputShape, dtype: input.dtype)
+    floatKernel(
+      input.dtype, op: kernelName, float: { forward(x, w, b, output, Float.self) },
+      double: { forward(x, w, b, output, Double.self) })
+    let inputs = [input, weight] + (bias.map { [$0] } ?? [])
+    guard GradMode.isEnabled, inputs.contains(where: \.requiresGrad) else { return output }
+    let this = self
+    output.gradFn = GraphNode(
+      name: "ConvolutionBackward0", inputs: inputs, output: output,
+      backward: { grad, node in
+        let x = denseCopy(node.savedInput(0)), w = denseCopy(node.savedInput(1)), g = denseCopy(grad)
+        let gradInput = node.edges[0] == nil ? nil : Tensor(uninitializedShape: x.shape, dtype: x.dtype)
+        let gradWeight = node.edges[1] == nil ? nil : Tensor(uninitializedShape: w.shape, dtype: w.dtype)
+        floatKernel(
+          x.dtype, op: this.kernelName,
+          float: { this.backward(x, w, g, gradInput, gradWeight, Float.self) },
+          double: { this.backward(x, w, g, gradInput, gradWeight, Double.self) })
+        let needsBias = node.edges.count > 2 && node.edges[2] != nil
+        let gradBias = needsBias ? g.sum(dims: [0] + Array(2..<g.rank)) : nil
+        return [gradInput, gradWeight] + (node.edges.count > 2 ? [gradBias] : [])
+      })
+    return output
+  }
+
+  private func forward<T: KernelFloat>(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ out: Tensor, _: T.Type) {
+    let (px, pw, pb, po) = (x.elements(as: T.self), w.elements(as: T.self), b?.elements(as: T.self), out.elements(as: T.self))
+    if transposed {
+      problem.imageFromColumns(column: px, weight: pw, bias: pb.map { UnsafePointer($0) }, into: po, dtype: x.dtype)
+    } else {
+      problem.columnsFromImage(image: px, weight: pw, bias: pb.map { UnsafePointer($0) }, into: po, dtype: x.dtype)
+    }
+  }
+
+  private func backward<T: KernelFloat>(
+    _ x: Tensor, _ w: Tensor, _ g: Tensor, _ gradInput: Tensor?, _ gradWeight: Tensor?, _: T.Type
+  ) {
+    let (px, pw, pg) = (x.elements(as: T.self), w.elements(as: T.self), g.elements(as: T.self))
+    if let gradInput {
+      let out = gradInput.elements(as: T.self)
+      if transposed {
+        problem.columnsFromImage(image: pg, weight: pw, bias: nil, into: out, dtype: x.dtype)
+      } else {
+        problem.imageFromColumns(column: pg, weight: pw, bias: nil, into: out, dtype: x.dtype)
+      }
+    }
+    if let gradWeight {
+      let out = gradWeight.elements(as: T.self)
+      if transposed {
+        problem.weightGradient(image: pg, column: px, into: out, dtype: x.dtype)
+      } else {
+        problem.weightGradient(image: px, column: pg, into: out, dtype: x.dtype)
+      }
+    }
+  }
+}

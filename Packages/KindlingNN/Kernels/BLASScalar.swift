@@ -1,0 +1,88 @@
+import CKindlingBLAS
+import Dispatch
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The element types the convolution and pooling kernels run on (float32 and float64), with
+/// OpenBLAS's row-major GEMM `c = alpha·op(a)·op(b) + beta·c` for each.
+protocol KernelFloat: BinaryFloatingPoint, Sendable {
+  // swift-format-ignore
+  static func gemm(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
+    b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+}
+
+private func cblasTranspose(_ transposed: Bool) -> CBLAS_TRANSPOSE { transposed ? CblasTrans : CblasNoTrans }
+
+extension Float: KernelFloat {
+  static func gemm(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    cblas_sgemm(
+      CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB), Int32(m), Int32(n), Int32(k), 1, a,
+      Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  }
+}
+
+extension Double: KernelFloat {
+  static func gemm(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
+    b: UnsafePointer<Double>, ldb: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+  ) {
+    cblas_dgemm(
+      CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB), Int32(m), Int32(n), Int32(k), 1, a,
+      Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  }
+}
+
+extension Tensor {
+  /// The first element's address as `T` (the tensor's dtype), for the kernels in this module.
+  func elements<T>(as _: T.Type) -> UnsafeMutablePointer<T> { storage.pointer(as: T.self) + storageOffset }
+}
+
+/// Runs `body` on disjoint ranges covering `0..<count`, one per thread, on up to `threads`
+/// threads (on this thread alone when that is 1).
+func parallelRanges(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+  let threads = min(threads, count)
+  guard threads > 1 else {
+    if count > 0 { body(0..<count) }
+    return
+  }
+  let chunk = (count + threads - 1) / threads
+  withoutActuallyEscaping(body) { body in
+    let shared = SendableBox(body)
+    DispatchQueue.concurrentPerform(iterations: threads) { t in
+      let start = t * chunk
+      if start < count { shared.value(start..<min(count, start + chunk)) }
+    }
+  }
+}
+
+/// A value handed to worker threads that only touch disjoint parts of what it refers to.
+struct SendableBox<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+}
+
+/// Processors the kernels split their work over.
+let kernelCoreCount: Int = {
+  #if canImport(Glibc)
+    max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  #else
+    1
+  #endif
+}()
+
+/// The kernels' element type for a tensor's dtype, or a stop with PyTorch's message.
+func floatKernel<R>(
+  _ dtype: DType, op: String, float: () -> R, double: () -> R
+) -> R {
+  switch dtype {
+  case .float32: return float()
+  case .float64: return double()
+  default: preconditionFailure("\"\(op)\" not implemented for '\(dtype.pytorchTitle)'")
+  }
+}
