@@ -122,6 +122,24 @@ extension OptimizerOptions {
   }
 }
 
+/// Options with a `momentum` (SGD, RMSprop): their ``OptimizerOptions/cyclicMomentum`` is it.
+///
+/// ```swift
+/// var options = optimizer.paramGroups[0].options   // SGD.Options
+/// options.cyclicMomentum = 0.85                     // sets options.momentum
+/// ```
+public protocol MomentumOptions: OptimizerOptions {
+  /// The momentum factor.
+  var momentum: Double { get set }
+}
+
+extension MomentumOptions {
+  public var cyclicMomentum: Double? {
+    get { momentum }
+    set { momentum = newValue ?? momentum }
+  }
+}
+
 /// Stops with `Invalid <what>: <value>` (PyTorch's `ValueError`) unless `valid`.
 func checkOption(_ valid: Bool, _ what: String, _ value: Double) {
   precondition(valid, "Invalid \(what): \(value)")

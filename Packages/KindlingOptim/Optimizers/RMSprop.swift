@@ -12,7 +12,7 @@ import KindlingTensor
 /// ```
 public final class RMSprop: Optimizer {
   /// RMSprop's options for one parameter group (PyTorch's keys when encoded).
-  public struct Options: OptimizerOptions {
+  public struct Options: OptimizerOptions, MomentumOptions {
     public var lr: Double
     public var alpha: Double
     public var eps: Double
@@ -24,11 +24,6 @@ public final class RMSprop: Optimizer {
     enum CodingKeys: String, CodingKey {
       case lr, alpha, eps, momentum, centered, maximize
       case weightDecay = "weight_decay"
-    }
-
-    public var cyclicMomentum: Double? {
-      get { momentum }
-      set { momentum = newValue ?? momentum }
     }
 
     public func overridden(by group: ParamGroup) -> Options {

@@ -14,7 +14,7 @@ import KindlingTensor
 /// ```
 public final class SGD: Optimizer {
   /// SGD's options for one parameter group (PyTorch's keys when encoded).
-  public struct Options: OptimizerOptions {
+  public struct Options: OptimizerOptions, MomentumOptions {
     public var lr: Double
     public var momentum: Double
     public var dampening: Double
@@ -25,11 +25,6 @@ public final class SGD: Optimizer {
     enum CodingKeys: String, CodingKey {
       case lr, momentum, dampening, nesterov, maximize
       case weightDecay = "weight_decay"
-    }
-
-    public var cyclicMomentum: Double? {
-      get { momentum }
-      set { momentum = newValue ?? momentum }
     }
 
     public func overridden(by group: ParamGroup) -> Options {

@@ -7,7 +7,9 @@ import Foundation
 /// for epoch in 0..<90 { train(); scheduler.step() }
 /// ```
 public final class StepLR: LRScheduler {
+  /// Epochs between two decays (`step_size`).
   public let stepSize: Int
+  /// The factor of each decay.
   public let gamma: Double
 
   public init(_ optimizer: any Optimizer, stepSize: Int, gamma: Double = 0.1) {
@@ -30,7 +32,9 @@ public final class StepLR: LRScheduler {
 /// let scheduler = MultiStepLR(optimizer, milestones: [30, 80], gamma: 0.1)
 /// ```
 public final class MultiStepLR: LRScheduler {
+  /// The epochs at which the rates decay, sorted.
   public let milestones: [Int]
+  /// The factor of each decay.
   public let gamma: Double
 
   public init(_ optimizer: any Optimizer, milestones: [Int], gamma: Double = 0.1) {
@@ -56,6 +60,7 @@ public final class MultiStepLR: LRScheduler {
 /// let scheduler = ExponentialLR(optimizer, gamma: 0.95)
 /// ```
 public final class ExponentialLR: LRScheduler {
+  /// The factor applied every epoch.
   public let gamma: Double
 
   public init(_ optimizer: any Optimizer, gamma: Double) {
@@ -75,8 +80,11 @@ public final class ExponentialLR: LRScheduler {
 /// let warmup = LinearLR(optimizer, startFactor: 0.1, totalIters: 5)   // 0.01, 0.028, … 0.1
 /// ```
 public final class LinearLR: LRScheduler {
+  /// The factor of the base rate at epoch 0.
   public let startFactor: Double
+  /// The factor reached after `totalIters` epochs.
   public let endFactor: Double
+  /// The length of the ramp in epochs (`total_iters`).
   public let totalIters: Int
 
   /// - Precondition: `startFactor` in `(0, 1]` and `endFactor` in `[0, 1]` (PyTorch's messages).
@@ -113,7 +121,9 @@ public final class LinearLR: LRScheduler {
 /// let scheduler = CosineAnnealingLR(optimizer, tMax: 100, etaMin: 1e-5)
 /// ```
 public final class CosineAnnealingLR: LRScheduler {
+  /// Epochs of half a cosine period (`T_max`).
   public let tMax: Int
+  /// The lowest rate (`eta_min`).
   public let etaMin: Double
 
   public init(_ optimizer: any Optimizer, tMax: Int, etaMin: Double = 0) {

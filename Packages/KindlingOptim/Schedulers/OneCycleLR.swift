@@ -32,8 +32,11 @@ public final class OneCycleLR: LRScheduler {
     let initialLR: Double, maxLR: Double, minLR: Double, maxMomentum: Double, baseMomentum: Double
   }
 
+  /// The number of steps of the cycle.
   public let totalSteps: Int
+  /// How rates and momenta move within a phase.
   public let annealStrategy: AnnealStrategy
+  /// Whether the momentum moves against the rate.
   public let cycleMomentum: Bool
   private let phases: [Phase]
   private let limits: [Limits]

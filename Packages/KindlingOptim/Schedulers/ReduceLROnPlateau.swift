@@ -11,12 +11,19 @@ public final class ReduceLROnPlateau {
   /// Whether `threshold` is relative to the best value (`rel`) or an absolute margin (`abs`).
   public enum ThresholdMode: String, Codable, Sendable { case rel, abs }
 
+  /// The optimizer whose rates this scheduler cuts.
   public let optimizer: any Optimizer
+  /// Whether a lower or a higher metric is better.
   public let mode: Mode
+  /// The factor of each cut (`new_lr = lr * factor`).
   public let factor: Double
+  /// Epochs without improvement tolerated before a cut.
   public let patience: Int
+  /// The least change that counts as an improvement.
   public let threshold: Double
+  /// Whether `threshold` is relative or absolute.
   public let thresholdMode: ThresholdMode
+  /// Epochs to wait after a cut before counting bad epochs again.
   public let cooldown: Int
   /// The lowest rate of each group.
   public let minLRs: [Double]

@@ -8,8 +8,11 @@
 /// for epoch in 0..<100 { train(); scheduler.step() }
 /// ```
 public final class SequentialLR: LearningRateScheduler {
+  /// The optimizer all the schedulers drive.
   public let optimizer: any Optimizer
+  /// The schedulers, in the order they take over.
   public let schedulers: [LRScheduler]
+  /// The epochs at which the next scheduler takes over.
   public let milestones: [Int]
   /// Epochs stepped.
   public private(set) var lastEpoch: Int
