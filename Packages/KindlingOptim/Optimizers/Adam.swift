@@ -208,19 +208,32 @@ struct AdamUpdate: FusedUpdate {
   let step: Double
 
   func run<T: UpdateScalar>(_ o: UpdateOperands<T>) {
+    let coupled = options.weightDecay != 0 && !options.decoupledWeightDecay
+    let decoupled = options.weightDecay != 0 && options.decoupledWeightDecay
+    // The usual case gets a loop of its own with the options as constants.
+    if o.buffers.2 == nil && !options.maximize && !coupled && !decoupled {
+      loop(o, maximize: false, coupled: false, decoupled: false, vMax: nil)
+    } else {
+      loop(o, maximize: options.maximize, coupled: coupled, decoupled: decoupled, vMax: o.buffers.2)
+    }
+  }
+
+  @inline(__always)
+  private func loop<T: UpdateScalar>(
+    _ o: UpdateOperands<T>, maximize: Bool, coupled: Bool, decoupled: Bool, vMax: UnsafeMutablePointer<T>?
+  ) {
     let (beta1, beta2) = options.betas
     let biasCorrection2Sqrt = T(pow(1 - pow(beta2, step), 0.5))
     let negativeStepSize = T(-(options.lr / (1 - pow(beta1, step))))
     let weight1 = T(1 - beta1), beta2T = T(beta2), weight2 = T(1 - beta2), eps = T(options.eps)
     let decay = T(options.weightDecay), shrink = T(1 - options.lr * options.weightDecay)
-    let coupled = options.weightDecay != 0 && !options.decoupledWeightDecay
-    let decoupled = options.weightDecay != 0 && options.decoupledWeightDecay
-    let maximize = options.maximize
-    let p = o.param, g = o.grad, m = o.buffers.0!, v = o.buffers.1!, vMax = o.buffers.2
+    let p = o.param, g = o.grad, m = o.buffers.0!, v = o.buffers.1!
     for i in 0..<o.count {
-      var d = maximize ? -g[i] : g[i]
-      if decoupled { p[i] = p[i] * shrink }
-      if coupled { d = T.fma(p[i], decay, d) }
+      let gi = g[i]
+      var pi = p[i]
+      var d = maximize ? -gi : gi
+      pi = decoupled ? pi * shrink : pi
+      d = coupled ? T.fma(pi, decay, d) : d
       let mi = lerp(m[i], d, weight1)
       m[i] = mi
       var vi = T.fma(weight2 * d, d, v[i] * beta2T)
@@ -230,7 +243,7 @@ struct AdamUpdate: FusedUpdate {
         vMax[i] = vi
       }
       let denom = vi.squareRoot() / biasCorrection2Sqrt + eps
-      p[i] = p[i] + negativeStepSize * mi / denom
+      p[i] = pi + negativeStepSize * mi / denom
     }
   }
 }

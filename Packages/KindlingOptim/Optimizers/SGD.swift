@@ -109,25 +109,43 @@ struct SGDUpdate: FusedUpdate {
   let firstStep: Bool
 
   func run<T: UpdateScalar>(_ o: UpdateOperands<T>) {
-    let weightDecay = T(options.weightDecay), momentum = T(options.momentum)
-    let keep = T(1 - options.dampening), negativeLR = T(-options.lr)
+    let weightDecay = T(options.weightDecay), negativeLR = T(-options.lr)
     let decays = options.weightDecay != 0, nesterov = options.nesterov, maximize = options.maximize
     let p = o.param, g = o.grad
+    // Every operand is loaded unconditionally and each option picks with a select, not a branch,
+    // so the compiler vectorizes the loops.
     guard let buf = o.buffers.0 else {
       for i in 0..<o.count {
-        var d = maximize ? -g[i] : g[i]
-        if decays { d = T.fma(p[i], weightDecay, d) }
-        p[i] = T.fma(d, negativeLR, p[i])
+        let gi = g[i], pi = p[i]
+        var d = maximize ? -gi : gi
+        d = decays ? T.fma(pi, weightDecay, d) : d
+        p[i] = T.fma(d, negativeLR, pi)
       }
       return
     }
+    // The usual case gets a loop of its own with the options as constants, which vectorizes well.
+    if !maximize && !decays && !nesterov && !firstStep {
+      momentumLoop(o, buf, maximize: false, decays: false, first: false, nesterov: false)
+    } else {
+      momentumLoop(o, buf, maximize: maximize, decays: decays, first: firstStep, nesterov: nesterov)
+    }
+  }
+
+  @inline(__always)
+  private func momentumLoop<T: UpdateScalar>(
+    _ o: UpdateOperands<T>, _ buf: UnsafeMutablePointer<T>, maximize: Bool, decays: Bool, first: Bool, nesterov: Bool
+  ) {
+    let weightDecay = T(options.weightDecay), momentum = T(options.momentum)
+    let keep = T(1 - options.dampening), negativeLR = T(-options.lr)
+    let p = o.param, g = o.grad
     for i in 0..<o.count {
-      var d = maximize ? -g[i] : g[i]
-      if decays { d = T.fma(p[i], weightDecay, d) }
-      let b = firstStep ? d : T.fma(d, keep, buf[i] * momentum)
+      let gi = g[i], pi = p[i], bi = buf[i]
+      var d = maximize ? -gi : gi
+      d = decays ? T.fma(pi, weightDecay, d) : d
+      let b = first ? d : T.fma(d, keep, bi * momentum)
       buf[i] = b
       d = nesterov ? T.fma(b, momentum, d) : b
-      p[i] = T.fma(d, negativeLR, p[i])
+      p[i] = T.fma(d, negativeLR, pi)
     }
   }
 }
