@@ -65,6 +65,12 @@ package.targets.append(
 package.targets.append(
   benchmarkTarget("NNLossBenchmarks", dependencies: [.product(name: "KindlingNN", package: "Kindling")]))
 
+// KindlingOptim: one optimizer step (SGD with momentum, Adam, AdamW) over an MLP's parameters.
+package.targets.append(
+  benchmarkTarget(
+    "OptimBenchmarks",
+    dependencies: [.product(name: "KindlingOptim", package: "Kindling"), .product(name: "KindlingTensor", package: "Kindling")]))
+
 // Future targets, one per module, go here when the module has code worth measuring; each gets
 // its sources in Benchmarks/<Name>/<Name>.swift:
 //   LinalgBenchmarks   → .product(name: "KindlingLinalg", package: "Kindling")

@@ -2,8 +2,9 @@ import Foundation
 
 /// A learning rate as a function of the epoch, in the closed forms of PyTorch's schedulers.
 ///
-/// The stateful schedulers (`StepLR`, `CosineAnnealingLR`, … attached to an optimizer) arrive
-/// with KindlingOptim's optimizers; they compute their rates with this.
+/// For a schedule as a plain function of the epoch (the `kindling train` command uses it). The
+/// stateful schedulers attached to an optimizer are ``StepLR``, ``CosineAnnealingLR`` and the
+/// others conforming to ``LearningRateScheduler``; this enum gives the closed forms of the first two.
 ///
 /// ```swift
 /// let cosine = LearningRateSchedule.cosine(maxEpochs: 10, minimum: 0)
