@@ -101,6 +101,6 @@ let package = Package(
     .testTarget(name: "KindlingDataTests", dependencies: ["KindlingData", "KindlingTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "KindlingLinalgTests", dependencies: ["KindlingLinalg"]),
     .testTarget(name: "KindlingGPUTests", dependencies: ["KindlingGPU"]),
-    .testTarget(name: "KindlingCLITests", dependencies: ["KindlingCLI"]),
+    .testTarget(name: "KindlingCLITests", dependencies: ["KindlingCLI", "KindlingTestSupport"]),
   ]
 )

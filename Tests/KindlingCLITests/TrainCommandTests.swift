@@ -1,9 +1,52 @@
 import ArgumentParser
+import Foundation
+import Kindling
+import KindlingTestSupport
 import Testing
 
 @testable import KindlingCLI
 
-@Suite("kindling train")
+/// A tiny learnable Fashion-MNIST look-alike in IDX files: class k lights a 7×7 block at a
+/// position of its own, plus noise.
+private func writeSyntheticDataSet(to directory: URL, train: Int = 240, test: Int = 80) throws {
+  var generator = MT19937(seed: 3)
+  func split(_ count: Int, train isTrain: Bool) throws {
+    var pixels = [UInt8](repeating: 0, count: count * 784)
+    var labels = [UInt8](repeating: 0, count: count)
+    for i in 0..<count {
+      let label = i % 10
+      labels[i] = UInt8(label)
+      let (top, left) = (label / 4 * 7 + 3, label % 4 * 7)
+      for r in 0..<28 {
+        for c in 0..<28 {
+          let inBlock = (top..<top + 7).contains(r) && (left..<left + 7).contains(c)
+          pixels[i * 784 + r * 28 + c] = UInt8(truncatingIfNeeded: (inBlock ? 180 : 0) + Int(generator.next() % 60))
+        }
+      }
+    }
+    let names = IDXImageDataSet.fileNames(train: isTrain)
+    func bigEndian(_ values: [Int]) -> [UInt8] { values.flatMap { v in (0..<4).reversed().map { UInt8(v >> ($0 * 8) & 0xFF) } } }
+    try Data([0, 0, 8, 3] + bigEndian([count, 28, 28]) + pixels).write(to: directory.appendingPathComponent(names.images))
+    try Data([0, 0, 8, 1] + bigEndian([count]) + labels).write(to: directory.appendingPathComponent(names.labels))
+  }
+  try split(train, train: true)
+  try split(test, train: false)
+}
+
+private func temporaryDirectory() -> URL {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("kindling-train-\(UUID().uuidString)")
+  try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  return url
+}
+
+private func settings(_ dataRoot: URL, model: ModelKind = .mlp, epochs: Int = 2, optimizer: String = "sgd", scheduler: String = "none") -> TrainSettings {
+  TrainSettings(
+    model: model, dataset: "fashion-mnist", dataRoot: dataRoot.path, epochs: epochs, batchSize: 20, learningRate: 0.05,
+    optimizer: optimizer, momentum: 0.9, weightDecay: 0, scheduler: scheduler, device: "cpu", threads: nil, seed: 0,
+    workers: 0)
+}
+
+@Suite("kindling train", .serialized)
 struct TrainCommandTests {
   @Test("bad options stop with a message naming the option")
   func validation() {
@@ -11,8 +54,11 @@ struct TrainCommandTests {
       (["--epochs", "0"], "--epochs must be at least 1"),
       (["--batch-size=-1"], "--batch-size must be at least 1"),
       (["--dataset", "cifar"], "Unknown data set 'cifar'"),
+      (["--model", "resnet"], "Unknown model 'resnet'"),
+      (["--optimizer", "lion"], "Unknown optimizer 'lion'"),
       (["--scheduler", "linear"], "Unknown scheduler 'linear'"),
       (["--lr", "0"], "--lr must be a positive number"),
+      (["--device", "tpu"], "Unknown device 'tpu'"),
     ] {
       do {
         _ = try TrainCommand.parse(arguments)
@@ -23,46 +69,82 @@ struct TrainCommandTests {
     }
   }
 
-  @Test("the defaults parse")
+  @Test("the defaults train the CNN for 2 epochs at batch 64 with SGD lr 0.05 momentum 0.9")
   func defaults() throws {
-    let command = try TrainCommand.parse([])
-    #expect(command.epochs == 3 && command.batchSize == 64 && command.dataset == "fashion-mnist")
+    let settings = try TrainCommand.parse([]).settings
+    #expect(settings.model == .cnn && settings.epochs == 2 && settings.batchSize == 64)
+    #expect(settings.optimizer == "sgd" && settings.learningRate == 0.05 && settings.momentum == 0.9)
   }
 
-  @Test("softmax regression learns a separable problem and its loss falls")
-  func learns() {
-    // Two classes in 4 pixels: class 0 lights pixels 0-1, class 1 pixels 2-3, with noise.
-    var generator = SplitMix64(seed: 1)
-    var pixels: [Float] = []
-    var labels: [Int] = []
-    for i in 0..<200 {
-      let label = i % 2
-      for p in 0..<4 {
-        let on = (p / 2 == label) ? Float(0.8) : Float(0.1)
-        pixels.append(on + Float.random(in: -0.1...0.1, using: &generator))
-      }
-      labels.append(label)
+  @Test("a run learns, and writes checkpoints, run.json, metrics.csv and both plots", .isolatedRandomness)
+  func runWritesEverything() throws {
+    let data = temporaryDirectory(), out = temporaryDirectory()
+    try writeSyntheticDataSet(to: data)
+    let run = settings(data, epochs: 3)
+    var lines: [String] = []
+    let progress = try Trainer(settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: out.path)) {
+      lines.append($0)
+    }.run()
+    #expect(progress.history.count == 3)
+    #expect(progress.history.last!.testAccuracy > 0.9)
+    #expect(progress.history.last!.trainLoss < progress.history.first!.trainLoss)
+    for file in ["checkpoint-final.safetensors", "checkpoint-best.safetensors", "run.json", "metrics.csv", "curves.svg", "curves.png"] {
+      #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
     }
-    let set = ImageSet(count: 200, pixelsPerImage: 4, pixels: pixels, labels: labels)
-    var model = SoftmaxRegression(inputs: 4, classes: 2, generator: &generator)
-    let before = model.evaluate(set)
-    for epoch in 0..<30 {
-      for first in stride(from: 0, to: 200, by: 20) {
-        _ = model.step(images: set, examples: Array(0..<200)[first..<first + 20], learningRate: 0.5)
-      }
-      _ = epoch
-    }
-    let after = model.evaluate(set)
-    #expect(after.loss < before.loss / 2)
-    #expect(after.accuracy == 1)
+    #expect(lines.contains { $0.hasPrefix("best test accuracy:") })
+    let csv = try String(contentsOf: out.appendingPathComponent("metrics.csv"), encoding: .utf8)
+    #expect(csv.split(separator: "\n").count == 4)
+    // eval on the final checkpoint agrees with the last epoch's accuracy.
+    let (loaded, model) = try RunCheckpoint.loadModel(from: out.appendingPathComponent("checkpoint-final.safetensors").path)
+    #expect(loaded == run)
+    let matrix = confusionMatrix(model: model, kind: .mlp, data: try TrainingData(settings: run))
+    #expect(matrix.accuracy == progress.history.last!.testAccuracy)
   }
 
-  @Test("the same seed gives the same generator stream")
-  func seeding() {
-    var a = SplitMix64(seed: 7)
-    var b = SplitMix64(seed: 7)
-    #expect((0..<5).map { _ in a.next() } == (0..<5).map { _ in b.next() })
-    var c = SplitMix64(seed: 0)
-    #expect(c.next() == 0xE220_A839_7B1D_CDAF)  // SplitMix64's published first output for seed 0
+  @Test("Ctrl-C mid-epoch saves a checkpoint, and --resume finishes with the same numbers as an uninterrupted run", .isolatedRandomness)
+  func interruptAndResume() throws {
+    let data = temporaryDirectory()
+    try writeSyntheticDataSet(to: data)
+    for (model, optimizer, scheduler) in [(ModelKind.mlp, "sgd", "cosine"), (.cnn, "adamw", "step")] {
+      let run = settings(data, model: model, epochs: 2, optimizer: optimizer, scheduler: scheduler)
+      let straight = try Trainer(
+        settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: temporaryDirectory().path), log: { _ in }
+      ).run()
+
+      let out = temporaryDirectory()
+      let interrupted = try Trainer(settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: out.path), log: { _ in })
+      var epochOneBatches = 0
+      interrupted.afterBatch = { batch in
+        epochOneBatches += 1
+        if epochOneBatches == 17 { Interrupt.request() }  // epoch 2, batch 5
+      }
+      let stopped = try interrupted.run()
+      #expect(stopped.epoch == 1 && stopped.batch == 5)
+      let checkpoint = try RunCheckpoint.load(from: out.appendingPathComponent("checkpoint-interrupted.safetensors").path)
+      let resumed = try Trainer(settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: out.path), log: { _ in })
+        .run(resumingFrom: checkpoint)
+      #expect(resumed.history.map(\.trainLoss) == straight.history.map(\.trainLoss), "\(model)")
+      #expect(resumed.history.map(\.testLoss) == straight.history.map(\.testLoss), "\(model)")
+      #expect(resumed.history.map(\.testAccuracy) == straight.history.map(\.testAccuracy), "\(model)")
+    }
+  }
+
+  @Test("bad input gives one clear line: missing data set, a checkpoint that is not one, an unwritable output")
+  func badInput() throws {
+    let empty = temporaryDirectory()
+    #expect {
+      _ = try TrainingData(dataset: "fashion-mnist", root: empty.path)
+    } throws: { "\($0)".contains("dataset-fashion-mnist") && "\($0)".contains(empty.path) }
+    let notCheckpoint = empty.appendingPathComponent("model.safetensors")
+    try SafeTensors.save(["weight": Tensor.zeros([2])], to: notCheckpoint.path)
+    #expect {
+      _ = try RunCheckpoint.loadModel(from: notCheckpoint.path)
+    } throws: { "\($0)".contains("not a Kindling training checkpoint") }
+    #expect {
+      _ = try RunCheckpoint.loadModel(from: empty.appendingPathComponent("missing.safetensors").path)
+    } throws: { "\($0)".contains("missing.safetensors") }
+    let file = empty.appendingPathComponent("plain-file")
+    try Data([1]).write(to: file)
+    #expect(throws: CLIError.self) { _ = try RunDirectory(path: file.appendingPathComponent("sub").path) }
   }
 }

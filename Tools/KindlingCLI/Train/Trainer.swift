@@ -8,6 +8,9 @@ final class Trainer {
   let data: TrainingData
   let directory: RunDirectory
   let log: (String) -> Void
+  /// Called after each trained batch with the batch number in the epoch (tests use it to press
+  /// Ctrl-C at a chosen batch).
+  var afterBatch: ((Int) -> Void)?
 
   init(settings: TrainSettings, data: TrainingData, directory: RunDirectory, log: @escaping (String) -> Void = { print($0) }) {
     (self.settings, self.data, self.directory, self.log) = (settings, data, directory, log)
@@ -51,6 +54,7 @@ final class Trainer {
         progress.batch += 1
         progress.lossSum += loss.item()
         samples += labels.count
+        afterBatch?(progress.batch)
         let elapsed = Date().timeIntervalSince(start)
         bar.update(
           completed: progress.batch, runningLoss: progress.lossSum / Double(progress.batch),
