@@ -26,7 +26,7 @@ public func randomSplit<D: Dataset>(_ dataset: D, lengths: [Int], generator: Gen
 
 /// Splits `dataset` by fractions that add up to 1, as PyTorch does: each part gets
 /// `floor(count × fraction)` samples, then the remainder is dealt out one by one from the first
-/// part on, and the permutation is drawn as in ``randomSplit(_:lengths:generator:)-([Int])``.
+/// part on, and the permutation is drawn as in ``randomSplit(_:lengths:generator:)-(_,[Int],_)``.
 ///
 /// ```swift
 /// let parts = randomSplit(data, lengths: [0.8, 0.1, 0.1], generator: Generator(seed: 0))

@@ -1,7 +1,7 @@
 import KindlingStorage
 
 /// An n-dimensional array read from an IDX file: its dtype, its shape, and its elements in host
-/// byte order, contiguous and row-major, in a ``Storage`` a tensor can view without copying.
+/// byte order, contiguous and row-major, in a `Storage` a tensor can view without copying.
 ///
 /// ```swift
 /// let labels = try IDX.read(contentsOf: "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz")

@@ -54,8 +54,9 @@ public func conv2d(
              outputPadding: [0], dilation: dilation, groups: groups))
 }
 
-/// A 2-d transposed convolution (PyTorch's `F.conv_transpose2d`), the adjoint of ``conv2d``:
-/// each input pixel scatters its kernel-weighted values into the output.
+/// A 2-d transposed convolution (PyTorch's `F.conv_transpose2d`), the adjoint of
+/// ``conv2d(_:weight:bias:stride:padding:dilation:groups:)``: each input pixel scatters its
+/// kernel-weighted values into the output.
 ///
 /// - Parameters:
 ///   - input: `[N, Cin, H, W]`, or `[Cin, H, W]` unbatched.

@@ -18,7 +18,8 @@ import KindlingAutograd
 /// (`softmax - onehot`, scaled). Its graph is a single node named `NllLossBackward0`, the name PyTorch
 /// shows on the loss; PyTorch has a `LogSoftmaxBackward0` node before it, which the fused node
 /// includes. The fused backward is a raw kernel: double backward through it is not supported. Other
-/// cases compose `logSoftmax` and ``nllLoss`` (PyTorch's graph exactly, double backward works).
+/// cases compose `logSoftmax` and ``nllLoss(_:_:weight:ignoreIndex:reduction:)`` (PyTorch's graph
+/// exactly, double backward works).
 ///
 /// ```swift
 /// let logits = Tensor.randn([64, 10], requiresGrad: true)

@@ -111,7 +111,7 @@ public struct SavedParamGroup<Options: OptimizerOptions>: Codable, Equatable, Se
 }
 
 /// An optimizer's state, as PyTorch's `optimizer.state_dict()`: the per-parameter tensors in a
-/// ``StateDict`` under `state.<index>.<name>` (for a safetensors file) and the groups' options
+/// `StateDict` under `state.<index>.<name>` (for a safetensors file) and the groups' options
 /// (for JSON).
 ///
 /// ```swift
