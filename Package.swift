@@ -101,6 +101,7 @@ let package = Package(
     .testTarget(name: "KindlingDataTests", dependencies: ["KindlingData", "KindlingTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "KindlingLinalgTests", dependencies: ["KindlingLinalg"]),
     .testTarget(name: "KindlingGPUTests", dependencies: ["KindlingGPU"]),
+    .testTarget(name: "KindlingTests", dependencies: ["Kindling", "KindlingTestSupport"]),
     .testTarget(name: "KindlingCLITests", dependencies: ["KindlingCLI", "KindlingTestSupport"]),
   ]
 )

@@ -3,14 +3,13 @@ import Testing
 
 @testable import KindlingNN
 
-/// The training example of README.md, verbatim, so the README cannot drift from the code.
-@Suite("README example", .isolatedRandomness)
-struct ReadmeExampleTests {
-  @Test("logistic regression from the README learns to separate two blobs")
+/// Logistic regression written with bare tensors and autograd (the first README example).
+@Suite("Logistic regression with autograd", .isolatedRandomness)
+struct LogisticRegressionTests {
+  @Test("logistic regression learns to separate two blobs")
   func readmeExample() {
     var printed: [String] = []
     func print(_ line: String) { printed.append(line) }
-    // --- README begins ---
     manualSeed(0)
     // Two clouds of 100 points in 2-D, labelled 0 and 1.
     let x = Tensor.cat([Tensor.randn([100, 2]) - 2, Tensor.randn([100, 2]) + 2], dim: 0)
@@ -32,7 +31,6 @@ struct ReadmeExampleTests {
     let predictions = x.matmul(w) + b .> 0
     let accuracy = (predictions .== (y .> 0.5)).to(.float32).mean().item()
     print("accuracy \(accuracy)")
-    // --- README ends ---
     #expect(printed.count == 5)
     #expect(accuracy > 0.95)
   }
