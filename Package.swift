@@ -97,7 +97,7 @@ let package = Package(
     .testTarget(name: "KindlingAutogradTests", dependencies: ["KindlingAutograd", "KindlingTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "KindlingNNTests", dependencies: ["KindlingNN", "KindlingTestSupport"], exclude: ["Fixtures"]),
     .testTarget(
-      name: "KindlingOptimTests", dependencies: ["KindlingOptim", "KindlingTestSupport"], exclude: ["Fixtures"]),
+      name: "KindlingOptimTests", dependencies: ["KindlingOptim", "KindlingNN", "KindlingTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "KindlingDataTests", dependencies: ["KindlingData", "KindlingTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "KindlingLinalgTests", dependencies: ["KindlingLinalg"]),
     .testTarget(name: "KindlingGPUTests", dependencies: ["KindlingGPU"]),
