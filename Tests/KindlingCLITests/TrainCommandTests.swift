@@ -69,11 +69,12 @@ struct TrainCommandTests {
     }
   }
 
-  @Test("the defaults train the CNN for 2 epochs at batch 64 with SGD lr 0.05 momentum 0.9")
+  @Test("the defaults train the CNN for 2 epochs at batch 64 with SGD lr 0.05 momentum 0.9 and a cosine schedule")
   func defaults() throws {
     let settings = try TrainCommand.parse([]).settings
     #expect(settings.model == .cnn && settings.epochs == 2 && settings.batchSize == 64)
     #expect(settings.optimizer == "sgd" && settings.learningRate == 0.05 && settings.momentum == 0.9)
+    #expect(settings.scheduler == "cosine")
   }
 
   @Test("a run learns, and writes checkpoints, run.json, metrics.csv and both plots", .isolatedRandomness)

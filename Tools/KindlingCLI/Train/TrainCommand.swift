@@ -33,7 +33,7 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Weight decay (L2 for sgd and adam, decoupled for adamw).")
   var weightDecay: Double = 0
   @Option(help: "Learning-rate schedule per epoch: none, cosine or step.")
-  var scheduler: String = "none"
+  var scheduler: String = "cosine"
   @Option(help: "Where to train: cpu or cuda.")
   var device: String = "cpu"
   @Option(help: "BLAS and kernel threads (default: all cores).")
