@@ -322,7 +322,7 @@ struct ElementwiseGradTests {
       "PowBackward1", "PowBackward2", "ReciprocalBackward0", "ReluBackward0", "RemainderBackward0",
       "RemainderBackward1", "RoundBackward0", "RoundBackward1", "RsqrtBackward0", "SigmoidBackward0",
       "SignBackward0", "SiluBackward0", "SinBackward0", "SinhBackward0", "SoftplusBackward0", "SqrtBackward0",
-      "SubBackward0", "TanBackward0", "TanhBackward0", "ToCopyBackward0", "TruncBackward0", "WhereBackward0",
+      "SubBackward0", "TanBackward0", "TanhBackward0", "ThresholdBackwardBackward0", "ToCopyBackward0", "TruncBackward0", "WhereBackward0",
     ]
     for name in names { #expect(GradientRules.hasRule(name), "\(name)") }
     #expect(names.count == arithmeticRules.count + elementwiseRules.count)

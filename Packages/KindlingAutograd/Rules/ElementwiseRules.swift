@@ -98,7 +98,15 @@ private let activationRules: [String: GradientRule] = [
     return [eps == nil ? Tensor.where(inside, derivative, .nan) : Tensor.where(inside, derivative, 0.0)]
   },
   // threshold_backward on the result: 0 where relu(x) <= 0 (so at 0 too); NaN passes.
-  "ReluBackward0": { c in [Tensor.where(c.output .<= 0, 0.0, c.grad)] },
+  "ReluBackward0": { c in [Tensor.thresholdBackward(c.grad, c.output, threshold: 0)] },
+  // threshold_backward(grad, input): linear in grad; zero gradient for the input.
+  "ThresholdBackwardBackward0": { c in
+    let threshold: Double = c.attribute("threshold")
+    return [
+      c.needs(0) ? Tensor.thresholdBackward(c.grad, c.inputs[1], threshold: threshold) : nil,
+      c.needs(1) ? Tensor.zerosLike(c.grad) : nil,
+    ]
+  },
   "LeakyReluBackward0": { c in
     let slope: Double = c.attribute("negativeSlope")
     return [Tensor.where(c.input .> 0, c.grad, c.grad * slope)]

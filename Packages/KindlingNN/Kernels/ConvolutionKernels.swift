@@ -16,9 +16,12 @@
 /// - ``weightGradient``: `W[g] = Σₙ column[n, g] · im2col(image[n, g])ᵀ` (both weight gradients,
 ///   with the roles of input and output gradient swapped for the transposed one).
 ///
-/// Samples run one after the other; each GEMM is one big OpenBLAS call on OpenBLAS's threads, and
-/// im2col/col2im split their rows or channels across cores. Operands are contiguous and stay in
-/// NCHW: no layout conversion, and a 1×1 stride-1 unpadded window skips im2col altogether.
+/// Samples go in chunks (``chunk``): the column matrices of a chunk's samples sit side by side,
+/// `[columnRows, chunk·columnCount]`, so each group does one large GEMM per chunk instead of one
+/// per sample; the column side is gathered to (or scattered from) the matching
+/// `[columnChannels, chunk·columnCount]` layout by plain copies. GEMMs run on OpenBLAS's
+/// threads; im2col, col2im and the copies split their work across cores. A 1×1 stride-1
+/// unpadded window skips im2col and goes sample by sample on the tensors themselves.
 struct ConvProblem: Sendable {
   let batch: Int
   let groups: Int
@@ -29,26 +32,56 @@ struct ConvProblem: Sendable {
   var columnSample: Int { groups * columnChannels * geometry.columnCount }
   var weightGroup: Int { columnChannels * geometry.columnRows }
 
-  /// im2col work below this many elements stays on one thread.
+  /// Work below this many elements stays on one thread.
   private static let parallelGrain = 32_768
+
+  /// The most elements a chunk's column matrix may take.
+  private static let scratchLimit = 1 << 22
 
   private func threads(forWork work: Int) -> Int { min(kernelCoreCount, max(1, work / Self.parallelGrain)) }
 
-  /// A contiguous scratch column matrix (from the caching allocator), or nil when im2col is the
-  /// identity.
-  private func scratch(dtype: DType) -> Tensor? {
-    geometry.isIdentity ? nil : Tensor(uninitializedShape: [geometry.columnRows * geometry.columnCount], dtype: dtype)
+  /// Samples per GEMM: 1 when im2col is the identity, else as many as fit ``scratchLimit``.
+  var chunk: Int {
+    if geometry.isIdentity { return 1 }
+    return max(1, min(batch, Self.scratchLimit / max(1, geometry.columnRows * geometry.columnCount)))
   }
 
-  /// `image[n, g]`'s column matrix: `scratch` filled by im2col, or the image itself.
-  private func columns<T: KernelFloat>(of image: UnsafePointer<T>, scratch: UnsafeMutablePointer<T>?) -> UnsafePointer<T> {
-    guard let scratch else { return image }
-    let g = geometry
-    let shared = SendableBox((image, scratch))
-    parallelRanges(g.columnRows, threads: threads(forWork: g.columnRows * g.columnCount)) { rows in
-      g.im2col(shared.value.0, shared.value.1, rows: rows)
+  /// A contiguous scratch buffer of `count` elements from the caching allocator.
+  private func scratch(_ count: Int, dtype: DType) -> Tensor { Tensor(uninitializedShape: [count], dtype: dtype) }
+
+  /// Fills `columns` (row stride `samples·columnCount`) with the column matrices of `samples`
+  /// images side by side, the first at `image`, the next `imageSample` further.
+  private func im2col<T: KernelFloat>(_ image: UnsafePointer<T>, samples: Int, into columns: UnsafeMutablePointer<T>) {
+    let g = geometry, rows = g.columnRows, count = g.columnCount, stride = samples * count, step = imageSample
+    let shared = SendableBox((image, columns))
+    parallelRanges(samples * rows, threads: threads(forWork: samples * rows * count)) { units in
+      let (image, columns) = shared.value
+      var u = units.lowerBound
+      while u < units.upperBound {
+        let s = u / rows, r0 = u % rows, r1 = min(rows, r0 + units.upperBound - u)
+        g.im2col(image + s * step, columns + s * count, rows: r0..<r1, rowStride: stride)
+        u += r1 - r0
+      }
     }
-    return UnsafePointer(scratch)
+  }
+
+  /// Copies `channels` planes of `columnCount` elements between the column side of `samples`
+  /// samples (`side`, one every `columnSample`) and the side-by-side layout `[channels,
+  /// samples·columnCount]` (`packed`): gathers into `packed`, or (`scatter`) writes back into
+  /// `side`.
+  private func copyColumns<T: KernelFloat>(
+    side: UnsafeMutablePointer<T>, packed: UnsafeMutablePointer<T>, samples: Int, scatter: Bool
+  ) {
+    let count = geometry.columnCount, channels = columnChannels, step = columnSample
+    let shared = SendableBox((side, packed))
+    parallelRanges(samples * channels, threads: threads(forWork: samples * channels * count)) { units in
+      let (side, packed) = shared.value
+      for u in units {
+        let s = u / channels, c = u % channels
+        let a = side + s * step + c * count, b = packed + (c * samples + s) * count
+        if scatter { a.update(from: b, count: count) } else { b.update(from: a, count: count) }
+      }
+    }
   }
 
   /// `column = W · im2col(image)` for every sample and group, then `column[n, c] += bias[c]`.
@@ -56,19 +89,30 @@ struct ConvProblem: Sendable {
     image: UnsafePointer<T>, weight: UnsafePointer<T>, bias: UnsafePointer<T>?, into column: UnsafeMutablePointer<T>,
     dtype: DType
   ) {
-    let g = geometry
-    let buffer = scratch(dtype: dtype)
-    let cols = buffer?.elements(as: T.self)
-    for n in 0..<batch {
+    let g = geometry, chunk = chunk, count = g.columnCount
+    let colBuffer = g.isIdentity ? nil : scratch(g.columnRows * chunk * count, dtype: dtype)
+    let productBuffer = chunk > 1 ? scratch(columnChannels * chunk * count, dtype: dtype) : nil
+    let cols = colBuffer?.elements(as: T.self), product = productBuffer?.elements(as: T.self)
+    for n0 in stride(from: 0, to: batch, by: chunk) {
+      let samples = min(chunk, batch - n0), ld = samples * count
       for group in 0..<groups {
-        let source = columns(of: image + n * imageSample + group * g.imageSize, scratch: cols)
+        let imageStart = image + n0 * imageSample + group * g.imageSize
+        let side = column + n0 * columnSample + group * columnChannels * count
+        var source = imageStart
+        if let cols {
+          im2col(imageStart, samples: samples, into: cols)
+          source = UnsafePointer(cols)
+        }
         T.gemm(
-          transposeA: false, transposeB: false, m: columnChannels, n: g.columnCount, k: g.columnRows,
-          a: weight + group * weightGroup, lda: g.columnRows, b: source, ldb: g.columnCount, beta: 0,
-          c: column + n * columnSample + group * columnChannels * g.columnCount, ldc: g.columnCount)
+          transposeA: false, transposeB: false, m: columnChannels, n: ld, k: g.columnRows,
+          a: weight + group * weightGroup, lda: g.columnRows, b: source, ldb: ld, beta: 0,
+          c: samples > 1 ? product! : side, ldc: ld)
+        if samples > 1 { copyColumns(side: side, packed: product!, samples: samples, scatter: true) }
       }
       if let bias {
-        addBias(bias, to: column + n * columnSample, channels: groups * columnChannels, planeSize: g.columnCount)
+        for n in n0..<(n0 + samples) {
+          addBias(bias, to: column + n * columnSample, channels: groups * columnChannels, planeSize: count)
+        }
       }
     }
   }
@@ -79,30 +123,40 @@ struct ConvProblem: Sendable {
     column: UnsafePointer<T>, weight: UnsafePointer<T>, bias: UnsafePointer<T>?, into image: UnsafeMutablePointer<T>,
     dtype: DType
   ) {
-    let g = geometry
-    let buffer = scratch(dtype: dtype)
-    let cols = buffer?.elements(as: T.self)
-    for n in 0..<batch {
+    let g = geometry, chunk = chunk, count = g.columnCount, planes = g.height * g.width
+    let colBuffer = g.isIdentity ? nil : scratch(g.columnRows * chunk * count, dtype: dtype)
+    let packedBuffer = chunk > 1 ? scratch(columnChannels * chunk * count, dtype: dtype) : nil
+    let cols = colBuffer?.elements(as: T.self), packed = packedBuffer?.elements(as: T.self)
+    for n0 in stride(from: 0, to: batch, by: chunk) {
+      let samples = min(chunk, batch - n0), ld = samples * count
       for group in 0..<groups {
-        let target = image + n * imageSample + group * g.imageSize
-        // With no im2col, the GEMM writes the image directly.
+        let target = image + n0 * imageSample + group * g.imageSize
+        let side = UnsafeMutablePointer(mutating: column + n0 * columnSample + group * columnChannels * count)
+        if samples > 1 { copyColumns(side: side, packed: packed!, samples: samples, scatter: false) }
+        // With no im2col (one sample at a time), the GEMM writes the image directly.
         T.gemm(
-          transposeA: true, transposeB: false, m: g.columnRows, n: g.columnCount, k: columnChannels,
-          a: weight + group * weightGroup, lda: g.columnRows,
-          b: column + n * columnSample + group * columnChannels * g.columnCount, ldb: g.columnCount, beta: 0,
-          c: cols ?? target, ldc: g.columnCount)
+          transposeA: true, transposeB: false, m: g.columnRows, n: ld, k: columnChannels,
+          a: weight + group * weightGroup, lda: g.columnRows, b: samples > 1 ? packed! : side, ldb: ld, beta: 0,
+          c: cols ?? target, ldc: ld)
         if let cols {
           let shared = SendableBox((UnsafePointer(cols), target))
-          parallelRanges(g.channels, threads: threads(forWork: g.columnRows * g.columnCount)) { channels in
+          let step = imageSample
+          parallelRanges(samples * g.channels, threads: threads(forWork: samples * g.columnRows * count)) { units in
             let (cols, target) = shared.value
-            (target + channels.lowerBound * g.height * g.width).update(
-              repeating: 0, count: channels.count * g.height * g.width)
-            g.col2imAdd(cols, target, channels: channels)
+            var u = units.lowerBound
+            while u < units.upperBound {
+              let s = u / g.channels, c0 = u % g.channels, c1 = min(g.channels, c0 + units.upperBound - u)
+              (target + s * step + c0 * planes).update(repeating: 0, count: (c1 - c0) * planes)
+              g.col2imAdd(cols + s * count, target + s * step, channels: c0..<c1, rowStride: ld)
+              u += c1 - c0
+            }
           }
         }
       }
       if let bias {
-        addBias(bias, to: image + n * imageSample, channels: groups * g.channels, planeSize: g.height * g.width)
+        for n in n0..<(n0 + samples) {
+          addBias(bias, to: image + n * imageSample, channels: groups * g.channels, planeSize: planes)
+        }
       }
     }
   }
@@ -111,18 +165,26 @@ struct ConvProblem: Sendable {
   func weightGradient<T: KernelFloat>(
     image: UnsafePointer<T>, column: UnsafePointer<T>, into weightGrad: UnsafeMutablePointer<T>, dtype: DType
   ) {
-    let g = geometry
-    let buffer = scratch(dtype: dtype)
-    let cols = buffer?.elements(as: T.self)
+    let g = geometry, chunk = chunk, count = g.columnCount
+    let colBuffer = g.isIdentity ? nil : scratch(g.columnRows * chunk * count, dtype: dtype)
+    let packedBuffer = chunk > 1 ? scratch(columnChannels * chunk * count, dtype: dtype) : nil
+    let cols = colBuffer?.elements(as: T.self), packed = packedBuffer?.elements(as: T.self)
     if batch == 0 { weightGrad.update(repeating: 0, count: groups * weightGroup) }
-    for n in 0..<batch {
+    for n0 in stride(from: 0, to: batch, by: chunk) {
+      let samples = min(chunk, batch - n0), ld = samples * count
       for group in 0..<groups {
-        let source = columns(of: image + n * imageSample + group * g.imageSize, scratch: cols)
+        let imageStart = image + n0 * imageSample + group * g.imageSize
+        let side = UnsafeMutablePointer(mutating: column + n0 * columnSample + group * columnChannels * count)
+        var source = imageStart
+        if let cols {
+          im2col(imageStart, samples: samples, into: cols)
+          source = UnsafePointer(cols)
+        }
+        if samples > 1 { copyColumns(side: side, packed: packed!, samples: samples, scatter: false) }
         T.gemm(
-          transposeA: false, transposeB: true, m: columnChannels, n: g.columnRows, k: g.columnCount,
-          a: column + n * columnSample + group * columnChannels * g.columnCount, lda: g.columnCount,
-          b: source, ldb: g.columnCount, beta: n == 0 ? 0 : 1, c: weightGrad + group * weightGroup,
-          ldc: g.columnRows)
+          transposeA: false, transposeB: true, m: columnChannels, n: g.columnRows, k: ld,
+          a: samples > 1 ? packed! : side, lda: ld, b: source, ldb: ld, beta: n0 == 0 ? 0 : 1,
+          c: weightGrad + group * weightGroup, ldc: g.columnRows)
       }
     }
   }

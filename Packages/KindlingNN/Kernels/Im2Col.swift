@@ -36,9 +36,12 @@ struct Im2ColGeometry: Sendable {
   }
 
   /// Writes the column matrix of `image` (`imageSize` elements) into `columns` for the column
-  /// rows `rows`.
-  func im2col<T: KernelFloat>(_ image: UnsafePointer<T>, _ columns: UnsafeMutablePointer<T>, rows: Range<Int>) {
-    let count = columnCount
+  /// rows `rows`; row `r` starts at `columns + r·rowStride` (default: `columnCount`, a dense
+  /// matrix; larger when several samples' matrices sit side by side).
+  func im2col<T: KernelFloat>(
+    _ image: UnsafePointer<T>, _ columns: UnsafeMutablePointer<T>, rows: Range<Int>, rowStride: Int? = nil
+  ) {
+    let count = rowStride ?? columnCount
     for row in rows {
       let j = row % kernelW, i = (row / kernelW) % kernelH, c = row / (kernelW * kernelH)
       let plane = image + c * height * width
@@ -65,11 +68,13 @@ struct Im2ColGeometry: Sendable {
   }
 
   /// Adds the column matrix `columns` back into `image` (the adjoint of ``im2col``) for the
-  /// image channels `channelRange`; every column row of those channels is summed in.
+  /// image channels `channelRange`; every column row of those channels is summed in. Row `r`
+  /// starts at `columns + r·rowStride` (see ``im2col``).
   func col2imAdd<T: KernelFloat>(
-    _ columns: UnsafePointer<T>, _ image: UnsafeMutablePointer<T>, channels channelRange: Range<Int>
+    _ columns: UnsafePointer<T>, _ image: UnsafeMutablePointer<T>, channels channelRange: Range<Int>,
+    rowStride: Int? = nil
   ) {
-    let count = columnCount
+    let count = rowStride ?? columnCount
     for c in channelRange {
       let plane = image + c * height * width
       for i in 0..<kernelH {

@@ -19,10 +19,12 @@ struct PoolGeometry: Sendable {
   }
 
   /// Max pooling: each window's largest value (NaN wins, the last NaN; the first maximum on ties, as PyTorch's CPU kernel) and its
-  /// index `h·width + w` within the plane.
+  /// index `h·width + w` within the plane. Tiling windows (``isTiling``, e.g. 2×2 stride 2) take
+  /// ``maxForwardTiling``.
   func maxForward<T: KernelFloat>(
     _ input: UnsafePointer<T>, _ output: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>, planes: Int
   ) {
+    if isTiling { return maxForwardTiling(input, output, indices, planes: planes) }
     let shared = SendableBox((input, output, indices))
     forPlanes(planes, workPerPlane: outPlaneSize * kernelH * kernelW) { range in
       let (input, output, indices) = shared.value
@@ -54,6 +56,72 @@ struct PoolGeometry: Sendable {
             output[o] = best
             indices[o] = Int64(bestIndex)
             o += 1
+          }
+        }
+      }
+    }
+  }
+
+  /// Windows that tile the plane without gaps or overlap (`stride == kernel`, no padding, no
+  /// dilation, every window inside the image): ``maxForward`` takes a direct loop for them.
+  var isTiling: Bool {
+    strideH == kernelH && strideW == kernelW && padTop == 0 && padLeft == 0 && dilationH == 1 && dilationW == 1
+      && outH * kernelH <= height && outW * kernelW <= width && kernelH > 0 && kernelW > 0
+  }
+
+  /// ``maxForward`` for tiling windows (``isTiling``), with the same NaN and tie rules; 2×2
+  /// windows are unrolled.
+  func maxForwardTiling<T: KernelFloat>(
+    _ input: UnsafePointer<T>, _ output: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>, planes: Int
+  ) {
+    let shared = SendableBox((input, output, indices))
+    let (width, kernelH, kernelW, outH, outW) = (width, kernelH, kernelW, outH, outW)
+    let planeSize = planeSize, outPlaneSize = outPlaneSize
+    forPlanes(planes, workPerPlane: outPlaneSize * kernelH * kernelW) { range in
+      let (input, output, indices) = shared.value
+      for p in range {
+        let plane = input + p * planeSize
+        let out = output + p * outPlaneSize, ind = indices + p * outPlaneSize
+        for oh in 0..<outH {
+          let h0 = oh * kernelH
+          let row = plane + h0 * width
+          let o = out + oh * outW, oi = ind + oh * outW
+          if kernelH == 2 && kernelW == 2 {
+            let next = row + width
+            for ow in 0..<outW {
+              let w0 = 2 * ow
+              // Branch-free selects, so the loop vectorizes; `!(v <= best)` is `v > best || v.isNaN`
+              // for a non-NaN best, and a NaN best only gives way to a later NaN.
+              let v0 = row[w0], v1 = row[w0 + 1], v2 = next[w0], v3 = next[w0 + 1]
+              var best = v0, offset = 0
+              let t1 = v1 > best || v1 != v1
+              best = t1 ? v1 : best
+              offset = t1 ? 1 : offset
+              let t2 = v2 > best || v2 != v2
+              best = t2 ? v2 : best
+              offset = t2 ? width : offset
+              let t3 = v3 > best || v3 != v3
+              best = t3 ? v3 : best
+              offset = t3 ? width + 1 : offset
+              o[ow] = best
+              oi[ow] = Int64(h0 * width + w0 + offset)
+            }
+          } else {
+            for ow in 0..<outW {
+              let w0 = ow * kernelW
+              var best = -T.infinity, bestIndex = h0 * width + w0
+              for h in h0..<(h0 + kernelH) {
+                for w in w0..<(w0 + kernelW) {
+                  let v = plane[h * width + w]
+                  if v > best || v.isNaN {
+                    best = v
+                    bestIndex = h * width + w
+                  }
+                }
+              }
+              o[ow] = best
+              oi[ow] = Int64(bestIndex)
+            }
           }
         }
       }
