@@ -52,9 +52,12 @@ package.targets.append(
   benchmarkTarget("AutogradBenchmarks", dependencies: [.product(name: "KindlingAutograd", package: "Kindling")]))
 
 // KindlingNN: single layers (Conv2d, Linear) forward and forward+backward, the shapes of
-// ../shared/bench/conv_fwd_bwd.py.
+// ../shared/bench/conv_fwd_bwd.py; whole training steps (with KindlingOptim's SGD) of the MLP and
+// CNN of ../shared/bench/mlp_train.py and cnn_train.py.
 package.targets.append(
-  benchmarkTarget("NNBenchmarks", dependencies: [.product(name: "KindlingNN", package: "Kindling")]))
+  benchmarkTarget(
+    "NNBenchmarks",
+    dependencies: [.product(name: "KindlingNN", package: "Kindling"), .product(name: "KindlingOptim", package: "Kindling")]))
 
 // KindlingData: loading Fashion-MNIST and shuffled epochs through a DataLoader (0 and 2 workers).
 package.targets.append(

@@ -24,6 +24,15 @@ Workloads (Benchmarks/README.md lists the Kindling side):
   cblas_sgemm.<n> OpenBLAS cblas_sgemm called directly from Swift vs torch.mm(a, b, out=c) (MKL)
   layer.<l>.<m>   ../shared/bench/conv_fwd_bwd.py's layers: Conv2d(32, 64, 3) on [64, 32, 28, 28] and
                   Linear(1024, 1024) on [256, 1024], forward (no grad) and forward+backward
+  train.<m>.b64.t<n>  one training step (batch gather, zeroGrad, forward, cross-entropy, backward,
+                  SGD-momentum step) of ../shared/bench/mlp_train.py's MLP and cnn_train.py's CNN,
+                  batch 64, BLAS.threadCount = n; the PyTorch side is Tools/bench/train_step.py
+                  (its docstring says how it corresponds to the shared scripts) at n threads.
+                  A second table gives samples/s and the ratio Kindling / PyTorch samples/s
+                  against the targets (MLP >= 1.5, CNN >= 1.0).
+  fashion-mnist.epoch.b64.workers<w>  (DataBenchmarks) one shuffled Fashion-MNIST epoch through a
+                  DataLoader, batch 64, collated to tensors; a third table gives the loader's time
+                  per batch (epoch / 938 batches) as a fraction of the MLP training step (target < 5%).
 
 The machine is shared: each section first waits (up to --max-wait s) for the machine to go quiet,
 and the table ends with the CPU load other processes put on the machine during each section
@@ -45,7 +54,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BENCH_PACKAGE = os.path.join(ROOT, "Benchmarks")
 DEFAULT_SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
-TARGETS = ["TensorBenchmarks", "AutogradBenchmarks", "NNBenchmarks"]
+TARGETS = ["TensorBenchmarks", "AutogradBenchmarks", "NNBenchmarks", "DataBenchmarks"]
 
 SIZES_EW = [(1 << 20, "1M"), (16 << 20, "16M")]
 SIZES_MM = [64, 128, 256, 512, 1024, 2048]
@@ -66,6 +75,14 @@ OVERHEAD = [
 ]
 # Elementwise ops: bytes per element (reads + writes), as in elementwise_bw.py.
 EW_BYTES = {"add": 12, "mul": 12, "relu": 8, "exp": 8}
+# Training steps (NNBenchmarks' train.<model>.b64.t<threads>): batch size and the targets for
+# Kindling samples/s ÷ PyTorch samples/s (issue 5).
+TRAIN_BATCH = 64
+TRAIN_TARGETS = {"mlp": 1.5, "cnn": 1.0}
+# DataBenchmarks: batches in one Fashion-MNIST epoch of batch 64 (60000 / 64, the last one partial),
+# and the target for the loader's time per batch as a fraction of the MLP step (issue 6).
+LOADER_BATCHES = -(-60000 // TRAIN_BATCH)
+LOADER_TARGET = 0.05
 
 
 def load_module(path, name):
@@ -231,6 +248,20 @@ def torch_layers(torch, conv_fwd_bwd):
     return results, foreign
 
 
+def torch_train(train_step, names):
+    """Tools/bench/train_step.py's steps for the train.* benchmarks that ran:
+    ({(train.<model>.b64, threads): median µs per step}, foreign loads)."""
+    results, foreign = {}, {}
+    for model in TRAIN_TARGETS:
+        for nt in (1, 2):
+            if f"train.{model}.b{TRAIN_BATCH}.t{nt}" not in names:
+                continue
+            seconds, load = train_step.measure(model, nt, max_wait=ARGS.max_wait)
+            results[(f"train.{model}.b{TRAIN_BATCH}", nt)] = seconds * 1e6
+            foreign[f"train {model} t{nt}"] = load
+    return results, foreign
+
+
 # MARK: - The table
 
 
@@ -272,6 +303,42 @@ def rows(kindling, spread, torch_results):
                 rate = f"{multiple * forward_flops / kindling[name] * 1e-3:.1f} GFLOP/s"
                 out.append((name, kindling[name], spread[name], torch_results.get((name, 1)),
                             torch_results.get((name, 2)), rate))
+    for model in TRAIN_TARGETS:
+        for nt in (1, 2):
+            name = f"train.{model}.b{TRAIN_BATCH}.t{nt}"
+            if name in kindling:
+                torch_us = torch_results.get((f"train.{model}.b{TRAIN_BATCH}", nt))
+                rate = f"{TRAIN_BATCH / kindling[name] * 1e6:.0f} samples/s"
+                out.append((name, kindling[name], spread[name], torch_us if nt == 1 else None,
+                            torch_us if nt == 2 else None, rate))
+    return out
+
+
+def train_rows(kindling, torch_results):
+    """(model, threads, Kindling samples/s, PyTorch samples/s, ratio, target) per train.* benchmark."""
+    out = []
+    for model, target in TRAIN_TARGETS.items():
+        for nt in (1, 2):
+            name = f"train.{model}.b{TRAIN_BATCH}.t{nt}"
+            torch_us = torch_results.get((f"train.{model}.b{TRAIN_BATCH}", nt))
+            if name not in kindling or torch_us is None:
+                continue
+            k_rate, t_rate = TRAIN_BATCH / kindling[name] * 1e6, TRAIN_BATCH / torch_us * 1e6
+            out.append((model, nt, k_rate, t_rate, k_rate / t_rate, target))
+    return out
+
+
+def loader_rows(kindling):
+    """(workers, loader µs per batch, [(threads, MLP step µs, fraction)]) per DataBenchmarks epoch."""
+    out = []
+    for workers in (0, 2):
+        epoch = kindling.get(f"fashion-mnist.epoch.b{TRAIN_BATCH}.workers{workers}")
+        if epoch is None:
+            continue
+        per_batch = epoch / LOADER_BATCHES
+        steps = [(nt, kindling[f"train.mlp.b{TRAIN_BATCH}.t{nt}"]) for nt in (1, 2)
+                 if f"train.mlp.b{TRAIN_BATCH}.t{nt}" in kindling]
+        out.append((workers, per_batch, [(nt, step, per_batch / step) for nt, step in steps]))
     return out
 
 
@@ -292,12 +359,36 @@ def print_table(table):
     for name, k, (p25, p75), t1, t2, rate in table:
         lines.append([name, fmt_time(k), f"{fmt_time(p25)}–{fmt_time(p75)}", fmt_time(t1), fmt_time(t2),
                       fmt_ratio(t1, k), fmt_ratio(t2, k), rate])
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    print_grid(lines)
+
+
+def print_grid(lines):
+    """Prints rows of cells, the first a header, the first column left-aligned."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     for i, line in enumerate(lines):
         cells = [line[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(line[1:], widths[1:])]
         print(" | ".join(cells))
         if i == 0:
             print("-+-".join("-" * w for w in widths))
+
+
+def print_train_table(rows_):
+    lines = [["training step, batch 64", "threads", "Kindling samples/s", "PyTorch samples/s",
+              "ratio K/PT", "target", "met"]]
+    for model, nt, k_rate, t_rate, ratio, target in rows_:
+        lines.append([model, str(nt), f"{k_rate:.0f}", f"{t_rate:.0f}", f"{ratio:.2f}", f">= {target:.1f}",
+                      "yes" if ratio >= target else "NO"])
+    print_grid(lines)
+
+
+def print_loader_table(rows_):
+    lines = [["data loader, batch 64", "µs/batch", "MLP step t1 µs", "fraction t1", "MLP step t2 µs",
+              "fraction t2", "target"]]
+    for workers, per_batch, fractions in rows_:
+        cells = {nt: (fmt_time(step), f"{100 * fraction:.1f}%") for nt, step, fraction in fractions}
+        lines.append([f"Fashion-MNIST, {workers} workers", fmt_time(per_batch),
+                      *cells.get(1, ("—", "—")), *cells.get(2, ("—", "—")), f"< {100 * LOADER_TARGET:.0f}%"])
+    print_grid(lines)
 
 
 def main():
@@ -323,6 +414,7 @@ def main():
     gemm_peak = load_module(scripts["gemm_peak"], "gemm_peak")
     conv_fwd_bwd = load_module(scripts["conv_fwd_bwd"], "conv_fwd_bwd")
     shared = op_overhead  # ForeignLoad and wait_quiet: the same in every script
+    train_step = load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "train_step.py"), "train_step")
     import torch
 
     started = time.time()
@@ -350,7 +442,14 @@ def main():
         r, f = torch_layers(torch, conv_fwd_bwd)
         torch_results.update(r), foreign.update(f)
 
+    print("PyTorch: training steps ...", file=sys.stderr, flush=True)
+    if any(n.startswith("train.") for n in names):
+        r, f = torch_train(train_step, names)
+        torch_results.update(r), foreign.update(f)
+
     table = rows(kindling, spread, torch_results)
+    trains = train_rows(kindling, torch_results)
+    loaders = loader_rows(kindling)
     print()
     print(f"Kindling vs PyTorch {torch.__version__} ({torch.get_num_threads()} max threads), "
           f"{os.cpu_count()} CPUs, run took {time.time() - started:.0f} s")
@@ -359,6 +458,18 @@ def main():
     print()
     print_table(table)
     print()
+    if trains:
+        print("Training steps: samples/s (batch 64 / median step time); ratio = Kindling / PyTorch at the "
+              "same thread count (Kindling's t = BLAS.threadCount; its other kernels use every core)")
+        print()
+        print_train_table(trains)
+        print()
+    if loaders:
+        print(f"Data loader: one shuffled Fashion-MNIST epoch / {LOADER_BATCHES} batches, as a fraction of "
+              "Kindling's MLP training step (train.mlp.b64)")
+        print()
+        print_loader_table(loaders)
+        print()
     print("CPU load from other processes per section (0 = idle machine, > 0.1 = suspect):",
           json.dumps(foreign))
     if ARGS.json:
@@ -371,6 +482,11 @@ def main():
                 "foreign_load": foreign,
                 "rows": [{"workload": r[0], "kindling_us": r[1], "torch_t1_us": r[3], "torch_t2_us": r[4]}
                          for r in table],
+                "train": [{"model": m, "threads": nt, "kindling_samples_per_s": k, "torch_samples_per_s": t,
+                           "ratio": r, "target": g} for m, nt, k, t, r, g in trains],
+                "loader": [{"workers": w, "us_per_batch": b,
+                            "fraction_of_mlp_step": {f"t{nt}": fr for nt, _, fr in fr_list}}
+                           for w, b, fr_list in loaders],
             }, f, indent=1)
 
 

@@ -9,6 +9,9 @@
 //
 // Kindling's GEMMs run on OpenBLAS's threads (BLAS.threadCount, 2 here) and im2col/col2im split
 // across every core: compare with torch.set_num_threads(2). One step per sample.
+//
+// TrainStep.swift adds whole training steps of the MLP and the CNN of ../shared/bench
+// (train.mlp.b64.t1 ...).
 
 import Benchmark
 import KindlingNN
@@ -58,7 +61,8 @@ let benchmarks: @Sendable () -> Void = {
     maxIterations: 100
   )
   configuration.timeUnits = .microseconds
-  for (name, layerCase) in [("conv", { conv }), ("linear", { linear })] as [(String, @Sendable () -> LayerCase)] {
+  let layers: [(String, @Sendable () -> LayerCase)] = [("conv", { conv }), ("linear", { linear })]
+  for (name, layerCase) in layers {
     Benchmark("layer.\(name).fwd", configuration: configuration) { benchmark in
       let c = layerCase()
       for _ in benchmark.scaledIterations { blackHole(c.forward()) }
@@ -72,4 +76,5 @@ let benchmarks: @Sendable () -> Void = {
       _ = layerCase()
     }
   }
+  trainStepBenchmarks()
 }
