@@ -19,6 +19,10 @@ extension Tensor {
     var shape = source.shape
     shape[d] = idx.count
     let out = Tensor(uninitializedShape: rank == 0 ? idx.shape : shape, dtype: dtype, device: device)
+    if d == 0, source.isContiguous, device == .cpu, idx.rank == 1 {
+      copyRows(of: source, at: idx, into: out)
+      return record(out, "IndexSelectBackward0", [self], ["dim": d, "index": idx])
+    }
     let flatOut = out.rawView(shape: shape, strides: Shape.contiguousStrides(shape))
     var sourceStrides = source.strides
     sourceStrides[d] = 0
@@ -30,6 +34,19 @@ extension Tensor {
         index: idx.rawView(shape: shape, strides: indexStrides), dimStride: source.strides[d],
         dimSize: source.shape[d], wrapsNegative: false, failure: { _ in "index out of range in self" }))
     return record(out, "IndexSelectBackward0", [self], ["dim": d, "index": idx])
+  }
+
+  /// `indexSelect(dim: 0, …)` of a contiguous tensor: whole rows, one `memcpy` each (the batch
+  /// gather of a training loop).
+  private func copyRows(of source: Tensor, at index: Tensor, into out: Tensor) {
+    let rows = source.shape[0]
+    let rowBytes = (rows == 0 ? 0 : source.count / rows) * dtype.itemSize
+    let from = source.storage.data + source.storageOffset * dtype.itemSize
+    let to = out.storage.data + out.storageOffset * dtype.itemSize
+    for (i, row) in index.scalars(as: Int64.self).enumerated() {
+      precondition(row >= 0 && row < rows, "index out of range in self")
+      (to + i * rowBytes).copyMemory(from: from + Int(row) * rowBytes, byteCount: rowBytes)
+    }
   }
 
   /// `out[i][j][k] = self[index[i][j][k]][j][k]` for `dim` 0, and so on (`gather`): the result
