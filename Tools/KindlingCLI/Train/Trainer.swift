@@ -84,13 +84,11 @@ final class Trainer {
         String(
           format: "epoch %d/%d  train loss %.4f  test loss %.4f  test acc %.2f%%  %.1fs  %.0f samples/s", metrics.epoch,
           settings.epochs, metrics.trainLoss, testLoss, accuracy * 100, seconds, metrics.samplesPerSecond))
-      try RunCheckpoint.save(
-        to: directory.file("checkpoint-final.safetensors"), settings: settings, progress: progress, model: model,
-        session: session, loaderGenerator: loaderGenerator.state)
-      if accuracy >= progress.bestAccuracy {
+      let names = ["checkpoint-final.safetensors"] + (accuracy >= progress.bestAccuracy ? ["checkpoint-best.safetensors"] : [])
+      for name in names {
         try RunCheckpoint.save(
-          to: directory.file("checkpoint-best.safetensors"), settings: settings, progress: progress, model: model,
-          session: session, loaderGenerator: loaderGenerator.state)
+          to: directory.file(name), settings: settings, progress: progress, model: model, session: session,
+          loaderGenerator: loaderGenerator.state)
       }
       try writeReports(progress)
     }

@@ -5,6 +5,13 @@ final class TrainingSession {
   private enum Choice {
     case sgd(SGD)
     case adam(Adam)
+
+    var optimizer: any Optimizer {
+      switch self {
+      case .sgd(let o): o
+      case .adam(let o): o
+      }
+    }
   }
 
   private let choice: Choice
@@ -22,21 +29,19 @@ final class TrainingSession {
       choice = .sgd(
         SGD(parameters, lr: settings.learningRate, momentum: settings.momentum, weightDecay: settings.weightDecay))
     }
-    switch (settings.scheduler, choice) {
-    case ("cosine", .sgd(let o)): scheduler = CosineAnnealingLR(o, tMax: settings.epochs)
-    case ("cosine", .adam(let o)): scheduler = CosineAnnealingLR(o, tMax: settings.epochs)
-    case ("step", .sgd(let o)): scheduler = StepLR(o, stepSize: max(1, settings.epochs / 3), gamma: 0.1)
-    case ("step", .adam(let o)): scheduler = StepLR(o, stepSize: max(1, settings.epochs / 3), gamma: 0.1)
-    default: scheduler = nil
+    scheduler = Self.scheduler(settings, for: choice.optimizer)
+  }
+
+  /// The per-epoch schedule the settings name, or `nil` for `none`.
+  private static func scheduler(_ settings: TrainSettings, for optimizer: any Optimizer) -> (any LearningRateScheduler)? {
+    switch settings.scheduler {
+    case "cosine": CosineAnnealingLR(optimizer, tMax: settings.epochs)
+    case "step": StepLR(optimizer, stepSize: max(1, settings.epochs / 3), gamma: 0.1)
+    default: nil
     }
   }
 
-  var optimizer: any Optimizer {
-    switch choice {
-    case .sgd(let o): o
-    case .adam(let o): o
-    }
-  }
+  var optimizer: any Optimizer { choice.optimizer }
 
   /// The learning rate of the (only) parameter group.
   var learningRate: Double { optimizer.learningRates[0] }
