@@ -99,7 +99,9 @@ let package = Package(
     .testTarget(
       name: "KindlingOptimTests", dependencies: ["KindlingOptim", "KindlingNN", "KindlingTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "KindlingDataTests", dependencies: ["KindlingData", "KindlingTestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "KindlingLinalgTests", dependencies: ["KindlingLinalg"]),
+    .testTarget(
+      name: "KindlingLinalgTests", dependencies: ["KindlingLinalg", "KindlingAutograd", "KindlingTestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "KindlingGPUTests", dependencies: ["KindlingGPU"]),
     .testTarget(name: "KindlingTests", dependencies: ["Kindling", "KindlingTestSupport"]),
     .testTarget(name: "KindlingCLITests", dependencies: ["KindlingCLI", "KindlingTestSupport"]),
