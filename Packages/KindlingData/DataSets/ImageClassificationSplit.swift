@@ -9,7 +9,7 @@ import KindlingTensor
 /// let train = try FashionMNIST()
 /// let (image, label) = try train[0]   // uint8 [28, 28], 9
 /// ```
-public protocol ImageClassificationSplit: Dataset where Sample == (Tensor, Int) {
+public protocol ImageClassificationSplit: BatchFetching where Sample == (Tensor, Int), Batch == (Tensor, Tensor) {
   /// The images: uint8 `[N, rows, columns]`.
   var images: IDXArray { get }
   /// The labels: uint8 `[N]`.
@@ -29,6 +29,16 @@ extension ImageClassificationSplit {
 
   /// All images as one uint8 tensor `[N, rows, columns]` and all labels as int64 `[N]`, for
   /// ``TensorDataset`` or whole-set arithmetic.
+  /// Images `indices` (uint8 `[B, rows, columns]`, whole images copied with `memcpy`) and
+  /// their labels (int64 `[B]`): what the default collate makes of those samples, made directly.
+  public func fetchBatch(_ indices: [Int]) -> (Tensor, Tensor) {
+    for index in indices { checkIndex(index, "\(Self.self)") }
+    let all = Tensor(storage: images.storage, shape: images.shape, strides: contiguousStrides(images.shape), dtype: .uint8)
+    let bytes = labels.storage.data
+    let labels = indices.map { Int64(bytes.load(fromByteOffset: $0, as: UInt8.self)) }
+    return (all.indexSelect(dim: 0, index: Tensor.indices(indices)), Tensor(scalars: labels, shape: [indices.count]))
+  }
+
   public var tensors: (images: Tensor, labels: Tensor) {
     let images = Tensor(storage: self.images.storage, shape: self.images.shape, strides: contiguousStrides(self.images.shape), dtype: .uint8)
     let labels = Tensor(storage: self.labels.storage, shape: self.labels.shape, strides: [1], dtype: .uint8)

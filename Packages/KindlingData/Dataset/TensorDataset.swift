@@ -9,7 +9,7 @@ import KindlingTensor
 /// try data[7]       // [x[7] (shape [3]), y[7] (shape [])]
 /// let loader = DataLoader(data, batchSize: 10)   // batches: [x [10, 3], y [10]]
 /// ```
-public struct TensorDataset: Dataset {
+public struct TensorDataset: BatchFetching {
   /// The tensors, all of the same length in dimension 0.
   public let tensors: [Tensor]
 
@@ -33,5 +33,13 @@ public struct TensorDataset: Dataset {
   public subscript(index: Int) -> [Tensor] {
     checkIndex(index, "TensorDataset")
     return tensors.map { $0.select(dim: 0, index: index) }
+  }
+
+  /// Rows `indices` of every tensor, gathered with `indexSelect` (what the default collate
+  /// would stack from the samples, without making them).
+  public func fetchBatch(_ indices: [Int]) -> [Tensor] {
+    for index in indices { checkIndex(index, "TensorDataset") }
+    let index = Tensor.indices(indices)
+    return tensors.map { $0.indexSelect(dim: 0, index: index) }
   }
 }

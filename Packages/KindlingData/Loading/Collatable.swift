@@ -192,9 +192,17 @@ public func defaultCollate<each T: Collatable>(_ samples: [(repeat each T)]) thr
 /// ```
 public struct Collate<Sample, Batch>: Sendable {
   private let body: @Sendable ([Sample]) throws -> Batch
+  /// Whether this is PyTorch's `default_collate`, which a ``BatchFetching`` data set may
+  /// replace with its own batched fetch.
+  let isDefault: Bool
 
   /// Collates with `body`, which may throw.
-  public init(_ body: @escaping @Sendable ([Sample]) throws -> Batch) { self.body = body }
+  public init(_ body: @escaping @Sendable ([Sample]) throws -> Batch) { self.init(isDefault: false, body) }
+
+  init(isDefault: Bool, _ body: @escaping @Sendable ([Sample]) throws -> Batch) {
+    self.body = body
+    self.isDefault = isDefault
+  }
 
   /// Merges `samples`.
   public func callAsFunction(_ samples: [Sample]) throws -> Batch { try body(samples) }
@@ -202,5 +210,5 @@ public struct Collate<Sample, Batch>: Sendable {
 
 extension Collate where Sample: Collatable, Batch == Sample.Batch {
   /// ``Collatable/collate(_:)`` of the sample type.
-  public static var `default`: Collate { Collate { samples in try Sample.collate(samples) } }
+  public static var `default`: Collate { Collate(isDefault: true) { samples in try Sample.collate(samples) } }
 }

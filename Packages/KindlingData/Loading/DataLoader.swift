@@ -97,9 +97,11 @@ public final class DataLoader<Source: Dataset, Batch>: Sendable {
     let baseSeed = (generator ?? .default).randomInt64Seed()
     let plan = batchSampler.makeBatches()
     let dataset = self.dataset, collate = self.collate
+    let batched = collate.isDefault ? dataset as? any BatchFetching<Batch> : nil
     let produce: @Sendable (Int) -> Result<Batch, DataLoaderError> = { batch in
       RandomContext.$current.withValue(Generator(seed: baseSeed &+ UInt64(batch))) {
-        fetch(batch: batch, indices: plan[batch], dataset: dataset, collate: collate)
+        if let batched { return fetch(batch: batch, indices: plan[batch], from: batched) }
+        return fetch(batch: batch, indices: plan[batch], dataset: dataset, collate: collate)
       }
     }
     return DataLoaderIterator(
@@ -133,6 +135,15 @@ private func fetch<Source: Dataset, Batch>(
   }
   do {
     return .success(try collate(samples))
+  } catch {
+    return .failure(.collateFailed(batch: batch, indices: indices, underlying: error))
+  }
+}
+
+/// Batch `batch` in one call of a ``BatchFetching`` data set.
+private func fetch<Batch>(batch: Int, indices: [Int], from dataset: any BatchFetching<Batch>) -> Result<Batch, DataLoaderError> {
+  do {
+    return .success(try dataset.fetchBatch(indices))
   } catch {
     return .failure(.collateFailed(batch: batch, indices: indices, underlying: error))
   }
@@ -172,7 +183,7 @@ extension DataLoader {
   ) where Source.Sample == (repeat each T), Batch == (repeat (each T).Batch) {
     self.init(
       dataset, batchSize: batchSize, shuffle: shuffle, sampler: sampler, batchSampler: batchSampler,
-      dropLast: dropLast, collate: Collate { samples in try defaultCollate(samples) }, workers: workers,
+      dropLast: dropLast, collate: Collate(isDefault: true) { samples in try defaultCollate(samples) }, workers: workers,
       prefetch: prefetch, generator: generator)
   }
 }
