@@ -45,6 +45,7 @@ let package = Package(
       providers: [.apt(["liblapacke-dev"])]),
     .systemLibrary(
       name: "CKindlingZlib", path: module("CKindlingZlib"), providers: [.apt(["zlib1g-dev"])]),
+    .target(name: "CKindlingVector", path: module("CKindlingVector")),
     .target(
       name: "CKindlingCUDA", path: module("CKindlingCUDA"),
       linkerSettings: [.linkedLibrary("dl")]),
@@ -53,7 +54,7 @@ let package = Package(
     .target(name: "KindlingStorage", path: module("KindlingStorage")),
     .target(
       name: "KindlingTensor",
-      dependencies: ["KindlingStorage", "CKindlingBLAS", .product(name: "RealModule", package: "swift-numerics")],
+      dependencies: ["KindlingStorage", "CKindlingBLAS", "CKindlingVector", .product(name: "RealModule", package: "swift-numerics")],
       path: module("KindlingTensor")),
     .target(
       name: "KindlingAutograd", dependencies: ["KindlingTensor"],
@@ -62,7 +63,7 @@ let package = Package(
       name: "KindlingNN", dependencies: ["KindlingTensor", "KindlingAutograd", "CKindlingBLAS"],
       path: module("KindlingNN")),
     .target(
-      name: "KindlingOptim", dependencies: ["KindlingTensor", "KindlingAutograd"],
+      name: "KindlingOptim", dependencies: ["KindlingTensor", "KindlingAutograd", "CKindlingVector"],
       path: module("KindlingOptim")),
     .target(
       name: "KindlingData", dependencies: ["KindlingTensor", "CKindlingZlib"],

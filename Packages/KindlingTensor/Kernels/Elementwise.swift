@@ -1,9 +1,20 @@
+import CKindlingVector
+
+/// A float32 loop over contiguous memory from CKindlingVector, built for AVX2 + FMA as well as
+/// baseline x86-64 and chosen at load time: `y[i] = f(x[i])` for `i < n`; `y` may be `x`.
+typealias VectorUnaryKernel = @convention(c) (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Void
+/// `y[i] = f(a[i], b[i])` for `i < n` (see ``VectorUnaryKernel``); `y` may be `a` or `b`.
+typealias VectorBinaryKernel =
+  @convention(c) (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Void
+
 /// A function of one element, as a type: kernels that take it as a generic parameter are
 /// specialized for it, so the call inlines into the loop and the loop vectorizes.
 protocol UnaryFunction {
   associatedtype Input: TensorScalar
   associatedtype Output: TensorScalar
   func callAsFunction(_ x: Input.Compute) -> Output.Compute
+  /// The same function as a C loop, for float32 to float32 over contiguous runs, if it has one.
+  var vectorKernel: VectorUnaryKernel? { get }
 }
 
 /// A function of two elements, as a type (see ``UnaryFunction``).
@@ -12,6 +23,27 @@ protocol BinaryFunction {
   associatedtype B: TensorScalar
   associatedtype Output: TensorScalar
   func callAsFunction(_ a: A.Compute, _ b: B.Compute) -> Output.Compute
+  /// The same function as a C loop, for float32 operands over contiguous runs, if it has one.
+  var vectorKernel: VectorBinaryKernel? { get }
+}
+
+extension UnaryFunction {
+  var vectorKernel: VectorUnaryKernel? { nil }
+}
+
+extension BinaryFunction {
+  var vectorKernel: VectorBinaryKernel? { nil }
+}
+
+/// Pointers retyped for a vector kernel (which only runs when the element type is `Float`).
+@inline(__always)
+private func floats<T>(_ p: UnsafePointer<T>) -> UnsafePointer<Float> {
+  UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
+}
+
+@inline(__always)
+private func floats<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+  UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
 }
 
 /// Closures as element functions, for ops that are not hot enough to deserve their own type.
@@ -36,6 +68,10 @@ enum Elementwise {
     let x = input.pointer(as: F.Input.self)
     let y = out.pointer(as: F.Output.self)
     if out.isContiguous && input.isContiguous && input.shape == out.shape {
+      if let kernel = f.vectorKernel {
+        StridedLoop.runContiguous(count: out.count) { start, n in kernel(floats(x + start), floats(y + start), n) }
+        return
+      }
       StridedLoop.runContiguous(count: out.count) { start, n in
         let (yp, xp) = (y + start, x + start)
         if UnsafeRawPointer(yp) == UnsafeRawPointer(xp) {
@@ -50,7 +86,9 @@ enum Elementwise {
       let (yo, xo, ys, xs) = (offsets[0], offsets[1], steps[0], steps[1])
       if ys == 1 && xs == 1 {
         let (yp, xp) = (y + yo, x + xo)
-        if UnsafeRawPointer(yp) == UnsafeRawPointer(xp) {
+        if let kernel = f.vectorKernel {
+          kernel(floats(xp), floats(yp), n)
+        } else if UnsafeRawPointer(yp) == UnsafeRawPointer(xp) {
           Elementwise.mapInPlace(yp, n, f)
         } else {
           for i in 0..<n { yp[i] = F.Output(compute: f(xp[i].compute)) }
@@ -107,6 +145,12 @@ enum Elementwise {
       return
     }
     if out.isContiguous && a.isContiguous && b.isContiguous && a.shape == out.shape && b.shape == out.shape {
+      if let kernel = f.vectorKernel {
+        StridedLoop.runContiguous(count: out.count) { start, n in
+          kernel(floats(pa + start), floats(pb + start), floats(y + start), n)
+        }
+        return
+      }
       StridedLoop.runContiguous(count: out.count) { start, n in
         let (yp, ap, bp) = (y + start, pa + start, pb + start)
         if UnsafeRawPointer(yp) == UnsafeRawPointer(ap) {
@@ -122,7 +166,9 @@ enum Elementwise {
       let (ys, as_, bs) = (steps[0], steps[1], steps[2])
       if ys == 1 && as_ == 1 && bs == 1 {
         let (yp, ap, bp) = (y + yo, pa + ao, pb + bo)
-        if UnsafeRawPointer(yp) == UnsafeRawPointer(ap) {
+        if let kernel = f.vectorKernel {
+          kernel(floats(ap), floats(bp), floats(yp), n)
+        } else if UnsafeRawPointer(yp) == UnsafeRawPointer(ap) {
           // In place (`a += b`): one pointer read and written, so the loop still vectorizes.
           for i in 0..<n { yp[i] = F.Output(compute: f(UnsafeRawPointer(yp + i).load(as: F.A.self).compute, bp[i].compute)) }
         } else {

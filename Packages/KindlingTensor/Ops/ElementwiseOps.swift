@@ -7,11 +7,15 @@ import KindlingStorage
 /// An op on two values of one compute type, giving that type (add, mul, maximum, …).
 protocol SameTypeBinaryOp {
   func callAsFunction<C: ComputeScalar>(_ a: C, _ b: C) -> C
+  /// The op's float32 C loop (see ``VectorBinaryKernel``), for the hottest ops.
+  var vectorKernel: VectorBinaryKernel? { get }
 }
 
 /// An op on two floating-point values (atan2, pow on floats, true division, …).
 protocol FloatBinaryOp {
   func callAsFunction<C: FloatComputeScalar>(_ a: C, _ b: C) -> C
+  /// The op's float32 C loop (see ``VectorBinaryKernel``), for the hottest ops.
+  var vectorKernel: VectorBinaryKernel? { get }
 }
 
 /// A comparison: two values of one compute type to a `Bool`.
@@ -22,12 +26,21 @@ protocol ComparisonOp {
 /// An op on one value of any compute type, giving that type (neg, abs, relu, …).
 protocol SameTypeUnaryOp {
   func callAsFunction<C: ComputeScalar>(_ x: C) -> C
+  /// The op's float32 C loop (see ``VectorUnaryKernel``), for the hottest ops.
+  var vectorKernel: VectorUnaryKernel? { get }
 }
 
 /// An op on one floating-point value (exp, sin, sigmoid, …).
 protocol FloatUnaryOp {
   func callAsFunction<C: FloatComputeScalar>(_ x: C) -> C
+  /// The op's float32 C loop (see ``VectorUnaryKernel``), for the hottest ops.
+  var vectorKernel: VectorUnaryKernel? { get }
 }
+
+extension SameTypeBinaryOp { var vectorKernel: VectorBinaryKernel? { nil } }
+extension FloatBinaryOp { var vectorKernel: VectorBinaryKernel? { nil } }
+extension SameTypeUnaryOp { var vectorKernel: VectorUnaryKernel? { nil } }
+extension FloatUnaryOp { var vectorKernel: VectorUnaryKernel? { nil } }
 
 /// A test of one value (isnan, signbit, …).
 protocol PredicateOp {
@@ -38,6 +51,7 @@ protocol PredicateOp {
 
 struct SameTypeBinary<T: TensorScalar, Op: SameTypeBinaryOp>: BinaryFunction {
   let op: Op
+  var vectorKernel: VectorBinaryKernel? { T.self == Float.self ? op.vectorKernel : nil }
   @inline(__always) func callAsFunction(_ a: T.Compute, _ b: T.Compute) -> T.Compute { op(a, b) }
   typealias A = T
   typealias B = T
@@ -46,6 +60,7 @@ struct SameTypeBinary<T: TensorScalar, Op: SameTypeBinaryOp>: BinaryFunction {
 
 struct FloatBinary<T: TensorScalar, Op: FloatBinaryOp>: BinaryFunction where T.Compute: FloatComputeScalar {
   let op: Op
+  var vectorKernel: VectorBinaryKernel? { T.self == Float.self ? op.vectorKernel : nil }
   @inline(__always) func callAsFunction(_ a: T.Compute, _ b: T.Compute) -> T.Compute { op(a, b) }
   typealias A = T
   typealias B = T
@@ -62,6 +77,7 @@ struct Comparison<T: TensorScalar, Op: ComparisonOp>: BinaryFunction {
 
 struct SameTypeUnary<T: TensorScalar, Op: SameTypeUnaryOp>: UnaryFunction {
   let op: Op
+  var vectorKernel: VectorUnaryKernel? { T.self == Float.self ? op.vectorKernel : nil }
   @inline(__always) func callAsFunction(_ x: T.Compute) -> T.Compute { op(x) }
   typealias Input = T
   typealias Output = T
@@ -69,6 +85,7 @@ struct SameTypeUnary<T: TensorScalar, Op: SameTypeUnaryOp>: UnaryFunction {
 
 struct FloatUnary<T: TensorScalar, Op: FloatUnaryOp>: UnaryFunction where T.Compute: FloatComputeScalar {
   let op: Op
+  var vectorKernel: VectorUnaryKernel? { T.self == Float.self ? op.vectorKernel : nil }
   @inline(__always) func callAsFunction(_ x: T.Compute) -> T.Compute { op(x) }
   typealias Input = T
   typealias Output = T

@@ -1,3 +1,4 @@
+import CKindlingVector
 import KindlingStorage
 import RealModule
 
@@ -22,6 +23,7 @@ struct LogitOp: FloatUnaryOp {
 /// `max(x, 0)`; NaN stays NaN and `-0.0` stays `-0.0`, as PyTorch's `clamp_min`.
 struct ReluOp: SameTypeUnaryOp {
   @inline(__always) func callAsFunction<C: ComputeScalar>(_ x: C) -> C { C.isLess(x, .zero) ? .zero : x }
+  var vectorKernel: VectorUnaryKernel? { kindling_relu_f32 }
 }
 
 struct LeakyReluOp: FloatUnaryOp {

@@ -1,3 +1,4 @@
+import CKindlingVector
 import KindlingStorage
 
 // add, sub, mul, div and their operators and in-place forms.
@@ -7,6 +8,7 @@ struct AddOp: SameTypeBinaryOp {
   func callAsFunction<C: ComputeScalar>(_ a: C, _ b: C) -> C {
     alpha == 1 ? C.add(a, b) : C.add(a, C.multiply(b, C(double: alpha)))
   }
+  var vectorKernel: VectorBinaryKernel? { alpha == 1 ? kindling_add_f32 : nil }
 }
 
 struct SubOp: SameTypeBinaryOp {
@@ -14,14 +16,17 @@ struct SubOp: SameTypeBinaryOp {
   func callAsFunction<C: ComputeScalar>(_ a: C, _ b: C) -> C {
     alpha == 1 ? C.subtract(a, b) : C.subtract(a, C.multiply(b, C(double: alpha)))
   }
+  var vectorKernel: VectorBinaryKernel? { alpha == 1 ? kindling_sub_f32 : nil }
 }
 
 struct MulOp: SameTypeBinaryOp {
   func callAsFunction<C: ComputeScalar>(_ a: C, _ b: C) -> C { C.multiply(a, b) }
+  var vectorKernel: VectorBinaryKernel? { kindling_mul_f32 }
 }
 
 struct TrueDivOp: FloatBinaryOp {
   func callAsFunction<C: FloatComputeScalar>(_ a: C, _ b: C) -> C { a / b }
+  var vectorKernel: VectorBinaryKernel? { kindling_div_f32 }
 }
 
 /// How ``Tensor/div(_:roundingMode:)`` rounds the quotient.

@@ -1,3 +1,4 @@
+import CKindlingVector
 import KindlingStorage
 import RealModule
 
@@ -10,6 +11,7 @@ struct ExpOp: FloatUnaryOp {
     if C.self == Float.self { return unsafeBitCast(VectorMath.exp(unsafeBitCast(x, to: Float.self)), to: C.self) }
     return C.exp(x)
   }
+  var vectorKernel: VectorUnaryKernel? { kindling_exp_f32 }
 }
 struct Exp2Op: FloatUnaryOp {
   @inline(__always) func callAsFunction<C: FloatComputeScalar>(_ x: C) -> C { C.exp2(x) }

@@ -1,0 +1,23 @@
+// Private C shim of KindlingTensor (not a product): float32 loops over contiguous memory that
+// the C compiler builds twice, for baseline x86-64 and for x86-64-v3 (AVX2 + FMA), and picks
+// between at load time (GNU ifunc through `target_clones`). Swift code in this package is
+// compiled for baseline x86-64 only (SSE2, 4-wide), and SwiftPM gives a library no per-function
+// target attributes, so the hottest loops live here. Each function handles any `n`, and
+// `y` may equal an input (in place).
+#pragma once
+
+/// y[i] = exp(x[i]) within 2 ulp; inf above 88.72, 0 below -103.97, NaN propagated.
+void kindling_exp_f32(const float *x, float *y, long n);
+/// y[i] = x[i] < 0 ? 0 : x[i] (NaN and -0.0 kept, as PyTorch's relu).
+void kindling_relu_f32(const float *x, float *y, long n);
+/// y[i] = a[i] + b[i], a[i] - b[i], a[i] * b[i], a[i] / b[i].
+void kindling_add_f32(const float *a, const float *b, float *y, long n);
+void kindling_sub_f32(const float *a, const float *b, float *y, long n);
+void kindling_mul_f32(const float *a, const float *b, float *y, long n);
+void kindling_div_f32(const float *a, const float *b, float *y, long n);
+/// SGD with momentum, PyTorch's `_single_tensor_sgd` without weight decay, dampening, nesterov or
+/// maximize, after the first step: buf = momentum * buf + g (two roundings, as `buf.mul_(momentum)
+/// .add_(g)`), then p = p - lr * buf rounded once (a fused multiply-add, as `p.add_(buf, alpha=-lr)`).
+void kindling_sgd_momentum_f32(float *param, const float *grad, float *buf, long n, float momentum, float lr);
+/// Whether the AVX2 + FMA versions run on this CPU.
+int kindling_vector_isa_avx2(void);

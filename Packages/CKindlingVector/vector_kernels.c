@@ -1,0 +1,86 @@
+#include "CKindlingVector.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__clang__)
+#define KINDLING_MULTIVERSION __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define KINDLING_MULTIVERSION
+#endif
+
+// No contraction of a * b + c into a fused multiply-add: both clones must give the same bits
+// on every machine, so products are rounded where the source rounds them, and fused only where
+// it says so with __builtin_fmaf (the FMA instruction in the AVX2 clone, libm's fmaf otherwise).
+#pragma STDC FP_CONTRACT OFF
+
+static inline float bits_to_float(uint32_t bits) {
+  float f;
+  memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+// Cody-Waite reduction x = n ln2 + r, |r| <= ln2/2, Cephes' degree-6 polynomial for e^r, and 2^n
+// applied as two exact powers of two so that subnormal results and results near overflow are
+// right. No branches and no calls: the loop vectorizes.
+static inline float exp_one(float x) {
+  float c = x != x ? 0.0f : fminf(fmaxf(x, -104.0f), 89.0f);
+  float shifted = c * 1.44269504088896341f + 12582912.0f;  // round(c / ln2) in the low bits
+  float n = shifted - 12582912.0f;
+  float r = c - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  float r2 = r * r;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  float y = p * r2 + r + 1.0f;
+  int32_t bits;
+  memcpy(&bits, &shifted, sizeof bits);
+  int32_t k = bits - 0x4B400000;
+  int32_t half = k >> 1;
+  float result = y * bits_to_float((uint32_t)(half + 127) << 23) * bits_to_float((uint32_t)(k - half + 127) << 23);
+  return x != x ? x : (x > 88.72283935546875f ? INFINITY : (x < -103.97208f ? 0.0f : result));
+}
+
+KINDLING_MULTIVERSION
+void kindling_exp_f32(const float *x, float *y, long n) {
+  for (long i = 0; i < n; i++) y[i] = exp_one(x[i]);
+}
+
+KINDLING_MULTIVERSION
+void kindling_relu_f32(const float *x, float *y, long n) {
+  for (long i = 0; i < n; i++) y[i] = x[i] < 0.0f ? 0.0f : x[i];
+}
+
+#define KINDLING_BINARY(name, expression)                                  \
+  KINDLING_MULTIVERSION                                                    \
+  void name(const float *a, const float *b, float *y, long n) {            \
+    for (long i = 0; i < n; i++) y[i] = (expression);                      \
+  }
+
+KINDLING_BINARY(kindling_add_f32, a[i] + b[i])
+KINDLING_BINARY(kindling_sub_f32, a[i] - b[i])
+KINDLING_BINARY(kindling_mul_f32, a[i] * b[i])
+KINDLING_BINARY(kindling_div_f32, a[i] / b[i])
+
+KINDLING_MULTIVERSION
+void kindling_sgd_momentum_f32(float *param, const float *grad, float *buf, long n, float momentum, float lr) {
+  for (long i = 0; i < n; i++) {
+    float b = buf[i] * momentum + grad[i];  // buf.mul_(momentum).add_(grad): two roundings
+    buf[i] = b;
+    param[i] = __builtin_fmaf(b, -lr, param[i]);  // param.add_(buf, alpha=-lr): one
+  }
+}
+
+int kindling_vector_isa_avx2(void) {
+#if defined(__x86_64__) && defined(__clang__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+  return 0;
+#endif
+}
