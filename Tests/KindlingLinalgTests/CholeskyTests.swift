@@ -7,7 +7,9 @@ import Testing
 
 @Suite("linalg.cholesky and cholesky_solve")
 struct CholeskyTests {
-  @Test("cholesky and cholesky_solve match PyTorch's values and gradients", arguments: SolveFixtures.cases("cholesky", "cholesky_solve"))
+  @Test(
+    "cholesky and cholesky_solve match PyTorch's values and gradients",
+    arguments: SolveFixtures.cases("cholesky", "cholesky_solve"))
   func matchesPyTorch(_ c: SolveCase) throws {
     try SolveFixtures.check(c)
     try SolveFixtures.check(c, nonContiguous: true)

@@ -7,7 +7,9 @@ import Testing
 
 @Suite("linalg.lu_factor, linalg.lu_solve and linalg.lu")
 struct LUTests {
-  @Test("lu_factor, lu_solve and lu match PyTorch's values and gradients", arguments: SolveFixtures.cases("lu_factor", "lu_solve", "lu"))
+  @Test(
+    "lu_factor, lu_solve and lu match PyTorch's values and gradients",
+    arguments: SolveFixtures.cases("lu_factor", "lu_solve", "lu"))
   func matchesPyTorch(_ c: SolveCase) throws {
     try SolveFixtures.check(c)
     try SolveFixtures.check(c, nonContiguous: true)
@@ -50,7 +52,10 @@ struct LUTests {
     for shape in [[3, 3], [2, 4], [4, 2]] {
       let a = randomLeaf(shape, seed: 54)
       try gradcheck({ Linalg.luFactorEx($0[0]).LU }, [a])
-      try gradcheck({ x in let r = Linalg.lu(x[0]); return Tensor.cat([r.L.reshape([-1]), r.U.reshape([-1])]) }, [a])
+      try gradcheck(
+        { x in
+          let r = Linalg.lu(x[0]); return Tensor.cat([r.L.reshape([-1]), r.U.reshape([-1])])
+        }, [a])
     }
     let (factors, pivots) = try Linalg.luFactor(wellConditioned([3, 3], seed: 55).detach())
     let lu = factors.contiguous()  // gradcheck perturbs its inputs through a flat view

@@ -11,7 +11,9 @@ struct LinalgErrorsTests {
 
   @Test("inv of a singular matrix throws singular with PyTorch's text, batched too")
   func invSingular() {
-    #expect(throws: LinalgError.singular(function: "linalg.inv", element: 3, batch: nil)) { try Linalg.inv(Self.singular) }
+    #expect(throws: LinalgError.singular(function: "linalg.inv", element: 3, batch: nil)) {
+      try Linalg.inv(Self.singular)
+    }
     do {
       _ = try Linalg.inv(Tensor.stack([Tensor.eye(3, dtype: .float64), Self.singular]))
       Issue.record("no error")
@@ -35,7 +37,8 @@ struct LinalgErrorsTests {
       #expect(error.description == "torch.linalg.solve: The solver failed because the input matrix is singular.")
     }
     #expect(throws: LinalgError.singularSolve(function: "torch.linalg.solve", batch: 1)) {
-      try Linalg.solve(Tensor.stack([Tensor.eye(3, dtype: .float64), Self.singular]), Tensor.ones([3], dtype: .float64))
+      try Linalg.solve(
+        Tensor.stack([Tensor.eye(3, dtype: .float64), Self.singular]), Tensor.ones([3], dtype: .float64))
     }
     let (_, info) = Linalg.solveEx(Self.singular, Tensor.ones([3, 1], dtype: .float64))
     #expect(info.item() == 3)

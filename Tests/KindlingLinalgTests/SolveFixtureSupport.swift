@@ -34,9 +34,11 @@ enum SolveFixtures {
     switch c.op {
     case "solve": return [try Linalg.solve(x[0], x[1], left: c.option("left", true))]
     case "solve_triangular":
-      return [Linalg.solveTriangular(
-        x[0], x[1], upper: c.option("upper", false), left: c.option("left", true),
-        unitriangular: c.option("unitriangular", false))]
+      return [
+        Linalg.solveTriangular(
+          x[0], x[1], upper: c.option("upper", false), left: c.option("left", true),
+          unitriangular: c.option("unitriangular", false))
+      ]
     case "inv": return [try Linalg.inv(x[0])]
     case "det": return [Linalg.det(x[0])]
     case "slogdet":

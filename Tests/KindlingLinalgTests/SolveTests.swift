@@ -7,12 +7,16 @@ import Testing
 
 @Suite("linalg.solve and linalg.solve_triangular")
 struct SolveTests {
-  @Test("solve, solve_ex and solve_triangular match PyTorch's values and gradients", arguments: SolveFixtures.cases("solve", "solve_triangular"))
+  @Test(
+    "solve, solve_ex and solve_triangular match PyTorch's values and gradients",
+    arguments: SolveFixtures.cases("solve", "solve_triangular"))
   func matchesPyTorch(_ c: SolveCase) throws {
     try SolveFixtures.check(c)
   }
 
-  @Test("non-contiguous inputs give PyTorch's values and gradients", arguments: SolveFixtures.cases("solve", "solve_triangular"))
+  @Test(
+    "non-contiguous inputs give PyTorch's values and gradients",
+    arguments: SolveFixtures.cases("solve", "solve_triangular"))
   func nonContiguous(_ c: SolveCase) throws {
     try SolveFixtures.check(c, nonContiguous: true)
   }

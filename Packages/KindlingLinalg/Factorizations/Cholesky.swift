@@ -87,7 +87,8 @@ extension Linalg {
     let x: Tensor = noGrad {
       let factors = l.detach().expand(batch + [n, n]).columnMajorCopy()
       let rhs = b.detach().expand(batch + Array(b.shape.suffix(2))).columnMajorCopy()
-      factorizationDispatch(b.dtype, CholeskySolveKernel(factors: factors, rhs: rhs, upper: upper), op: "cholesky_solve")
+      factorizationDispatch(
+        b.dtype, CholeskySolveKernel(factors: factors, rhs: rhs, upper: upper), op: "cholesky_solve")
       return rhs.mT
     }
     return record("CholeskySolveBackward0", inputs: [b, l], outputs: [x]) { grads, node in

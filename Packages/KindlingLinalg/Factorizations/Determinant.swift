@@ -41,13 +41,12 @@ extension Linalg {
   /// ```
   public static func det(_ a: Tensor) -> Tensor {
     MatrixChecks.square(a, op: "linalg.det")
-    let values = determinants(a).map(\.value)
-    let d = Tensor(scalars: values, shape: batchShape(a)).to(a.dtype)
+    let (factors, pivots, parts) = determinants(a)
+    let d = Tensor(scalars: parts.map(\.value), shape: batchShape(a)).to(a.dtype)
     return record("LinalgDetBackward0", inputs: [a], outputs: [d]) { grads, node in
-      let a = node.savedInput(0)
       let d = connectedOutput(node)
-      let inverse = invCore(a).0
-      return [(grads[0] * d).unsqueeze(-1).unsqueeze(-1) * inverse.mT]
+      let inverseT = inverseTransposed(node.savedInput(0), factors: factors, pivots: pivots)
+      return [(grads[0] * d).unsqueeze(-1).unsqueeze(-1) * inverseT]
     }[0]
   }
 
@@ -63,20 +62,31 @@ extension Linalg {
   /// ```
   public static func slogdet(_ a: Tensor) -> (sign: Tensor, logabsdet: Tensor) {
     MatrixChecks.square(a, op: "linalg.slogdet")
-    let parts = determinants(a)
+    let (factors, pivots, parts) = determinants(a)
     let batch = batchShape(a)
     let sign = Tensor(scalars: parts.map(\.sign), shape: batch).to(a.dtype)
     let logAbs = Tensor(scalars: parts.map(\.logAbs), shape: batch).to(a.dtype)
     let recorded = record("LinalgSlogdetBackward0", inputs: [a], outputs: [logAbs]) { grads, node in
-      let inverse = invCore(node.savedInput(0)).0
-      return [grads[0].unsqueeze(-1).unsqueeze(-1) * inverse.mT]
+      let inverseT = inverseTransposed(node.savedInput(0), factors: factors, pivots: pivots)
+      return [grads[0].unsqueeze(-1).unsqueeze(-1) * inverseT]
     }[0]
     return (sign, recorded)
   }
 
-  /// The determinant's parts for each matrix of `a`.
-  static func determinants(_ a: Tensor) -> [(sign: Double, logAbs: Double, value: Double)] {
+  /// The LU factors of `a` and the determinant's parts for each of its matrices.
+  static func determinants(_ a: Tensor) -> (Tensor, Tensor, [(sign: Double, logAbs: Double, value: Double)]) {
     let (factors, pivots, _) = luCore(a)
-    return factorizationDispatch(a.dtype, LUDeterminantKernel(factors: factors, pivots: pivots), op: "linalg.det")
+    let parts = factorizationDispatch(a.dtype, LUDeterminantKernel(factors: factors, pivots: pivots), op: "linalg.det")
+    return (factors, pivots, parts)
+  }
+
+  /// `A⁻ᵀ` for a gradient rule: from the forward's LU factors in a first backward, through the
+  /// recorded inverse of `a` when the backward is itself recorded.
+  static func inverseTransposed(_ a: Tensor, factors: Tensor, pivots: Tensor) -> Tensor {
+    if GradMode.isEnabled { return invCore(a).0.mT }
+    let n = a.shape[a.rank - 1]
+    let batch = batchShape(a)
+    let identity = Tensor.eye(n, dtype: a.dtype).expand(batch + [n, n])
+    return luSolveDetached(factors: factors, pivots: pivots, b: identity, batch: batch, left: true, adjoint: true)
   }
 }

@@ -17,7 +17,8 @@ extension Linalg {
     switch dtype {
     case .float32: return visitor.visit(Float.self)
     case .float64: return visitor.visit(Double.self)
-    default: preconditionFailure("\(op): Expected a floating point or complex tensor as input. Got \(dtype.pytorchTitle)")
+    default:
+      preconditionFailure("\(op): Expected a floating point or complex tensor as input. Got \(dtype.pytorchTitle)")
     }
   }
 }
@@ -125,7 +126,9 @@ struct TriangularSolveKernel: FactorizationVisitor {
   }
 
   /// Plain forward or back substitution (the zero-diagonal case that `?trtrs` refuses).
-  private func substitute<T: FactorizationScalar>(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>, n: Int, k: Int) {
+  private func substitute<T: FactorizationScalar>(
+    _ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>, n: Int, k: Int
+  ) {
     // op(A)[r, c]: A is column-major, so A[r, c] = a[r + c * n].
     func element(_ r: Int, _ c: Int) -> T { transpose ? a[c + r * n] : a[r + c * n] }
     // op(A) is upper triangular when exactly one of `upper`, `transpose` holds.

@@ -18,7 +18,8 @@ extension Linalg {
   /// - Precondition: `pivot` is true (PyTorch has no LU without pivoting on the CPU either).
   public static func luFactorEx(_ a: Tensor, pivot: Bool = true) -> (LU: Tensor, pivots: Tensor, info: Tensor) {
     let op = "linalg.lu_factor"
-    precondition(a.rank >= 2, "torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: \(a.shape) instead")
+    precondition(
+      a.rank >= 2, "torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: \(a.shape) instead")
     MatrixChecks.matrix(a, op: op)
     precondition(pivot, "\(op): LU without pivoting is not implemented on the CPU")
     let (factors, pivots, info) = luCore(a)
@@ -154,8 +155,9 @@ extension Linalg {
       let f = factors.shape == batch + [n, n] ? factors : factors.expand(batch + [n, n]).contiguous()
       let p = pivots.expand(batch + [n]).contiguous()
       let rhs = rightHandSide(b.expand(batch + Array(b.shape.suffix(2))), left: left)
-      factorizationDispatch(factors.dtype, LUSolveKernel(factors: f, pivots: p, rhs: rhs, transpose: left == adjoint),
-                            op: "linalg.lu_solve")
+      factorizationDispatch(
+        factors.dtype, LUSolveKernel(factors: f, pivots: p, rhs: rhs, transpose: left == adjoint),
+        op: "linalg.lu_solve")
       return solution(rhs, left: left)
     }
   }

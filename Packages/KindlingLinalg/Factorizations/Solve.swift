@@ -66,8 +66,12 @@ extension Linalg {
       var x = connectedOutput(node)
       var g = grads[0]
       if vector { (x, g) = (x.unsqueeze(-1), g.unsqueeze(-1)) }
-      // X = A⁻¹B: gB = A⁻ᵀ gX, gA = -gB Xᵀ (left); X = B A⁻¹: gB = gX A⁻ᵀ, gA = -Xᵀ gB.
-      let gB = solveCore(a.mT, g, left: left, vector: false).0
+      // X = A⁻¹B: gB = A⁻ᵀ gX, gA = -gB Xᵀ (left); X = B A⁻¹: gB = gX A⁻ᵀ, gA = -Xᵀ gB. A first
+      // backward reuses the forward's LU factors; a recorded one solves differentiably.
+      let gB =
+        GradMode.isEnabled
+        ? solveCore(a.mT, g, left: left, vector: false).0
+        : luSolveDetached(factors: factors, pivots: pivots, b: g, batch: batch, left: left, adjoint: true)
       let gA = node.edges[0] == nil ? nil : (left ? gB.matmul(x.mT) : x.mT.matmul(gB)).neg()
       return [gA, vector ? gB.squeeze(-1) : gB]
     }[0]
