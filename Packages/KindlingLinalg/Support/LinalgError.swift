@@ -20,6 +20,10 @@ public enum LinalgError: Error, Equatable, CustomStringConvertible {
   case didNotConverge(function: String, info: Int, batch: Int?)
   /// Any other LAPACK failure, with the routine and its `info` code.
   case lapackFailure(function: String, routine: String, info: Int)
+  /// `torch.linalg.solve` found a singular matrix (its message names no element).
+  case singularSolve(function: String, batch: Int?)
+  /// `torch.linalg.lu_factor` found `U[element, element]` (1-based) exactly zero.
+  case zeroPivot(function: String, element: Int, batch: Int?)
 
   public var description: String {
     switch self {
@@ -34,6 +38,12 @@ public enum LinalgError: Error, Equatable, CustomStringConvertible {
         + "ill-conditioned or has too many repeated singular values (error code: \(info))."
     case .lapackFailure(let function, let routine, let info):
       return "\(function): LAPACK's \(routine) failed with info = \(info)."
+    case .singularSolve(let function, let batch):
+      return "\(function): \(prefix(batch))The solver failed because the input matrix is singular."
+    case .zeroPivot(let function, let element, let batch):
+      return "\(function): \(prefix(batch))U[\(element),\(element)] is zero and using it on lu_solve would result in a "
+        + "division by zero. If you still want to perform the factorization, consider calling linalg.lu(A, pivot) or "
+        + "linalg.lu_factor_ex(A, pivot)"
     }
   }
 
