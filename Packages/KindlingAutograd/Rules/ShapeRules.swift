@@ -98,8 +98,33 @@ let shapeRules: [String: GradientRule] = [
   "ReplicationPad1DBackward0": { c in [unpad(c, .replicate)] },
   "ReplicationPad2DBackward0": { c in [unpad(c, .replicate)] },
   "ReplicationPad3DBackward0": { c in [unpad(c, .replicate)] },
-  // Circular padding (PyTorch builds it from slice copies, hence the name).
-  "CopySlices": { c in [unpad(c, .circular)] },
+  // An in-place op through a view, recorded in the base (`viewIndex`: the base's flat index of
+  // each view element): the written elements' gradient goes to the op's result, the others' to
+  // the base's old value. Circular padding (PyTorch builds it from slice copies, hence the name)
+  // has no `viewIndex`.
+  "CopySlices": { c in
+    guard let viewIndex = c.optionalAttribute("viewIndex", as: Tensor.self) else { return [unpad(c, .circular)] }
+    let flatIndex = viewIndex.reshape([-1])
+    var oldBase: Tensor?
+    if c.needs(0) {
+      let written = Tensor.zeros([c.grad.count], dtype: .bool)
+      noGrad { written.indexPut([.tensor(flatIndex)], Tensor(true)) }
+      oldBase = c.grad.maskedFill(written.reshape(c.grad.shape), 0.0)
+    }
+    let result = c.needs(1) ? c.grad.reshape([-1]).indexSelect(dim: 0, index: flatIndex).reshape(viewIndex.shape) : nil
+    return [oldBase, result]
+  },
+  // A view of a base rebuilt after an in-place write through it: the gradient goes back to the
+  // base elements the view shares storage with.
+  "AsStridedBackward0": { c in
+    let viewIndex: Tensor = c.attribute("viewIndex")
+    let shape = c.node.inputShapes[0]
+    let flat = Tensor.zeros([shape.reduce(1, *)], dtype: c.grad.dtype)
+    return [flat.indexAdd(dim: 0, index: viewIndex.reshape([-1]), source: c.grad.reshape([-1])).reshape(shape)]
+  },
+  "CopyBackwards": { c in
+    [c.needs(0) ? Tensor.zeros(c.node.inputShapes[0], dtype: c.grad.dtype) : nil, c.needs(1) ? c.grad : nil]
+  },
 ]
 
 /// `t` padded along dimension `d` with `before` and `after` zeros (negative amounts crop).

@@ -83,6 +83,19 @@ public enum Shape {
     }
   }
 
+  /// The storage position of every element of a layout, in row-major element order.
+  ///
+  /// ```swift
+  /// Shape.storagePositions(shape: [2, 2], strides: [1, 2], offset: 1)   // [1, 3, 2, 4]
+  /// ```
+  public static func storagePositions(shape: [Int], strides: [Int], offset: Int) -> [Int] {
+    var positions = [offset]
+    for (size, stride) in zip(shape, strides) {
+      positions = positions.flatMap { start in (0..<size).map { start + $0 * stride } }
+    }
+    return positions
+  }
+
   /// Turns a possibly negative dimension index into one in `0 ..< rank`.
   ///
   /// A tensor with no dimensions accepts 0 and -1 as PyTorch does, unless `wrapScalar` is false.

@@ -40,7 +40,7 @@ extension Tensor {
   func writeIndexed(_ indices: [TensorIndex], _ value: Tensor) {
     let (view, advanced) = basicIndex(indices)
     if advanced.isEmpty {
-      view.copy_(value)
+      view.assign(value)
     } else {
       view.advancedIndexPut(advanced, value)
     }

@@ -27,9 +27,9 @@ enum GEMM {
     case .float16 where fitsBLAS, .bfloat16 where fitsBLAS:
       let a32 = converted(a, to: .float32), b32 = converted(b, to: .float32)
       let c32 = Tensor(uninitializedShape: c.shape, dtype: .float32)
-      if beta != 0 { c32.copy_(c) }
+      if beta != 0 { c32.assign(c) }
       blas(a32, b32, into: c32, alpha: alpha, beta: beta)
-      c.copy_(c32)
+      c.assign(c32)
     default:
       c.dtype.dispatch(GenericGEMM(a: a, b: b, c: c, alpha: alpha, beta: beta))
     }
@@ -38,7 +38,7 @@ enum GEMM {
   /// A contiguous copy of `t` in `dtype`, outside autograd.
   static func converted(_ t: Tensor, to dtype: DType) -> Tensor {
     let out = Tensor(uninitializedShape: t.shape, dtype: dtype)
-    out.copy_(t)
+    out.assign(t)
     return out
   }
 

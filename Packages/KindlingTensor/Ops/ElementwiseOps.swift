@@ -183,7 +183,7 @@ extension Tensor {
     } else {
       let tmp = Tensor(uninitializedShape: shape, dtype: outType, device: a.device)
       kernel(ca, cb, tmp)
-      out.copy_(tmp)
+      out.assign(tmp)
     }
     return out
   }
@@ -202,7 +202,7 @@ extension Tensor {
     } else {
       let tmp = Tensor(uninitializedShape: shape, dtype: outType, device: device)
       kernel(to(compute), tmp)
-      out.copy_(tmp)
+      out.assign(tmp)
     }
     return out
   }

@@ -200,6 +200,11 @@ extension Tensor {
     precondition(
       !(isLeaf && requiresGrad && GradMode.isEnabled),
       "\(op): a leaf Variable that requires grad is being used in an in-place operation.")
+    if let base {
+      precondition(
+        !(base.isLeaf && base.requiresGrad && GradMode.isEnabled),
+        "\(op): a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    }
   }
 }
 

@@ -40,7 +40,7 @@ extension Tensor {
     for t in parts {
       var s = out.shape
       s[d] = t.shape[d]
-      out.rawView(shape: s, strides: out.strides, offset: start * out.strides[d]).copy_(t.detach())
+      out.rawView(shape: s, strides: out.strides, offset: start * out.strides[d]).assign(t.detach())
       start += t.shape[d]
     }
     return record(out, "CatBackward0", tensors, ["dim": d, "sizes": tensors.map { $0.rank == 0 ? 0 : $0.shape[Swift.min(d, $0.rank - 1)] }])
@@ -70,7 +70,7 @@ extension Tensor {
     itemShape.remove(at: d)
     itemStrides.remove(at: d)
     for (i, t) in tensors.enumerated() {
-      out.rawView(shape: itemShape, strides: itemStrides, offset: i * out.strides[d]).copy_(t.detach())
+      out.rawView(shape: itemShape, strides: itemStrides, offset: i * out.strides[d]).assign(t.detach())
     }
     return record(out, "StackBackward0", tensors, ["dim": d])
   }

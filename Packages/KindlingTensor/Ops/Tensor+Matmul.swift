@@ -110,7 +110,7 @@ extension Tensor {
     Tensor.checkProductOperands([self, mat1, mat2], op: "addmm", kernel: "addmm_impl_cpu_")
     let out = Tensor(uninitializedShape: [mat1.shape[0], mat2.shape[1]], dtype: dtype)
     let input = detach().expand(out.shape, op: "addmm")
-    if beta != 0 { out.copy_(input) }
+    if beta != 0 { out.assign(input) }
     GEMM.multiply(mat1.asBatch(), mat2.asBatch(), into: out.asBatch(), alpha: alpha, beta: beta)
     return record(out, "AddmmBackward0", [self, mat1, mat2], ["beta": beta, "alpha": alpha])
   }
@@ -133,7 +133,7 @@ extension Tensor {
     Tensor.checkProductOperands([self, batch1, batch2], op: "baddbmm", kernel: "baddbmm_cpu")
     let out = Tensor(uninitializedShape: [batch1.shape[0], batch1.shape[1], batch2.shape[2]], dtype: dtype)
     let input = detach().expand(out.shape, op: "baddbmm")
-    if beta != 0 { out.copy_(input) }
+    if beta != 0 { out.assign(input) }
     GEMM.multiply(batch1, batch2, into: out, alpha: alpha, beta: beta)
     return record(out, "BaddbmmBackward0", [self, batch1, batch2], ["beta": beta, "alpha": alpha])
   }

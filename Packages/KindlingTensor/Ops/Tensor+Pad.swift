@@ -82,7 +82,7 @@ extension Tensor {
       source = source.cut(d, start: Swift.max(-left, 0), length: length)
       target = target.cut(d, start: Swift.max(left, 0), length: length)
     }
-    if target.count > 0 { target.copy_(source) }
+    if target.count > 0 { target.assign(source) }
     return record(out, "ConstantPadNdBackward0", [self], ["pad": pad])
   }
 

@@ -242,7 +242,7 @@ extension Tensor {
   func converted(to dtype: DType) -> Tensor {
     if dtype == self.dtype { return self }
     let out = Tensor(uninitializedShape: shape, dtype: dtype, device: device)
-    out.copy_(self)
+    out.assign(self)
     return out
   }
 }

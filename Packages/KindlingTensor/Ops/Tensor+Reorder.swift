@@ -24,7 +24,7 @@ extension Tensor {
       s[d] = -strides[d]
     }
     let out = Tensor(uninitializedShape: shape, dtype: dtype, device: device)
-    if count > 0 { out.copy_(rawView(shape: shape, strides: s, offset: offset)) }
+    if count > 0 { out.assign(rawView(shape: shape, strides: s, offset: offset)) }
     return record(out, "FlipBackward0", [self], ["dims": normalized])
   }
 
@@ -77,8 +77,8 @@ extension Tensor {
       s[d] = length
       return t.rawView(shape: s, strides: t.strides, offset: t.storageOffset + start * t.strides[d])
     }
-    part(out, k, n - k).copy_(part(self, 0, n - k))
-    if k > 0 { part(out, 0, k).copy_(part(self, n - k, k)) }
+    part(out, k, n - k).assign(part(self, 0, n - k))
+    if k > 0 { part(out, 0, k).assign(part(self, n - k, k)) }
     return out
   }
 }

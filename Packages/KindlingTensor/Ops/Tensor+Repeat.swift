@@ -32,7 +32,7 @@ extension Tensor {
       sourceSplit += [0, sourceStrides[i]]
     }
     if out.count > 0 {
-      out.rawView(shape: splitShape, strides: splitStrides).copy_(rawView(shape: splitShape, strides: sourceSplit))
+      out.rawView(shape: splitShape, strides: splitStrides).assign(rawView(shape: splitShape, strides: sourceSplit))
     }
     return record(out, "RepeatBackward0", [self], ["repeats": repeats])
   }

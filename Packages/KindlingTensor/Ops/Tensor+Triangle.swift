@@ -28,7 +28,7 @@ extension Tensor {
   /// A contiguous copy with one side of the diagonal zeroed (zero bits are zero in every dtype).
   private func triangle(diagonal: Int, lower: Bool) -> Tensor {
     let out = Tensor(uninitializedShape: shape, dtype: dtype, device: device)
-    out.copy_(detach())
+    out.assign(detach())
     let rows = shape[rank - 2], columns = shape[rank - 1]
     let size = dtype.itemSize
     let base = out.storage.data + out.storageOffset * size

@@ -12,6 +12,7 @@ extension Tensor {
     let view = Tensor(
       storage: storage, shape: shape, strides: strides, storageOffset: offset ?? storageOffset, dtype: dtype,
       wrapped: isWrappedNumber)
+    view.base = base ?? self
     return record(view, name, [self], attributes())
   }
 

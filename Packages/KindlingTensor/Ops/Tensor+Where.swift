@@ -79,7 +79,7 @@ extension Tensor {
     let filled = maskedFilled(mask, fill(value), op: "masked_fill_")
     precondition(
       filled.shape == shape, "masked_fill_: output with shape \(shape) doesn't match the broadcast shape \(filled.shape)")
-    return copy_(filled)
+    return assign(filled)
   }
 
   /// `value` as a 0-d tensor of this dtype (a float value truncates into an integer tensor).

@@ -21,7 +21,7 @@ extension Tensor {
     } else {
       fill(UnsafeMutableBufferPointer(start: target.pointer(as: Float.self), count: count), nil)
     }
-    if target !== self { copy_(target) }
+    if target !== self { assign(target) }
   }
 
   /// Fills with samples from `[from, to)` in place (`uniform_`).
@@ -151,7 +151,7 @@ private struct RandintFill: DTypeVisitor {
     } else {
       let wide = Tensor(uninitializedShape: tensor.shape, dtype: .int64)
       RandintFill(tensor: wide, low: low, high: high, generator: generator).fill(Int64.self)
-      tensor.copy_(wide)
+      tensor.assign(wide)
     }
   }
 

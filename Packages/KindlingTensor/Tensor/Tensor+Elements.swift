@@ -42,12 +42,32 @@ extension Tensor {
 
   /// Writes `source` into this tensor, broadcasting it and converting its dtype (`copy_`).
   ///
+  /// Under autograd the write is recorded (`CopyBackwards`): `source` gets the gradient of the
+  /// elements it wrote (summed over broadcasting), this tensor's old value gets none. Writing
+  /// into a view records the write in the view's base too (`CopySlices`), as PyTorch does.
+  ///
   /// ```swift
   /// let t = Tensor.zeros([2, 3])
-  /// t.copy_(Tensor([1.0, 2.0, 3.0]))   // every row becomes [1, 2, 3]
+  /// t.assign(Tensor([1.0, 2.0, 3.0]))   // every row becomes [1, 2, 3]
   /// ```
   @discardableResult
   public func copy_(_ source: Tensor) -> Tensor {
+    guard GradMode.isEnabled, requiresGrad || source.requiresGrad || (base?.requiresGrad ?? false) else {
+      return assign(source)
+    }
+    return rebasingHistory(
+      "copy_", [source],
+      outOfPlace: { before in
+        let out = GradMode.with(enabled: false) { Tensor(uninitializedShape: shape, dtype: dtype, device: device) }
+        GradMode.with(enabled: false) { _ = out.assign(source) }
+        return record(out, "CopyBackwards", [before, source])
+      }, inPlace: { assign(source) })
+  }
+
+  /// Writes `source` into this tensor, broadcasting it and converting its dtype, without
+  /// recording: what every kernel uses to fill its own outputs.
+  @discardableResult
+  func assign(_ source: Tensor) -> Tensor {
     storage.version += 1
     let source = source.expand(shape, op: "copy_")
     if device != .cpu || source.device != .cpu {
@@ -79,13 +99,13 @@ extension Tensor {
   public func fill_(_ value: Double) -> Tensor {
     let scalar = Tensor(uninitializedShape: [], dtype: dtype)
     scalar.fill(fromDoubles: [value], integers: dtype.isFloatingPoint ? nil : [Int64(exactly: value.rounded(.towardZero)) ?? 0])
-    return copy_(scalar)
+    return assign(scalar)
   }
 
   /// A new tensor with the same values, laid out contiguously (`clone()`). Always copies.
   public func clone() -> Tensor {
     let out = Tensor(uninitializedShape: shape, dtype: dtype, device: device)
-    out.copy_(self)
+    out.assign(self)
     return record(out, "CloneBackward0", [self])
   }
 
@@ -103,7 +123,7 @@ extension Tensor {
   public func to(_ dtype: DType) -> Tensor {
     if dtype == self.dtype { return self }
     let out = Tensor(uninitializedShape: shape, dtype: dtype, device: device)
-    out.copy_(self)
+    out.assign(self)
     return record(out, "ToCopyBackward0", [self])
   }
 
@@ -122,7 +142,7 @@ extension Tensor {
       throw .backendFailure(device, message: "\(error)")
     }
     let out = Tensor(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), dtype: dtype)
-    out.copy_(contiguous())
+    out.assign(contiguous())
     return record(out, "ToCopyBackward0", [self])
   }
 }
