@@ -172,7 +172,7 @@ private func undiagonal(_ grad: Tensor, offset: Int, dims: [Int], shape: [Int]) 
 }
 
 /// The adjoint of reflection, replication and circular padding: the forward picks, along each
-/// padded dimension, the input elements at ``padSources(_:before:after:size:)``, so each
+/// padded dimension, the input elements at `PadMode.sourcePositions(before:after:size:)`, so each
 /// gradient element is added back to the element it came from.
 private func unpad(_ c: GradientContext, _ mode: PadMode) -> Tensor {
   let pad: [Int] = c.attribute("pad")
@@ -180,7 +180,7 @@ private func unpad(_ c: GradientContext, _ mode: PadMode) -> Tensor {
   var g = c.grad
   for i in (0..<(pad.count / 2)).reversed() {
     let d = shape.count - 1 - i
-    let sources = padSources(mode, before: pad[2 * i], after: pad[2 * i + 1], size: shape[d])
+    let sources = mode.sourcePositions(before: pad[2 * i], after: pad[2 * i + 1], size: shape[d])
     var target = g.shape
     target[d] = shape[d]
     g = Tensor.zeros(target, dtype: g.dtype).indexAdd(
@@ -189,14 +189,3 @@ private func unpad(_ c: GradientContext, _ mode: PadMode) -> Tensor {
   return g
 }
 
-/// For each output position of a dimension of `size` padded by `before` and `after`, the input
-/// position it copies (as Tensor+Pad.swift's forward computes it).
-private func padSources(_ mode: PadMode, before: Int, after: Int, size n: Int) -> [Int64] {
-  (-before..<(n + after)).map { j in
-    switch mode {
-    case .reflect: Int64(j < 0 ? -j : j >= n ? 2 * (n - 1) - j : j)
-    case .replicate: Int64(Swift.min(Swift.max(j, 0), n - 1))
-    default: Int64(((j % n) + n) % n)
-    }
-  }
-}

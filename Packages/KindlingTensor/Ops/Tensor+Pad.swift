@@ -12,6 +12,31 @@ public enum PadMode: String, Sendable {
   case replicate
   /// With the elements from the other side, wrapping around.
   case circular
+
+  /// For each position of a dimension of `size` padded by `before` and `after` (negative
+  /// amounts crop), the input position it copies; `constant` is not a copying mode.
+  ///
+  /// Circular padding wraps around what is left after cropping, as PyTorch does.
+  ///
+  /// ```swift
+  /// PadMode.reflect.sourcePositions(before: 2, after: 1, size: 3)    // [2, 1, 0, 1, 2, 1]
+  /// PadMode.circular.sourcePositions(before: -1, after: 2, size: 5)  // [1, 2, 3, 4, 1, 2]
+  /// ```
+  public func sourcePositions(before: Int, after: Int, size n: Int) -> [Int64] {
+    precondition(self != .constant, "constant padding copies no input positions")
+    let cropStart = Swift.max(-before, 0)
+    let kept = n - cropStart - Swift.max(-after, 0)
+    let lead = Swift.max(before, 0)
+    return (-before..<(n + after)).map { j in
+      switch self {
+      case .reflect: Int64(j < 0 ? -j : j >= n ? 2 * (n - 1) - j : j)
+      case .replicate: Int64(Swift.min(Swift.max(j, 0), n - 1))
+      default:
+        // Output position k = j + before; it wraps within the kept input positions.
+        Int64(cropStart + (((j + before - lead) % kept) + kept) % kept)
+      }
+    }
+  }
 }
 
 extension Tensor {
@@ -53,16 +78,11 @@ extension Tensor {
       case .circular:
         precondition(
           left <= n && right <= n, "Padding value causes wrapping around more than once.")
+        precondition(n + left + right >= 0, "Negative padding value is resulting in an empty dimension")
       default:
         precondition(n > 0 || left + right == 0, "padding: input size at dimension \(d) must be positive")
       }
-      let positions: [Int64] = (-left..<(n + right)).map { j in
-        switch mode {
-        case .reflect: Int64(j < 0 ? -j : j >= n ? 2 * (n - 1) - j : j)
-        case .replicate: Int64(Swift.min(Swift.max(j, 0), n - 1))
-        default: Int64(((j % n) + n) % n)
-        }
-      }
+      let positions = mode.sourcePositions(before: left, after: right, size: n)
       out = out.indexSelect(dim: d, index: Tensor(scalars: positions, shape: [positions.count]))
     }
     let name = mode == .circular ? "CopySlices" : "\(mode == .reflect ? "Reflection" : "Replication")Pad\(dims)DBackward0"
