@@ -7,7 +7,8 @@ import Testing
 
 @Suite("linalg.matrix_norm and cond")
 struct NormTests {
-  @Test("matrix_norm and cond match PyTorch's values and gradients", arguments: SVDFixtures.cases("matrix_norm", "cond"))
+  @Test(
+    "matrix_norm and cond match PyTorch's values and gradients", arguments: SVDFixtures.cases("matrix_norm", "cond"))
   func matchesPyTorch(_ c: SVDCase) throws {
     try SVDFixtures.check(c)
     try SVDFixtures.check(c, nonContiguous: true)

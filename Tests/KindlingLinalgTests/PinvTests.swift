@@ -7,7 +7,8 @@ import Testing
 
 @Suite("linalg.pinv and matrix_rank")
 struct PinvTests {
-  @Test("pinv and matrix_rank match PyTorch's values and gradients", arguments: SVDFixtures.cases("pinv", "matrix_rank"))
+  @Test(
+    "pinv and matrix_rank match PyTorch's values and gradients", arguments: SVDFixtures.cases("pinv", "matrix_rank"))
   func matchesPyTorch(_ c: SVDCase) throws {
     try SVDFixtures.check(c)
     try SVDFixtures.check(c, nonContiguous: true)

@@ -65,6 +65,11 @@ struct SVDTests {
     let r = try Linalg.svd(Tensor.zeros([2, 3, 0], dtype: .float64), fullMatrices: false)
     #expect(r.U.shape == [2, 3, 0] && r.S.shape == [2, 0] && r.Vh.shape == [2, 0, 0])
     #expect(try Linalg.svdvals(Tensor.zeros([4, 0])).shape == [0])
+    // Recorded on an empty input, a backward runs without stopping.
+    let z = Tensor.zeros([3, 0], dtype: .float64)
+    z.requiresGrad = true
+    let (zu, zs, zvh) = try Linalg.svd(z)
+    _ = grad(outputs: [zu.sum() + zs.sum() + zvh.sum() + (try Linalg.svdvals(z)).sum()], inputs: [z], allowUnused: true)
   }
 
   @Test("gradients through U, S and Vh pass gradcheck and gradgradcheck in float64")

@@ -33,7 +33,8 @@ extension Linalg {
   /// ```
   /// - Throws: ``LinalgError/nonFiniteInput(function:batch:)`` when the input holds a NaN and
   ///   ``LinalgError/didNotConverge(function:info:batch:)`` when `?gesdd` does not converge, with
-  ///   PyTorch's messages.
+  ///   PyTorch's messages. An infinite element reaches LAPACK as in PyTorch: whether it returns
+  ///   NaNs or reports no convergence depends on the LAPACK (OpenBLAS's reports it).
   public static func svd(_ a: Tensor, fullMatrices: Bool = true) throws(LinalgError) -> (
     U: Tensor, S: Tensor, Vh: Tensor
   ) {
