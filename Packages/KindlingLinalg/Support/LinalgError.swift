@@ -24,6 +24,8 @@ public enum LinalgError: Error, Equatable, CustomStringConvertible {
   case singularSolve(function: String, batch: Int?)
   /// `torch.linalg.lu_factor` found `U[element, element]` (1-based) exactly zero.
   case zeroPivot(function: String, element: Int, batch: Int?)
+  /// An SVD-based function met a NaN in its input (LAPACK's `?gesdd` refuses it).
+  case nonFiniteInput(function: String, batch: Int?)
 
   public var description: String {
     switch self {
@@ -44,6 +46,9 @@ public enum LinalgError: Error, Equatable, CustomStringConvertible {
       return "\(function): \(prefix(batch))U[\(element),\(element)] is zero and using it on lu_solve would result in a "
         + "division by zero. If you still want to perform the factorization, consider calling linalg.lu(A, pivot) or "
         + "linalg.lu_factor_ex(A, pivot)"
+    case .nonFiniteInput(let function, let batch):
+      return "\(function): \(prefix(batch))The algorithm failed to converge because the input matrix contained "
+        + "non-finite values."
     }
   }
 

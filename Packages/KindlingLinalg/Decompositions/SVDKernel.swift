@@ -1,0 +1,142 @@
+import CKindlingLAPACK
+import KindlingTensor
+
+/// The LAPACK routine of the singular value decomposition, for float32 (`sgesdd`) and float64
+/// (`dgesdd`): the divide-and-conquer driver PyTorch calls on the CPU. Column-major, through the
+/// `_work` entry point (no NaN scan in LAPACKE; `?gesdd` itself reports a NaN input as `info = -4`).
+protocol SVDScalar: LinalgScalar {
+  /// `A = U Σ Vᵀ` of an `m`×`n` matrix (`?gesdd`). `jobz` is `A` (all of `U` and `Vᵀ`), `S`
+  /// (the first `min(m, n)` columns of `U` and rows of `Vᵀ`) or `N` (singular values only).
+  /// `lwork = -1` is a workspace query: the size needed is written to `work[0]`.
+  static func gesdd(
+    _ jobz: CChar, _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32,
+    _ s: UnsafeMutablePointer<Self>, _ u: UnsafeMutablePointer<Self>, _ ldu: Int32,
+    _ vt: UnsafeMutablePointer<Self>, _ ldvt: Int32, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32,
+    _ iwork: UnsafeMutablePointer<Int32>
+  ) -> Int32
+}
+
+extension Float: SVDScalar {
+  static func gesdd(
+    _ jobz: CChar, _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32,
+    _ s: UnsafeMutablePointer<Float>, _ u: UnsafeMutablePointer<Float>, _ ldu: Int32,
+    _ vt: UnsafeMutablePointer<Float>, _ ldvt: Int32, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32,
+    _ iwork: UnsafeMutablePointer<Int32>
+  ) -> Int32 {
+    LAPACKE_sgesdd_work(LAPACK_COL_MAJOR, jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork)
+  }
+}
+
+extension Double: SVDScalar {
+  static func gesdd(
+    _ jobz: CChar, _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32,
+    _ s: UnsafeMutablePointer<Double>, _ u: UnsafeMutablePointer<Double>, _ ldu: Int32,
+    _ vt: UnsafeMutablePointer<Double>, _ ldvt: Int32, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32,
+    _ iwork: UnsafeMutablePointer<Int32>
+  ) -> Int32 {
+    LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork)
+  }
+}
+
+/// Work written once over ``SVDScalar`` and run for a tensor's dtype.
+protocol SVDVisitor {
+  associatedtype Result
+  func visit<T: SVDScalar>(_ type: T.Type) -> Result
+}
+
+extension Linalg {
+  /// Runs `visitor` with the element type of `dtype` (float32 or float64; the callers have
+  /// checked the dtype with PyTorch's message already).
+  static func svdDispatch<V: SVDVisitor>(_ dtype: DType, _ visitor: V, op: String) -> V.Result {
+    switch dtype {
+    case .float32: return visitor.visit(Float.self)
+    case .float64: return visitor.visit(Double.self)
+    default:
+      preconditionFailure("\(op): Expected a floating point or complex tensor as input. Got \(dtype.pytorchTitle)")
+    }
+  }
+}
+
+/// Which parts of the decomposition ``SVDKernel`` computes.
+enum SVDMode {
+  /// `U` `m`×`m` and `Vᵀ` `n`×`n` (`jobz = A`).
+  case full
+  /// `U` `m`×`k` and `Vᵀ` `k`×`n`, `k = min(m, n)` (`jobz = S`).
+  case reduced
+  /// The singular values only (`jobz = N`).
+  case valuesOnly
+}
+
+/// `?gesdd` on every matrix of `matrices` (`[..., n, m]`, column-major `m`×`n`, overwritten):
+/// the singular values (`[..., k]`, descending), `U` (`[..., m, m]` or `[..., m, k]`) and `Vᵀ`
+/// (`[..., n, n]` or `[..., k, n]`) as views of column-major buffers (`nil` for `.valuesOnly`),
+/// and `info` per matrix.
+struct SVDKernel: SVDVisitor {
+  let matrices: Tensor
+  let m: Int, n: Int
+  let mode: SVDMode
+
+  func visit<T: SVDScalar>(_: T.Type) -> (u: Tensor?, s: Tensor, vh: Tensor?, info: [Int32]) {
+    let k = Swift.min(m, n)
+    let batch = Array(matrices.shape.dropLast(2))
+    let count = batch.reduce(1, *)
+    let dtype = matrices.dtype
+    let uColumns = mode == .full ? m : k
+    let vtRows = mode == .full ? n : k
+    let s = Tensor(uninitializedShape: batch + [k], dtype: dtype)
+    var info = [Int32](repeating: 0, count: count)
+    guard mode != .valuesOnly else {
+      run(T.self, count: count, s: s, u: nil, vt: nil, info: &info)
+      return (nil, s, nil, info)
+    }
+    if k == 0 {
+      // Nothing to decompose: the singular vectors of an empty matrix are the identity's.
+      let u = Tensor.eye(m, uColumns, dtype: dtype).expand(batch + [m, uColumns]).contiguous()
+      let vh = Tensor.eye(vtRows, n, dtype: dtype).expand(batch + [vtRows, n]).contiguous()
+      return (u, s, vh, info)
+    }
+    // Column-major buffers: U (m × uColumns) is stored as [uColumns, m], Vᵀ (vtRows × n) as [n, vtRows].
+    let u = Tensor(uninitializedShape: batch + [uColumns, m], dtype: dtype)
+    let vt = Tensor(uninitializedShape: batch + [n, vtRows], dtype: dtype)
+    run(T.self, count: count, s: s, u: u, vt: vt, info: &info)
+    return (u.mT, s, vt.mT, info)
+  }
+
+  /// The LAPACK loop: one workspace query, then `?gesdd` per matrix.
+  private func run<T: SVDScalar>(_: T.Type, count: Int, s: Tensor, u: Tensor?, vt: Tensor?, info: inout [Int32]) {
+    let k = Swift.min(m, n)
+    guard k > 0, count > 0 else { return }
+    let jobz: CChar
+    switch mode {
+    case .full: jobz = CChar(UInt8(ascii: "A"))
+    case .reduced: jobz = CChar(UInt8(ascii: "S"))
+    case .valuesOnly: jobz = CChar(UInt8(ascii: "N"))
+    }
+    let uColumns = mode == .full ? m : k
+    let vtRows = mode == .full ? n : k
+    let ldu = Int32(Swift.max(1, m))
+    let ldvt = Int32(Swift.max(1, vtRows))
+    let a = matrices.linalgPointer(as: T.self)
+    let sp = s.linalgPointer(as: T.self)
+    // `?gesdd` does not read U and Vᵀ for jobz = N, but still wants valid pointers.
+    var dummy = [T](repeating: 0, count: 1)
+    let iwork = UnsafeMutablePointer<Int32>.allocate(capacity: 8 * k)
+    defer { iwork.deallocate() }
+    dummy.withUnsafeMutableBufferPointer { d in
+      let up = u?.linalgPointer(as: T.self) ?? d.baseAddress!
+      let vp = vt?.linalgPointer(as: T.self) ?? d.baseAddress!
+      var query: T = 0
+      _ = T.gesdd(jobz, Int32(m), Int32(n), a, Int32(m), sp, up, ldu, vp, ldvt, &query, -1, iwork)
+      let lwork = Swift.max(1, Int(query))
+      let work = UnsafeMutablePointer<T>.allocate(capacity: lwork)
+      defer { work.deallocate() }
+      let uStride = u == nil ? 0 : m * uColumns
+      let vStride = vt == nil ? 0 : vtRows * n
+      for i in 0..<count {
+        info[i] = T.gesdd(
+          jobz, Int32(m), Int32(n), a + i * m * n, Int32(m), sp + i * k, up + i * uStride, ldu,
+          vp + i * vStride, ldvt, work, Int32(lwork), iwork)
+      }
+    }
+  }
+}
