@@ -54,8 +54,10 @@ struct ProductsTests {
     let y = randomLeaf([1, 4, 3], seed: 45)
     try gradcheck({ Linalg.cross($0[0], $0[1]) }, [x, y])
     try gradgradcheck({ Linalg.cross($0[0], $0[1]) }, [x, y])
-    let chain = [randomLeaf([4], seed: 46), randomLeaf([4, 2], seed: 47), randomLeaf([2, 5], seed: 48),
-      randomLeaf([5, 3], seed: 49)]
+    let chain = [
+      randomLeaf([4], seed: 46), randomLeaf([4, 2], seed: 47), randomLeaf([2, 5], seed: 48),
+      randomLeaf([5, 3], seed: 49),
+    ]
     try gradcheck({ Linalg.multiDot($0) }, chain)
     try gradgradcheck({ Linalg.multiDot($0) }, chain)
   }
