@@ -74,9 +74,15 @@ package.targets.append(
     "OptimBenchmarks",
     dependencies: [.product(name: "KindlingOptim", package: "Kindling"), .product(name: "KindlingTensor", package: "Kindling")]))
 
+// KindlingLinalg: LAPACK-backed torch.linalg functions (solve, cholesky) on float32 matrices,
+// n = 64, 256, 1024; the PyTorch side is Tools/bench/linalg.py.
+package.targets.append(
+  benchmarkTarget(
+    "LinalgBenchmarks",
+    dependencies: [.product(name: "KindlingLinalg", package: "Kindling"), .product(name: "KindlingTensor", package: "Kindling")]))
+
 // Future targets, one per module, go here when the module has code worth measuring; each gets
 // its sources in Benchmarks/<Name>/<Name>.swift:
-//   LinalgBenchmarks   → .product(name: "KindlingLinalg", package: "Kindling")
 //   GPUBenchmarks      → .product(name: "KindlingGPU", package: "Kindling")
 // e.g. package.targets.append(
 //        benchmarkTarget("NNBenchmarks", dependencies: [.product(name: "KindlingNN", package: "Kindling")]))

@@ -30,6 +30,11 @@ Workloads (Benchmarks/README.md lists the Kindling side):
                   (its docstring says how it corresponds to the shared scripts) at n threads.
                   A second table gives samples/s and the ratio Kindling / PyTorch samples/s
                   against the targets (MLP >= 1.5, CNN >= 1.0).
+  linalg.<f>.<n>  (LinalgBenchmarks) torch.linalg functions on float32 n x n matrices, n = 64, 256, 1024:
+                  solve (A + n*I, one right-hand side vector) and cholesky (M M^T / n + I); the
+                  PyTorch side is Tools/bench/linalg.py (same workloads) at 1 and 2 threads. Kindling
+                  runs with OpenBLAS's default thread count (every core). Rate: the LAPACK flop count
+                  (solve 2n^3/3 + 2n^2, cholesky n^3/3) per second.
   fashion-mnist.epoch.b64.workers<w>  (DataBenchmarks) one shuffled Fashion-MNIST epoch through a
                   DataLoader, batch 64, collated to tensors; a third table gives the loader's time
                   per batch (epoch / 938 batches) as a fraction of the MLP training step (target < 5%).
@@ -54,7 +59,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BENCH_PACKAGE = os.path.join(ROOT, "Benchmarks")
 DEFAULT_SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
-TARGETS = ["TensorBenchmarks", "AutogradBenchmarks", "NNBenchmarks", "DataBenchmarks"]
+TARGETS = ["TensorBenchmarks", "AutogradBenchmarks", "NNBenchmarks", "DataBenchmarks", "LinalgBenchmarks"]
 
 SIZES_EW = [(1 << 20, "1M"), (16 << 20, "16M")]
 SIZES_MM = [64, 128, 256, 512, 1024, 2048]
@@ -83,6 +88,12 @@ TRAIN_TARGETS = {"mlp": 1.5, "cnn": 1.0}
 # and the target for the loader's time per batch as a fraction of the MLP step (issue 6).
 LOADER_BATCHES = -(-60000 // TRAIN_BATCH)
 LOADER_TARGET = 0.05
+# LinalgBenchmarks' linalg.<function>.<n>: the table's order and each function's flop count (for the
+# rate column; a function without one gets no rate).
+LINALG_FLOPS = {
+    "solve": lambda n: 2 * n ** 3 / 3 + 2 * n ** 2,
+    "cholesky": lambda n: n ** 3 / 3,
+}
 
 
 def load_module(path, name):
@@ -248,6 +259,25 @@ def torch_layers(torch, conv_fwd_bwd):
     return results, foreign
 
 
+def torch_linalg(linalg, names):
+    """Tools/bench/linalg.py's workloads for the linalg.* benchmarks that ran, at 1 and 2 threads:
+    ({(linalg.<function>.<n>, threads): median µs per call}, foreign loads)."""
+    results, foreign = {}, {}
+    wanted = sorted(n for n in names if n.startswith("linalg."))
+    for nt in (1, 2):
+        r, load = linalg.measure(wanted, nt, max_wait=ARGS.max_wait)
+        results.update({(name, nt): us for name, us in r.items()})
+        foreign[f"linalg t{nt}"] = load
+    return results, foreign
+
+
+def linalg_key(name):
+    """Sort key of a linalg.<function>.<n> name: LINALG_FLOPS's order, then other functions, then n."""
+    _, function, size = name.split(".")
+    order = list(LINALG_FLOPS)
+    return (order.index(function) if function in order else len(order), function, int(size))
+
+
 def torch_train(train_step, names):
     """Tools/bench/train_step.py's steps for the train.* benchmarks that ran:
     ({(train.<model>.b64, threads): median µs per step}, foreign loads)."""
@@ -303,6 +333,13 @@ def rows(kindling, spread, torch_results):
                 rate = f"{multiple * forward_flops / kindling[name] * 1e-3:.1f} GFLOP/s"
                 out.append((name, kindling[name], spread[name], torch_results.get((name, 1)),
                             torch_results.get((name, 2)), rate))
+    linalg_names = [n for n in kindling if re.fullmatch(r"linalg\.\w+\.\d+", n)]
+    for name in sorted(linalg_names, key=linalg_key):
+        _, function, size = name.split(".")
+        flops = LINALG_FLOPS.get(function)
+        rate = f"{flops(int(size)) / kindling[name] * 1e-3:.1f} GFLOP/s" if flops else ""
+        out.append((name, kindling[name], spread[name], torch_results.get((name, 1)),
+                    torch_results.get((name, 2)), rate))
     for model in TRAIN_TARGETS:
         for nt in (1, 2):
             name = f"train.{model}.b{TRAIN_BATCH}.t{nt}"
@@ -415,6 +452,7 @@ def main():
     conv_fwd_bwd = load_module(scripts["conv_fwd_bwd"], "conv_fwd_bwd")
     shared = op_overhead  # ForeignLoad and wait_quiet: the same in every script
     train_step = load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "train_step.py"), "train_step")
+    linalg = load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "linalg.py"), "linalg_bench")
     import torch
 
     started = time.time()
@@ -440,6 +478,11 @@ def main():
     print("PyTorch: layers ...", file=sys.stderr, flush=True)
     if any(n.startswith("layer.") for n in names):
         r, f = torch_layers(torch, conv_fwd_bwd)
+        torch_results.update(r), foreign.update(f)
+
+    print("PyTorch: linalg ...", file=sys.stderr, flush=True)
+    if any(n.startswith("linalg.") for n in names):
+        r, f = torch_linalg(linalg, names)
         torch_results.update(r), foreign.update(f)
 
     print("PyTorch: training steps ...", file=sys.stderr, flush=True)
