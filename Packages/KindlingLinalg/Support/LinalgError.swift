@@ -24,6 +24,9 @@ public enum LinalgError: Error, Equatable, CustomStringConvertible {
   case singularSolve(function: String, batch: Int?)
   /// `torch.linalg.lu_factor` found `U[element, element]` (1-based) exactly zero.
   case zeroPivot(function: String, element: Int, batch: Int?)
+  /// `torch.linalg.lstsq`'s driver failed: `gels` found a matrix without full rank, or the SVD of
+  /// `gelsd`/`gelss` did not converge; `info` is LAPACK's code.
+  case notFullRank(function: String, info: Int, batch: Int?)
 
   public var description: String {
     switch self {
@@ -34,8 +37,10 @@ public enum LinalgError: Error, Equatable, CustomStringConvertible {
       return "\(function): \(prefix(batch))The factorization could not be completed because the input is not "
         + "positive-definite (the leading minor of order \(order) is not positive-definite)."
     case .didNotConverge(let function, let info, let batch):
+      // PyTorch names eigenvalues for its eigendecompositions, singular values otherwise.
+      let values = function.contains("eig") ? "eigenvalues" : "singular values"
       return "\(function): \(prefix(batch))The algorithm failed to converge because the input matrix is "
-        + "ill-conditioned or has too many repeated singular values (error code: \(info))."
+        + "ill-conditioned or has too many repeated \(values) (error code: \(info))."
     case .lapackFailure(let function, let routine, let info):
       return "\(function): LAPACK's \(routine) failed with info = \(info)."
     case .singularSolve(let function, let batch):
@@ -44,6 +49,9 @@ public enum LinalgError: Error, Equatable, CustomStringConvertible {
       return "\(function): \(prefix(batch))U[\(element),\(element)] is zero and using it on lu_solve would result in a "
         + "division by zero. If you still want to perform the factorization, consider calling linalg.lu(A, pivot) or "
         + "linalg.lu_factor_ex(A, pivot)"
+    case .notFullRank(let function, let info, let batch):
+      return "\(function): \(prefix(batch))The least squares solution could not be computed because the input matrix "
+        + "does not have full rank (error code: \(info))."
     }
   }
 
