@@ -96,8 +96,11 @@ extension Linalg {
       guard m > n, driver != .gelsy, fullRank else { return (x, Tensor.zeros([0], dtype: a.dtype)) }
       return (x, rhs.mT.narrow(dim: rowDim, start: n, length: m - n).square().sum(dim: rowDim))
     }
-    let rank = driver == .gels ? Tensor.zeros([0], dtype: .int64) : infoTensor(ranks, batch: batch).to(.int64)
-    let singularValues = singular ?? Tensor.zeros([0], dtype: a.dtype)
+    // Like PyTorch, rank and singular values keep A's batch shape (B's batch does not change them).
+    let rank =
+      driver == .gels
+      ? Tensor.zeros([0], dtype: .int64) : restrictBatch(infoTensor(ranks, batch: batch).to(.int64), from: batch, to: batchShape(a))
+    let singularValues = singular.map { restrictBatch($0, from: batch, to: batchShape(a)) } ?? Tensor.zeros([0], dtype: a.dtype)
     let hasResiduals = residuals.rank > 1 || residuals.shape != [0]
     let outputs = record(
       "LinalgLstsqBackward0", inputs: [a, b], outputs: [vector ? x.squeeze(-1) : x, residuals]
@@ -116,6 +119,18 @@ extension Linalg {
       return [gA, vector ? gB.squeeze(-1) : gB]
     }
     return (outputs[0], outputs[1], rank, singularValues)
+  }
+
+  /// The part of `t` (shaped `broadcast` + more) that belongs to `batch`, which broadcasts to
+  /// `broadcast`: the first element along every dimension that `batch` lacks or has as 1.
+  private static func restrictBatch(_ t: Tensor, from broadcast: [Int], to batch: [Int]) -> Tensor {
+    var t = t
+    let extra = broadcast.count - batch.count
+    for _ in 0..<extra { t = t.select(dim: 0, index: 0) }
+    for (dim, size) in batch.enumerated() where size != broadcast[extra + dim] {
+      t = t.narrow(dim: dim, start: 0, length: size)
+    }
+    return t.contiguous()
   }
 
   /// The least-squares solution for `A` of full rank through the normal equations, with
