@@ -56,10 +56,11 @@ struct EighTests {
     try gradgradcheck(eigh, [m])
     // V diag(w) Vᵀ with a fixed w: also independent of the signs.
     let w = Tensor([1.0, -2.0, 0.5], dtype: .float64)
-    try gradcheck({ x in
-      let v = try! Linalg.eigh(x[0] + x[0].mT, uplo: "U").eigenvectors
-      return (v * w).matmul(v.mT)
-    }, [m])
+    try gradcheck(
+      { x in
+        let v = try! Linalg.eigh(x[0] + x[0].mT, uplo: "U").eigenvectors
+        return (v * w).matmul(v.mT)
+      }, [m])
     let eigvalsh = { (x: [Tensor]) -> Tensor in try! Linalg.eigvalsh(x[0] + x[0].mT) }
     try gradcheck(eigvalsh, [m])
     try gradgradcheck(eigvalsh, [m])

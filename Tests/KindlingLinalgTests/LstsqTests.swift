@@ -32,7 +32,8 @@ struct LstsqTests {
   @Test("lstsq's gradients pass gradcheck and gradgradcheck in float64: tall, wide, vectors, residuals")
   func gradients() throws {
     for (aShape, bShape, driver) in [
-      ([5, 3], [5, 2], "gelsy"), ([3, 5], [3, 2], "gelsd"), ([2, 4, 4], [2, 4], "gels"), ([2, 5, 2], [1, 5, 3], "gelss"),
+      ([5, 3], [5, 2], "gelsy"), ([3, 5], [3, 2], "gelsd"), ([2, 4, 4], [2, 4], "gels"),
+      ([2, 5, 2], [1, 5, 3], "gelss"),
     ] {
       let a = randomLeaf(aShape, seed: 31)
       let b = randomLeaf(bShape, seed: 32)
@@ -51,7 +52,8 @@ struct LstsqTests {
   func notFullRank() throws {
     let a = Tensor([[1.0, 0.0], [2.0, 0.0], [3.0, 0.0]], dtype: .float64)
     do {
-      _ = try Linalg.lstsq(Tensor.stack([Tensor.eye(3, 2, dtype: .float64), a]), Tensor.ones([2, 3, 1], dtype: .float64), driver: "gels")
+      _ = try Linalg.lstsq(
+        Tensor.stack([Tensor.eye(3, 2, dtype: .float64), a]), Tensor.ones([2, 3, 1], dtype: .float64), driver: "gels")
       Issue.record("no error")
     } catch {
       #expect(error == .notFullRank(function: "torch.linalg.lstsq", info: 2, batch: 1))

@@ -17,10 +17,12 @@ extension Linalg {
   /// ```swift
   /// let a = Tensor([[2.0, 1.0], [1.0, 2.0]], dtype: .float64)
   /// let (l, v) = try Linalg.eigh(a)
-  /// // l = [1, 3]; v = [[-0.7071, 0.7071], [0.7071, 0.7071]]; a.matmul(v) ≈ v * l.unsqueeze(0)
+  /// // l = [1, 3]; v = [[-0.7071, 0.7071], [0.7071, 0.7071]] (up to signs); a.matmul(v) ≈ v * l.unsqueeze(0)
   /// ```
   /// - Throws: ``LinalgError/didNotConverge(function:info:batch:)`` when `?syevd` does not converge.
-  public static func eigh(_ a: Tensor, uplo: String = "L") throws(LinalgError) -> (eigenvalues: Tensor, eigenvectors: Tensor) {
+  public static func eigh(_ a: Tensor, uplo: String = "L") throws(LinalgError) -> (
+    eigenvalues: Tensor, eigenvectors: Tensor
+  ) {
     let upper = checkEigh(a, uplo: uplo)
     let (outputs, info) = eighCore(a, upper: upper, vectors: true)
     try throwIfNotConverged(info, batched: a.rank > 2)

@@ -30,7 +30,7 @@ extension Linalg {
   /// let b = Tensor([1.0, 2.0, 4.0], dtype: .float64)
   /// let fit = try Linalg.lstsq(a, b, driver: "gelsd")
   /// // fit.solution = [0.8333, 1.5], fit.residuals = [0.1667], fit.rank = 2,
-  /// // fit.singularValues = [2.6874, 0.9115]
+  /// // fit.singularValues = [2.6762, 0.9153]
   /// ```
   /// - Throws: ``LinalgError/notFullRank(function:info:batch:)`` when `gels` meets a matrix
   ///   without full rank (or the SVD of `gelsd`/`gelss` does not converge), with PyTorch's message.
@@ -99,8 +99,10 @@ extension Linalg {
     // Like PyTorch, rank and singular values keep A's batch shape (B's batch does not change them).
     let rank =
       driver == .gels
-      ? Tensor.zeros([0], dtype: .int64) : restrictBatch(infoTensor(ranks, batch: batch).to(.int64), from: batch, to: batchShape(a))
-    let singularValues = singular.map { restrictBatch($0, from: batch, to: batchShape(a)) } ?? Tensor.zeros([0], dtype: a.dtype)
+      ? Tensor.zeros([0], dtype: .int64)
+      : restrictBatch(infoTensor(ranks, batch: batch).to(.int64), from: batch, to: batchShape(a))
+    let singularValues =
+      singular.map { restrictBatch($0, from: batch, to: batchShape(a)) } ?? Tensor.zeros([0], dtype: a.dtype)
     let hasResiduals = residuals.rank > 1 || residuals.shape != [0]
     let outputs = record(
       "LinalgLstsqBackward0", inputs: [a, b], outputs: [vector ? x.squeeze(-1) : x, residuals]

@@ -66,7 +66,8 @@ extension Linalg {
         "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use "
           + "linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.")
       precondition(
-        mode != .complete || m <= n, "The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+        mode != .complete || m <= n,
+        "The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
       var (q, r) = (savedQ, savedR)
       // Recorded (a gradient of the gradient), the factors must depend on A: factor it again.
       if GradMode.isEnabled { (q, r) = qrCore(node.savedInput(0), mode: mode) }
