@@ -44,6 +44,17 @@ struct EighTests {
     #expect(try Linalg.eigh(Tensor.zeros([2, 0, 0])).eigenvectors.shape == [2, 0, 0])
   }
 
+  @Test("a larger matrix (LAPACK's blocked paths and workspace) decomposes too, in float32 and float64")
+  func larger() throws {
+    for dtype in [DType.float64, .float32] {
+      let a = Self.symmetric([70, 70], seed: 24).to(dtype)
+      let (l, v) = try Linalg.eigh(a)
+      let tolerance = dtype == .float64 ? 1e-10 : 1e-3
+      #expect(close(a.matmul(v), v * l.unsqueeze(-2), tolerance))
+      #expect(close(v.mT.matmul(v), Tensor.eye(70, dtype: dtype), tolerance))
+    }
+  }
+
   @Test("eigh's and eigvalsh's gradients pass gradcheck and gradgradcheck in float64 (through a symmetric input)")
   func gradients() throws {
     let m = randomLeaf([2, 3, 3], seed: 22)

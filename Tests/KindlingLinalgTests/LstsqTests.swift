@@ -29,6 +29,18 @@ struct LstsqTests {
     #expect(fit.singularValues.shape == [2])
   }
 
+  @Test("every driver solves a larger problem alike (the normal equations agree)")
+  func larger() throws {
+    let a = Tensor.randn([80, 30], dtype: .float64, generator: Generator(seed: 34))
+    let b = Tensor.randn([80, 4], dtype: .float64, generator: Generator(seed: 35))
+    let normal = Linalg.lstsqFullRank(a, b)
+    for driver in ["gels", "gelsy", "gelsd", "gelss"] {
+      #expect(close(try Linalg.lstsq(a, b, driver: driver).solution, normal, 1e-10))
+    }
+    let wide = try Linalg.lstsq(a.mT, b.narrow(dim: 0, start: 0, length: 30), driver: "gelsd")
+    #expect(wide.solution.shape == [80, 4] && wide.rank.item() == 30)
+  }
+
   @Test("lstsq's gradients pass gradcheck and gradgradcheck in float64: tall, wide, vectors, residuals")
   func gradients() throws {
     for (aShape, bShape, driver) in [

@@ -41,6 +41,16 @@ struct QRTests {
     #expect(f32.Q.dtype == .float32 && f32.R.dtype == .float32)
   }
 
+  @Test("a larger matrix (LAPACK's blocked paths and workspace) factors too")
+  func larger() {
+    let a = Tensor.randn([90, 70], dtype: .float64, generator: Generator(seed: 12))
+    for mode in [QRMode.reduced, .complete] {
+      let (q, r) = Linalg.qr(a, mode: mode)
+      #expect(close(q.matmul(r), a, 1e-10))
+      #expect(close(q.mT.matmul(q), Tensor.eye(q.shape[1], dtype: .float64), 1e-10))
+    }
+  }
+
   @Test("empty matrices factor to empty factors (a complete Q of 0 columns is the identity)")
   func empty() {
     let (q, r) = Linalg.qr(Tensor.zeros([3, 0], dtype: .float64), mode: .complete)
