@@ -26,6 +26,9 @@ public enum LinalgError: Error, Equatable, CustomStringConvertible {
   case zeroPivot(function: String, element: Int, batch: Int?)
   /// An SVD-based function met a NaN in its input (LAPACK's `?gesdd` refuses it).
   case nonFiniteInput(function: String, batch: Int?)
+  /// `torch.linalg.lstsq`'s driver failed: `gels` found a matrix without full rank, or the SVD of
+  /// `gelsd`/`gelss` did not converge; `info` is LAPACK's code.
+  case notFullRank(function: String, info: Int, batch: Int?)
 
   public var description: String {
     switch self {
@@ -36,8 +39,10 @@ public enum LinalgError: Error, Equatable, CustomStringConvertible {
       return "\(function): \(prefix(batch))The factorization could not be completed because the input is not "
         + "positive-definite (the leading minor of order \(order) is not positive-definite)."
     case .didNotConverge(let function, let info, let batch):
+      // PyTorch names eigenvalues for its eigendecompositions, singular values otherwise.
+      let values = function.contains("eig") ? "eigenvalues" : "singular values"
       return "\(function): \(prefix(batch))The algorithm failed to converge because the input matrix is "
-        + "ill-conditioned or has too many repeated singular values (error code: \(info))."
+        + "ill-conditioned or has too many repeated \(values) (error code: \(info))."
     case .lapackFailure(let function, let routine, let info):
       return "\(function): LAPACK's \(routine) failed with info = \(info)."
     case .singularSolve(let function, let batch):
@@ -49,6 +54,9 @@ public enum LinalgError: Error, Equatable, CustomStringConvertible {
     case .nonFiniteInput(let function, let batch):
       return "\(function): \(prefix(batch))The algorithm failed to converge because the input matrix contained "
         + "non-finite values."
+    case .notFullRank(let function, let info, let batch):
+      return "\(function): \(prefix(batch))The least squares solution could not be computed because the input matrix "
+        + "does not have full rank (error code: \(info))."
     }
   }
 

@@ -1,0 +1,177 @@
+import CKindlingLAPACK
+import KindlingTensor
+
+/// The LAPACK routines of the QR, symmetric eigenvalue and least-squares families, for float32
+/// (`s…`) and float64 (`d…`). Every matrix is column-major (`LAPACK_COL_MAJOR`). As in
+/// ``FactorizationScalar``, the `_work` entry points are used (NaN inputs reach LAPACK, as in
+/// PyTorch); a call with `lwork` (and `liwork`) -1 is a workspace query that writes the optimal
+/// sizes into `work[0]` (and `iwork[0]`).
+protocol DecompositionScalar: LinalgScalar {
+  /// QR factorization by Householder reflectors (`?geqrf`): `R` on and above the diagonal of `a`,
+  /// the reflectors below it and in `tau`.
+  static func geqrf(
+    _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32, _ tau: UnsafeMutablePointer<Self>,
+    _ work: UnsafeMutablePointer<Self>, _ lwork: Int32
+  ) -> Int32
+  /// The first `n` columns of `Q` (`m`×`m`) from `k` reflectors of `?geqrf` (`?orgqr`), in place.
+  static func orgqr(
+    _ m: Int32, _ n: Int32, _ k: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32,
+    _ tau: UnsafePointer<Self>, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32
+  ) -> Int32
+  /// Eigenvalues (ascending, in `w`) and, for `jobz` `V`, eigenvectors (over `a`) of a symmetric
+  /// matrix by divide and conquer (`?syevd`); only the triangle `uplo` names is read.
+  static func syevd(
+    _ jobz: CChar, _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32,
+    _ w: UnsafeMutablePointer<Self>, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32,
+    _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32
+  ) -> Int32
+  /// Least squares for a full-rank matrix through its QR or LQ factorization (`?gels`).
+  static func gels(
+    _ m: Int32, _ n: Int32, _ nrhs: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32,
+    _ b: UnsafeMutablePointer<Self>, _ ldb: Int32, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32
+  ) -> Int32
+  /// Minimum-norm least squares through a complete orthogonal factorization with column pivoting
+  /// (`?gelsy`).
+  static func gelsy(
+    _ m: Int32, _ n: Int32, _ nrhs: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32,
+    _ b: UnsafeMutablePointer<Self>, _ ldb: Int32, _ jpvt: UnsafeMutablePointer<Int32>, _ rcond: Self,
+    _ rank: UnsafeMutablePointer<Int32>, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32
+  ) -> Int32
+  /// Minimum-norm least squares through the SVD, divide and conquer (`?gelsd`).
+  static func gelsd(
+    _ m: Int32, _ n: Int32, _ nrhs: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32,
+    _ b: UnsafeMutablePointer<Self>, _ ldb: Int32, _ s: UnsafeMutablePointer<Self>, _ rcond: Self,
+    _ rank: UnsafeMutablePointer<Int32>, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32,
+    _ iwork: UnsafeMutablePointer<Int32>
+  ) -> Int32
+  /// Minimum-norm least squares through the SVD (`?gelss`).
+  static func gelss(
+    _ m: Int32, _ n: Int32, _ nrhs: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32,
+    _ b: UnsafeMutablePointer<Self>, _ ldb: Int32, _ s: UnsafeMutablePointer<Self>, _ rcond: Self,
+    _ rank: UnsafeMutablePointer<Int32>, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32
+  ) -> Int32
+}
+
+extension Float: DecompositionScalar {
+  static func geqrf(
+    _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32, _ tau: UnsafeMutablePointer<Float>,
+    _ work: UnsafeMutablePointer<Float>, _ lwork: Int32
+  ) -> Int32 { LAPACKE_sgeqrf_work(LAPACK_COL_MAJOR, m, n, a, lda, tau, work, lwork) }
+  static func orgqr(
+    _ m: Int32, _ n: Int32, _ k: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32,
+    _ tau: UnsafePointer<Float>, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32
+  ) -> Int32 { LAPACKE_sorgqr_work(LAPACK_COL_MAJOR, m, n, k, a, lda, tau, work, lwork) }
+  static func syevd(
+    _ jobz: CChar, _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32,
+    _ w: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32,
+    _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32
+  ) -> Int32 { LAPACKE_ssyevd_work(LAPACK_COL_MAJOR, jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork) }
+  static func gels(
+    _ m: Int32, _ n: Int32, _ nrhs: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32,
+    _ b: UnsafeMutablePointer<Float>, _ ldb: Int32, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32
+  ) -> Int32 { LAPACKE_sgels_work(LAPACK_COL_MAJOR, LAPACKFlag.no, m, n, nrhs, a, lda, b, ldb, work, lwork) }
+  static func gelsy(
+    _ m: Int32, _ n: Int32, _ nrhs: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32,
+    _ b: UnsafeMutablePointer<Float>, _ ldb: Int32, _ jpvt: UnsafeMutablePointer<Int32>, _ rcond: Float,
+    _ rank: UnsafeMutablePointer<Int32>, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32
+  ) -> Int32 { LAPACKE_sgelsy_work(LAPACK_COL_MAJOR, m, n, nrhs, a, lda, b, ldb, jpvt, rcond, rank, work, lwork) }
+  static func gelsd(
+    _ m: Int32, _ n: Int32, _ nrhs: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32,
+    _ b: UnsafeMutablePointer<Float>, _ ldb: Int32, _ s: UnsafeMutablePointer<Float>, _ rcond: Float,
+    _ rank: UnsafeMutablePointer<Int32>, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32,
+    _ iwork: UnsafeMutablePointer<Int32>
+  ) -> Int32 { LAPACKE_sgelsd_work(LAPACK_COL_MAJOR, m, n, nrhs, a, lda, b, ldb, s, rcond, rank, work, lwork, iwork) }
+  static func gelss(
+    _ m: Int32, _ n: Int32, _ nrhs: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32,
+    _ b: UnsafeMutablePointer<Float>, _ ldb: Int32, _ s: UnsafeMutablePointer<Float>, _ rcond: Float,
+    _ rank: UnsafeMutablePointer<Int32>, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32
+  ) -> Int32 { LAPACKE_sgelss_work(LAPACK_COL_MAJOR, m, n, nrhs, a, lda, b, ldb, s, rcond, rank, work, lwork) }
+}
+
+extension Double: DecompositionScalar {
+  static func geqrf(
+    _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32, _ tau: UnsafeMutablePointer<Double>,
+    _ work: UnsafeMutablePointer<Double>, _ lwork: Int32
+  ) -> Int32 { LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, m, n, a, lda, tau, work, lwork) }
+  static func orgqr(
+    _ m: Int32, _ n: Int32, _ k: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32,
+    _ tau: UnsafePointer<Double>, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32
+  ) -> Int32 { LAPACKE_dorgqr_work(LAPACK_COL_MAJOR, m, n, k, a, lda, tau, work, lwork) }
+  static func syevd(
+    _ jobz: CChar, _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32,
+    _ w: UnsafeMutablePointer<Double>, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32,
+    _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32
+  ) -> Int32 { LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork) }
+  static func gels(
+    _ m: Int32, _ n: Int32, _ nrhs: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32,
+    _ b: UnsafeMutablePointer<Double>, _ ldb: Int32, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32
+  ) -> Int32 { LAPACKE_dgels_work(LAPACK_COL_MAJOR, LAPACKFlag.no, m, n, nrhs, a, lda, b, ldb, work, lwork) }
+  static func gelsy(
+    _ m: Int32, _ n: Int32, _ nrhs: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32,
+    _ b: UnsafeMutablePointer<Double>, _ ldb: Int32, _ jpvt: UnsafeMutablePointer<Int32>, _ rcond: Double,
+    _ rank: UnsafeMutablePointer<Int32>, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32
+  ) -> Int32 { LAPACKE_dgelsy_work(LAPACK_COL_MAJOR, m, n, nrhs, a, lda, b, ldb, jpvt, rcond, rank, work, lwork) }
+  static func gelsd(
+    _ m: Int32, _ n: Int32, _ nrhs: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32,
+    _ b: UnsafeMutablePointer<Double>, _ ldb: Int32, _ s: UnsafeMutablePointer<Double>, _ rcond: Double,
+    _ rank: UnsafeMutablePointer<Int32>, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32,
+    _ iwork: UnsafeMutablePointer<Int32>
+  ) -> Int32 { LAPACKE_dgelsd_work(LAPACK_COL_MAJOR, m, n, nrhs, a, lda, b, ldb, s, rcond, rank, work, lwork, iwork) }
+  static func gelss(
+    _ m: Int32, _ n: Int32, _ nrhs: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32,
+    _ b: UnsafeMutablePointer<Double>, _ ldb: Int32, _ s: UnsafeMutablePointer<Double>, _ rcond: Double,
+    _ rank: UnsafeMutablePointer<Int32>, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32
+  ) -> Int32 { LAPACKE_dgelss_work(LAPACK_COL_MAJOR, m, n, nrhs, a, lda, b, ldb, s, rcond, rank, work, lwork) }
+}
+
+/// Work written once over ``DecompositionScalar`` and run for a tensor's dtype.
+protocol DecompositionVisitor {
+  associatedtype Result
+  func visit<T: DecompositionScalar>(_ type: T.Type) -> Result
+}
+
+extension Linalg {
+  /// Runs `visitor` with the element type of `dtype` (float32 or float64; the callers have
+  /// checked the dtype with PyTorch's message already).
+  static func decompositionDispatch<V: DecompositionVisitor>(_ dtype: DType, _ visitor: V, op: String) -> V.Result {
+    switch dtype {
+    case .float32: return visitor.visit(Float.self)
+    case .float64: return visitor.visit(Double.self)
+    default:
+      preconditionFailure("\(op): Expected a floating point or complex tensor as input. Got \(dtype.pytorchTitle)")
+    }
+  }
+}
+
+/// A LAPACK workspace of `T`s: sized by a query call (`lwork` -1), then handed to every call.
+struct Workspace<T: DecompositionScalar> {
+  private(set) var work: [T]
+  private(set) var iwork: [Int32]
+
+  /// Runs `query(work, iwork)` once with one-element buffers and `-1` sizes, then allocates the
+  /// sizes it wrote (at least one element each).
+  init(query: (UnsafeMutablePointer<T>, UnsafeMutablePointer<Int32>) -> Int32) {
+    var w = [T](repeating: 0, count: 1)
+    var iw = [Int32](repeating: 0, count: 1)
+    _ = w.withUnsafeMutableBufferPointer { wp in
+      iw.withUnsafeMutableBufferPointer { ip in query(wp.baseAddress!, ip.baseAddress!) }
+    }
+    work = [T](repeating: 0, count: Swift.max(1, Int(w[0].rounded(.up))))
+    iwork = [Int32](repeating: 0, count: Swift.max(1, Int(iw[0])))
+  }
+
+  var lwork: Int32 { Int32(work.count) }
+  var liwork: Int32 { Int32(iwork.count) }
+
+  /// Runs `body` with the workspace's buffers.
+  mutating func run(_ body: (UnsafeMutablePointer<T>, UnsafeMutablePointer<Int32>) -> Int32) -> Int32 {
+    work.withUnsafeMutableBufferPointer { wp in
+      iwork.withUnsafeMutableBufferPointer { ip in body(wp.baseAddress!, ip.baseAddress!) }
+    }
+  }
+}
+
+extension LAPACKFlag {
+  /// `jobz` `V`: compute eigenvectors too.
+  static let vectors = CChar(UInt8(ascii: "V"))
+}

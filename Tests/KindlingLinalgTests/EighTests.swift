@@ -1,0 +1,109 @@
+import Foundation
+import KindlingAutograd
+import KindlingTensor
+import KindlingTestSupport
+import Testing
+
+@testable import KindlingLinalg
+
+@Suite("linalg.eigh and eigvalsh")
+struct EighTests {
+  @Test(
+    "eigh and eigvalsh match PyTorch's eigenvalues, |V|² and gradients",
+    arguments: DecompositionFixtures.cases("eigh", "eigvalsh"))
+  func matchesPyTorch(_ c: DecompositionCase) throws {
+    try DecompositionFixtures.check(c)
+    try DecompositionFixtures.check(c, nonContiguous: true)
+  }
+
+  @Test("the fixture has every eigh case")
+  func fixtureLoads() { #expect(DecompositionFixtures.cases("eigh", "eigvalsh").count == 13) }
+
+  /// A random symmetric float64 batch.
+  static func symmetric(_ shape: [Int], seed: UInt64) -> Tensor {
+    let m = Tensor.randn(shape, dtype: .float64, generator: Generator(seed: seed))
+    return m + m.mT
+  }
+
+  @Test("A V = V diag(L), Vᵀ V = I, eigenvalues ascending; uplo picks the triangle read")
+  func invariants() throws {
+    let a = Self.symmetric([3, 4, 4], seed: 21)
+    let (l, v) = try Linalg.eigh(a)
+    #expect(l.shape == [3, 4] && v.shape == [3, 4, 4])
+    #expect((a.matmul(v) - v * l.unsqueeze(-2)).abs().max().item() < 1e-12)
+    #expect((v.mT.matmul(v) - Tensor.eye(4, dtype: .float64)).abs().max().item() < 1e-12)
+    let values = l.contiguous().scalars(as: Double.self)
+    for b in 0..<3 { for i in 0..<3 { #expect(values[b * 4 + i] <= values[b * 4 + i + 1]) } }
+    #expect(try close(Linalg.eigvalsh(a), l))
+    // Only one triangle is read: garbage in the other changes nothing.
+    let lower = a.tril() + Tensor.ones([4, 4], dtype: .float64).triu(diagonal: 1) * 100
+    #expect(try close(Linalg.eigvalsh(lower), l))
+    let upper = a.triu() + Tensor.ones([4, 4], dtype: .float64).tril(diagonal: -1) * 100
+    #expect(try close(Linalg.eigvalsh(upper, uplo: "U"), l))
+    #expect(close(try Linalg.eigvalsh(Tensor([[2.0, 1.0], [1.0, 2.0]])), Tensor([1.0, 3.0]), 1e-6))
+    #expect(try Linalg.eigh(Tensor.zeros([2, 0, 0])).eigenvectors.shape == [2, 0, 0])
+  }
+
+  @Test("a larger matrix (LAPACK's blocked paths and workspace) decomposes too, in float32 and float64")
+  func larger() throws {
+    for dtype in [DType.float64, .float32] {
+      let a = Self.symmetric([70, 70], seed: 24).to(dtype)
+      let (l, v) = try Linalg.eigh(a)
+      let tolerance = dtype == .float64 ? 1e-10 : 1e-3
+      #expect(close(a.matmul(v), v * l.unsqueeze(-2), tolerance))
+      #expect(close(v.mT.matmul(v), Tensor.eye(70, dtype: dtype), tolerance))
+    }
+  }
+
+  @Test("eigh's and eigvalsh's gradients pass gradcheck and gradgradcheck in float64 (through a symmetric input)")
+  func gradients() throws {
+    let m = randomLeaf([2, 3, 3], seed: 22)
+    // Eigenvalues and |V|², which do not depend on the eigenvectors' signs.
+    let eigh = { (x: [Tensor]) -> Tensor in
+      let (l, v) = try! Linalg.eigh(x[0] + x[0].mT)
+      return flattened([l, v * v])
+    }
+    try gradcheck(eigh, [m])
+    try gradgradcheck(eigh, [m])
+    // V diag(w) Vᵀ with a fixed w: also independent of the signs.
+    let w = Tensor([1.0, -2.0, 0.5], dtype: .float64)
+    try gradcheck(
+      { x in
+        let v = try! Linalg.eigh(x[0] + x[0].mT, uplo: "U").eigenvectors
+        return (v * w).matmul(v.mT)
+      }, [m])
+    let eigvalsh = { (x: [Tensor]) -> Tensor in try! Linalg.eigvalsh(x[0] + x[0].mT) }
+    try gradcheck(eigvalsh, [m])
+    try gradgradcheck(eigvalsh, [m])
+    let s = Self.symmetric([3, 3], seed: 23)
+    s.requiresGrad = true
+    #expect(try Linalg.eigvalsh(s).gradFn?.name == "LinalgEighBackward0")
+  }
+
+  @Test("did-not-converge errors name eigenvalues, in PyTorch's words")
+  func convergenceMessage() {
+    let error = LinalgError.didNotConverge(function: "linalg.eigh", info: 3, batch: 1)
+    #expect(
+      error.description == "linalg.eigh: (Batch element 1): The algorithm failed to converge because the input matrix "
+        + "is ill-conditioned or has too many repeated eigenvalues (error code: 3).")
+    #expect(
+      LinalgError.didNotConverge(function: "linalg.svd", info: 2, batch: nil).description.hasSuffix(
+        "too many repeated singular values (error code: 2)."))
+  }
+
+  @Test("misuse stops with PyTorch's message")
+  func preconditions() async {
+    let square = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+      _ = try? Linalg.eigh(Tensor.zeros([3, 4]))
+    }
+    #expect(
+      stderrText(square).contains(
+        "linalg.eigh: A must be batches of square matrices, but they are 3 by 4 matrices"))
+    let uplo = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+      _ = try? Linalg.eigvalsh(Tensor.zeros([3, 3]), uplo: "X")
+    }
+    #expect(
+      stderrText(uplo).contains(
+        "Expected UPLO argument to be 'L' or 'U', but got X"))
+  }
+}
