@@ -31,7 +31,8 @@ Workloads (Benchmarks/README.md lists the Kindling side):
                   A second table gives samples/s and the ratio Kindling / PyTorch samples/s
                   against the targets (MLP >= 1.5, CNN >= 1.0).
   linalg.<f>.<n>  (LinalgBenchmarks) torch.linalg functions on float32 n x n matrices, n = 64, 256, 1024:
-                  solve (A + n*I, one right-hand side vector) and cholesky (M M^T / n + I); the
+                  solve (A + n*I, one right-hand side vector), cholesky (M M^T / n + I), svd
+                  (randn, reduced, with vectors) and eigh (M + M^T, with vectors); the
                   PyTorch side is Tools/bench/linalg.py (same workloads) at 1 and 2 threads. Kindling
                   runs with OpenBLAS's default thread count (every core). Rate: the LAPACK flop count
                   (solve 2n^3/3 + 2n^2, cholesky n^3/3) per second.

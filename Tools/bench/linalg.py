@@ -8,6 +8,8 @@ no autograd):
     linalg.solve.<n>      torch.linalg.solve(A, b): A = randn(n, n) + n*I (well-conditioned),
                           b = randn(n), one right-hand side vector (getrf + getrs)
     linalg.cholesky.<n>   torch.linalg.cholesky(S): S = M M^T / n + I (symmetric positive-definite)
+    linalg.svd.<n>        torch.linalg.svd(A, full_matrices=False): A = randn(n, n) (gesdd)
+    linalg.eigh.<n>       torch.linalg.eigh(S): S = M + M^T (symmetric; syevd)
 
 for n = 64, 256, 1024. The values differ from Kindling's (another random generator); the work
 does not depend on them. Further functions are one entry each in WORKLOADS, named like their
@@ -55,10 +57,25 @@ def _cholesky(n):
     return lambda: torch.linalg.cholesky(s)
 
 
+def _svd(n):
+    g = torch.Generator().manual_seed(3)
+    a = torch.randn(n, n, generator=g)
+    return lambda: torch.linalg.svd(a, full_matrices=False)
+
+
+def _eigh(n):
+    g = torch.Generator().manual_seed(4)
+    m = torch.randn(n, n, generator=g)
+    s = m + m.mT
+    return lambda: torch.linalg.eigh(s)
+
+
 # name -> setup(n) returning the call to time.
 WORKLOADS = {
     "linalg.solve": _solve,
     "linalg.cholesky": _cholesky,
+    "linalg.svd": _svd,
+    "linalg.eigh": _eigh,
 }
 
 

@@ -5,12 +5,14 @@
 //                         b = randn(n) (seed 1), one right-hand side vector: getrf + getrs
 //   linalg.cholesky.<n>   Linalg.cholesky(S): S = M Mᵀ / n + I (symmetric positive-definite,
 //                         M = randn(n, n), seed 2): potrf
+//   linalg.svd.<n>        Linalg.svd(A, fullMatrices: false): A = randn(n, n) (seed 3): gesdd
+//   linalg.eigh.<n>       Linalg.eigh(S): S = M + Mᵀ (symmetric, M = randn(n, n), seed 4): syevd
 //
 // n = 64, 256, 1024. One call per sample, no gradient recorded; inputs are made once, outside
 // the measurement. BLAS.threadCount is left at OpenBLAS's default (every core), which LAPACK's
 // blocked routines use; compare.py shows PyTorch at 1 and 2 threads beside it.
 //
-// Names are `linalg.<function>.<n>`: further functions (svd, eigh, ...) add rows of the same form,
+// Names are `linalg.<function>.<n>`: further functions add rows of the same form,
 // a `register…` call each in `benchmarks` below and a workload in Tools/bench/linalg.py.
 
 import Benchmark
@@ -29,6 +31,15 @@ let benchmarks: @Sendable () -> Void = {
     let m = Tensor.randn([n, n], generator: Generator(seed: 2))
     let s = m.matmul(m.mT) / Double(n) + Tensor.eye(n)
     return { try! Linalg.cholesky(s) }
+  }
+  registerLinalg("svd") { n in
+    let a = Tensor.randn([n, n], generator: Generator(seed: 3))
+    return { try! Linalg.svd(a, fullMatrices: false).S }
+  }
+  registerLinalg("eigh") { n in
+    let m = Tensor.randn([n, n], generator: Generator(seed: 4))
+    let s = m + m.mT
+    return { try! Linalg.eigh(s).eigenvalues }
   }
 }
 
