@@ -7,8 +7,7 @@ import CKindlingLAPACK
 /// print(LAPACK.version)   // 3.11.0
 /// ```
 ///
-/// The `torch.linalg` functions themselves arrive with KindlingLinalg's issue; this is the
-/// binding they run on.
+/// The `torch.linalg` functions on ``Linalg`` run on this binding.
 public enum LAPACK {
   /// The LAPACK version as major, minor and patch (LAPACK's `ilaver`).
   public static var versionComponents: (major: Int, minor: Int, patch: Int) {

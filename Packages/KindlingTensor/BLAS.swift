@@ -7,9 +7,6 @@ import CKindlingBLAS
 /// print(BLAS.configuration)   // OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64
 /// BLAS.threadCount = 1        // single-threaded GEMMs, e.g. for reproducible timings
 /// ```
-///
-/// `Tensor` itself is not built yet (see the README's status line); the BLAS binding it will
-/// run on is.
 public enum BLAS {
   /// OpenBLAS's build description: version, target and options.
   public static var configuration: String { String(cString: openblas_get_config()) }

@@ -6,11 +6,11 @@ import KindlingTensor
 
 /// `?geqrf` on every matrix of `factors` (`[..., n, m]`, column-major `m`×`n`), in place; returns
 /// the reflectors' scalars `tau` (`[..., min(m, n)]`).
-struct QRFactorKernel: DecompositionVisitor {
+struct QRFactorKernel: LAPACKVisitor {
   let factors: Tensor
   let m: Int, n: Int
 
-  func visit<T: DecompositionScalar>(_: T.Type) -> Tensor {
+  func visit<T: LAPACKScalar>(_: T.Type) -> Tensor {
     let k = Swift.min(m, n)
     let count = MatrixChecks.batchCount(factors)
     let tau = Tensor.zeros(Array(factors.shape.dropLast(2)) + [k], dtype: factors.dtype)
@@ -29,11 +29,11 @@ struct QRFactorKernel: DecompositionVisitor {
 
 /// `?orgqr`: overwrites `q` (`[..., columns, m]`, column-major `m`×`columns`, holding `?geqrf`'s
 /// reflectors in its first `k` columns) with the first `columns` columns of `Q`.
-struct QRGenerateKernel: DecompositionVisitor {
+struct QRGenerateKernel: LAPACKVisitor {
   let q: Tensor, tau: Tensor
   let m: Int, columns: Int, k: Int
 
-  func visit<T: DecompositionScalar>(_: T.Type) {
+  func visit<T: LAPACKScalar>(_: T.Type) {
     guard m > 0, columns > 0 else { return }
     let count = MatrixChecks.batchCount(q)
     let a = q.linalgPointer(as: T.self)
@@ -50,11 +50,11 @@ struct QRGenerateKernel: DecompositionVisitor {
 /// `?syevd` on every matrix of `matrices` (`[..., n, n]`, the triangle `upper` names), which it
 /// overwrites with the eigenvectors when `vectors` is true; returns the ascending eigenvalues
 /// (`[..., n]`) and `info` per matrix.
-struct EighKernel: DecompositionVisitor {
+struct EighKernel: LAPACKVisitor {
   let matrices: Tensor
   let upper: Bool, vectors: Bool
 
-  func visit<T: DecompositionScalar>(_: T.Type) -> (values: Tensor, info: [Int32]) {
+  func visit<T: LAPACKScalar>(_: T.Type) -> (values: Tensor, info: [Int32]) {
     let n = matrices.shape[matrices.rank - 1]
     let count = MatrixChecks.batchCount(matrices)
     let values = Tensor.zeros(Array(matrices.shape.dropLast(2)) + [n], dtype: matrices.dtype)
@@ -86,13 +86,13 @@ enum LstsqDriver: String {
 /// its first `n` rows and, for `m > n`, components of the residuals below). Returns the rank per
 /// matrix (not computed by `gels`), the singular values (`[..., min(m, n)]`, `gelsd` and `gelss`
 /// only) and `info` per matrix.
-struct LstsqKernel: DecompositionVisitor {
+struct LstsqKernel: LAPACKVisitor {
   let matrices: Tensor, rhs: Tensor
   let m: Int, n: Int
   let driver: LstsqDriver
   let rcond: Double
 
-  func visit<T: DecompositionScalar>(_: T.Type) -> (rank: [Int32], singularValues: Tensor?, info: [Int32]) {
+  func visit<T: LAPACKScalar>(_: T.Type) -> (rank: [Int32], singularValues: Tensor?, info: [Int32]) {
     let count = MatrixChecks.batchCount(matrices)
     let k = rhs.shape[rhs.rank - 2]
     let ldb = rhs.shape[rhs.rank - 1]

@@ -124,25 +124,6 @@ extension Double: DecompositionScalar {
   ) -> Int32 { LAPACKE_dgelss_work(LAPACK_COL_MAJOR, m, n, nrhs, a, lda, b, ldb, s, rcond, rank, work, lwork) }
 }
 
-/// Work written once over ``DecompositionScalar`` and run for a tensor's dtype.
-protocol DecompositionVisitor {
-  associatedtype Result
-  func visit<T: DecompositionScalar>(_ type: T.Type) -> Result
-}
-
-extension Linalg {
-  /// Runs `visitor` with the element type of `dtype` (float32 or float64; the callers have
-  /// checked the dtype with PyTorch's message already).
-  static func decompositionDispatch<V: DecompositionVisitor>(_ dtype: DType, _ visitor: V, op: String) -> V.Result {
-    switch dtype {
-    case .float32: return visitor.visit(Float.self)
-    case .float64: return visitor.visit(Double.self)
-    default:
-      preconditionFailure("\(op): Expected a floating point or complex tensor as input. Got \(dtype.pytorchTitle)")
-    }
-  }
-}
-
 /// A LAPACK workspace of `T`s: sized by a query call (`lwork` -1), then handed to every call.
 struct Workspace<T: DecompositionScalar> {
   private(set) var work: [T]

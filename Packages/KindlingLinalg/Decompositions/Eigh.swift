@@ -67,7 +67,7 @@ extension Linalg {
     let recording = GradMode.isEnabled && a.requiresGrad
     let matrices = noGrad { a.detach().columnMajorCopy() }
     let kernel = EighKernel(matrices: matrices, upper: upper, vectors: vectors || recording)
-    let (values, info) = decompositionDispatch(a.dtype, kernel, op: "linalg.eigh")
+    let (values, info) = lapackDispatch(a.dtype, kernel, op: "linalg.eigh")
     let eigenvectors = matrices.mT
     // A single output must not be captured by its own node's backward (a reference cycle).
     let savedValues = vectors ? values : nil

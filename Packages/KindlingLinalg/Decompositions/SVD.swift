@@ -77,7 +77,7 @@ extension Linalg {
     let m = a.shape[a.rank - 2]
     let n = a.shape[a.rank - 1]
     let matrices = noGrad { a.detach().columnMajorCopy() }
-    return svdDispatch(a.dtype, SVDKernel(matrices: matrices, m: m, n: n, mode: mode), op: "linalg.svd")
+    return lapackDispatch(a.dtype, SVDKernel(matrices: matrices, m: m, n: n, mode: mode), op: "linalg.svd")
   }
 
   /// The decomposition without checks, recorded as `LinalgSvdBackward0` (one node for `U`, `S`

@@ -38,25 +38,6 @@ extension Double: SVDScalar {
   }
 }
 
-/// Work written once over ``SVDScalar`` and run for a tensor's dtype.
-protocol SVDVisitor {
-  associatedtype Result
-  func visit<T: SVDScalar>(_ type: T.Type) -> Result
-}
-
-extension Linalg {
-  /// Runs `visitor` with the element type of `dtype` (float32 or float64; the callers have
-  /// checked the dtype with PyTorch's message already).
-  static func svdDispatch<V: SVDVisitor>(_ dtype: DType, _ visitor: V, op: String) -> V.Result {
-    switch dtype {
-    case .float32: return visitor.visit(Float.self)
-    case .float64: return visitor.visit(Double.self)
-    default:
-      preconditionFailure("\(op): Expected a floating point or complex tensor as input. Got \(dtype.pytorchTitle)")
-    }
-  }
-}
-
 /// Which parts of the decomposition ``SVDKernel`` computes.
 enum SVDMode {
   /// `U` `m`×`m` and `Vᵀ` `n`×`n` (`jobz = A`).
@@ -71,12 +52,12 @@ enum SVDMode {
 /// the singular values (`[..., k]`, descending), `U` (`[..., m, m]` or `[..., m, k]`) and `Vᵀ`
 /// (`[..., n, n]` or `[..., k, n]`) as views of column-major buffers (`nil` for `.valuesOnly`),
 /// and `info` per matrix.
-struct SVDKernel: SVDVisitor {
+struct SVDKernel: LAPACKVisitor {
   let matrices: Tensor
   let m: Int, n: Int
   let mode: SVDMode
 
-  func visit<T: SVDScalar>(_: T.Type) -> (u: Tensor?, s: Tensor, vh: Tensor?, info: [Int32]) {
+  func visit<T: LAPACKScalar>(_: T.Type) -> (u: Tensor?, s: Tensor, vh: Tensor?, info: [Int32]) {
     let k = Swift.min(m, n)
     let batch = Array(matrices.shape.dropLast(2))
     let count = batch.reduce(1, *)

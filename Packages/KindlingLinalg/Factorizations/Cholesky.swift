@@ -38,7 +38,7 @@ extension Linalg {
   /// `?potrf` and the `LinalgCholeskyExBackward0` record.
   static func choleskyCore(_ a: Tensor, upper: Bool) -> (Tensor, [Int32]) {
     let factors = noGrad { a.detach().columnMajorCopy() }
-    let info = factorizationDispatch(a.dtype, CholeskyKernel(factors: factors, upper: upper), op: "linalg.cholesky")
+    let info = lapackDispatch(a.dtype, CholeskyKernel(factors: factors, upper: upper), op: "linalg.cholesky")
     let factor = noGrad { upper ? factors.mT.triu() : factors.mT.tril() }
     let result = record("LinalgCholeskyExBackward0", inputs: [a], outputs: [factor]) { grads, node in
       var l = connectedOutput(node)
@@ -87,7 +87,7 @@ extension Linalg {
     let x: Tensor = noGrad {
       let factors = l.detach().expand(batch + [n, n]).columnMajorCopy()
       let rhs = b.detach().expand(batch + Array(b.shape.suffix(2))).columnMajorCopy()
-      factorizationDispatch(
+      lapackDispatch(
         b.dtype, CholeskySolveKernel(factors: factors, rhs: rhs, upper: upper), op: "cholesky_solve")
       return rhs.mT
     }

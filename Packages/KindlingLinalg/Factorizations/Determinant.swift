@@ -3,10 +3,10 @@ import KindlingTensor
 
 /// The sign, log-magnitude and value of each determinant from `?getrf`'s factors: the product of
 /// `U`'s diagonal, negated once per row swap (accumulated in float64).
-struct LUDeterminantKernel: FactorizationVisitor {
+struct LUDeterminantKernel: LAPACKVisitor {
   let factors: Tensor, pivots: Tensor
 
-  func visit<T: FactorizationScalar>(_: T.Type) -> [(sign: Double, logAbs: Double, value: Double)] {
+  func visit<T: LAPACKScalar>(_: T.Type) -> [(sign: Double, logAbs: Double, value: Double)] {
     let n = factors.shape[factors.rank - 1]
     let count = MatrixChecks.batchCount(factors)
     let a = factors.linalgPointer(as: T.self)
@@ -76,7 +76,7 @@ extension Linalg {
   /// The LU factors of `a` and the determinant's parts for each of its matrices.
   static func determinants(_ a: Tensor) -> (Tensor, Tensor, [(sign: Double, logAbs: Double, value: Double)]) {
     let (factors, pivots, _) = luCore(a)
-    let parts = factorizationDispatch(a.dtype, LUDeterminantKernel(factors: factors, pivots: pivots), op: "linalg.det")
+    let parts = lapackDispatch(a.dtype, LUDeterminantKernel(factors: factors, pivots: pivots), op: "linalg.det")
     return (factors, pivots, parts)
   }
 

@@ -4,33 +4,14 @@ import KindlingTensor
 // contiguous tensors whose matrices are stored column by column (`Tensor.columnMajorCopy()`):
 // a tensor shaped `[..., n, m]` holds `m`×`n` matrices, matrix `i` starting at `i * m * n`.
 
-/// Work written once over ``FactorizationScalar`` and run for a tensor's dtype.
-protocol FactorizationVisitor {
-  associatedtype Result
-  func visit<T: FactorizationScalar>(_ type: T.Type) -> Result
-}
-
-extension Linalg {
-  /// Runs `visitor` with the element type of `dtype` (float32 or float64; the callers have
-  /// checked the dtype with PyTorch's message already).
-  static func factorizationDispatch<V: FactorizationVisitor>(_ dtype: DType, _ visitor: V, op: String) -> V.Result {
-    switch dtype {
-    case .float32: return visitor.visit(Float.self)
-    case .float64: return visitor.visit(Double.self)
-    default:
-      preconditionFailure("\(op): Expected a floating point or complex tensor as input. Got \(dtype.pytorchTitle)")
-    }
-  }
-}
-
 /// `?getrf` on every matrix of `factors` (`[..., n, m]`, column-major `m`×`n`), which it
 /// overwrites with L and U; returns the 1-based pivots (`[..., min(m, n)]`, int32) and `info`
 /// per matrix.
-struct LUFactorKernel: FactorizationVisitor {
+struct LUFactorKernel: LAPACKVisitor {
   let factors: Tensor
   let m: Int, n: Int
 
-  func visit<T: FactorizationScalar>(_: T.Type) -> (pivots: Tensor, info: [Int32]) {
+  func visit<T: LAPACKScalar>(_: T.Type) -> (pivots: Tensor, info: [Int32]) {
     let k = Swift.min(m, n)
     let batch = Array(factors.shape.dropLast(2))
     let count = batch.reduce(1, *)
@@ -48,11 +29,11 @@ struct LUFactorKernel: FactorizationVisitor {
 
 /// `?getrs`: solves `op(A) X = B` in place in `rhs` (`[..., k, n]`, column-major `n`×`k`) from the
 /// factors (`[..., n, n]`) and pivots (`[..., n]`) of `?getrf`, batch for batch.
-struct LUSolveKernel: FactorizationVisitor {
+struct LUSolveKernel: LAPACKVisitor {
   let factors: Tensor, pivots: Tensor, rhs: Tensor
   let transpose: Bool
 
-  func visit<T: FactorizationScalar>(_: T.Type) {
+  func visit<T: LAPACKScalar>(_: T.Type) {
     let n = factors.shape[factors.rank - 1]
     let k = rhs.shape[rhs.rank - 2]
     guard n > 0, k > 0 else { return }
@@ -68,11 +49,11 @@ struct LUSolveKernel: FactorizationVisitor {
 }
 
 /// `?potrf` on every matrix of `factors` (`[..., n, n]`), in place; `info` per matrix.
-struct CholeskyKernel: FactorizationVisitor {
+struct CholeskyKernel: LAPACKVisitor {
   let factors: Tensor
   let upper: Bool
 
-  func visit<T: FactorizationScalar>(_: T.Type) -> [Int32] {
+  func visit<T: LAPACKScalar>(_: T.Type) -> [Int32] {
     let n = factors.shape[factors.rank - 1]
     let count = MatrixChecks.batchCount(factors)
     guard n > 0 else { return [Int32](repeating: 0, count: count) }
@@ -84,11 +65,11 @@ struct CholeskyKernel: FactorizationVisitor {
 
 /// `?potrs`: solves `A X = B` in place in `rhs` (`[..., k, n]`) from Cholesky factors
 /// (`[..., n, n]`, the triangle `upper` names).
-struct CholeskySolveKernel: FactorizationVisitor {
+struct CholeskySolveKernel: LAPACKVisitor {
   let factors: Tensor, rhs: Tensor
   let upper: Bool
 
-  func visit<T: FactorizationScalar>(_: T.Type) {
+  func visit<T: LAPACKScalar>(_: T.Type) {
     let n = factors.shape[factors.rank - 1]
     let k = rhs.shape[rhs.rank - 2]
     guard n > 0, k > 0 else { return }
@@ -105,11 +86,11 @@ struct CholeskySolveKernel: FactorizationVisitor {
 /// `?trtrs`: solves `op(A) X = B` in place in `rhs` (`[..., k, n]`) for triangular `A`
 /// (`[..., n, n]`). A zero on the diagonal does not stop it: like BLAS's `trsm` (what PyTorch
 /// calls), it substitutes anyway and the result holds infinities or NaNs.
-struct TriangularSolveKernel: FactorizationVisitor {
+struct TriangularSolveKernel: LAPACKVisitor {
   let matrices: Tensor, rhs: Tensor
   let upper: Bool, transpose: Bool, unit: Bool
 
-  func visit<T: FactorizationScalar>(_: T.Type) {
+  func visit<T: LAPACKScalar>(_: T.Type) {
     let n = matrices.shape[matrices.rank - 1]
     let k = rhs.shape[rhs.rank - 2]
     guard n > 0, k > 0 else { return }

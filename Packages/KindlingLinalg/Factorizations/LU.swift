@@ -141,7 +141,7 @@ extension Linalg {
     let m = a.shape[a.rank - 2]
     let n = a.shape[a.rank - 1]
     let factors = noGrad { a.detach().columnMajorCopy() }
-    let (pivots, info) = factorizationDispatch(a.dtype, LUFactorKernel(factors: factors, m: m, n: n), op: "linalg.lu")
+    let (pivots, info) = lapackDispatch(a.dtype, LUFactorKernel(factors: factors, m: m, n: n), op: "linalg.lu")
     return (factors, pivots, info)
   }
 
@@ -155,7 +155,7 @@ extension Linalg {
       let f = factors.shape == batch + [n, n] ? factors : factors.expand(batch + [n, n]).contiguous()
       let p = pivots.expand(batch + [n]).contiguous()
       let rhs = rightHandSide(b.expand(batch + Array(b.shape.suffix(2))), left: left)
-      factorizationDispatch(
+      lapackDispatch(
         factors.dtype, LUSolveKernel(factors: f, pivots: p, rhs: rhs, transpose: left == adjoint),
         op: "linalg.lu_solve")
       return solution(rhs, left: left)

@@ -1,4 +1,5 @@
 import CKindlingVector
+import KindlingStorage
 
 /// A float32 loop over contiguous memory from CKindlingVector, built for AVX2 + FMA as well as
 /// baseline x86-64 and chosen at load time: `y[i] = f(x[i])` for `i < n`; `y` may be `x`.
@@ -82,6 +83,10 @@ enum Elementwise {
       }
       return
     }
+    if isTransposedPair(input, out) {
+      mapTiled(input, into: out, f)
+      return
+    }
     StridedLoop(shape: out.shape, strides: [out.strides, input.strides]).run { offsets, n, steps in
       let (yo, xo, ys, xs) = (offsets[0], offsets[1], steps[0], steps[1])
       if ys == 1 && xs == 1 {
@@ -98,6 +103,41 @@ enum Elementwise {
         for i in 0..<n { y[yo + i] = value }
       } else {
         for i in 0..<n { y[yo + i * ys] = F.Output(compute: f(x[xo + i * xs].compute)) }
+      }
+    }
+  }
+
+  /// Whether `out` runs along its last dimension while `input` runs along its second-to-last
+  /// one (a transposed copy, `t().contiguous()`, a column-major copy for LAPACK): element by
+  /// element one of the two would stride through memory, missing the cache on every access.
+  static func isTransposedPair(_ input: Tensor, _ out: Tensor) -> Bool {
+    let r = out.rank
+    guard r >= 2, out.count >= 1024, input.shape == out.shape, out.shape[r - 1] > 1, out.shape[r - 2] > 1 else {
+      return false
+    }
+    return out.strides[r - 1] == 1 && input.strides[r - 2] == 1 && input.strides[r - 1] != 1
+  }
+
+  /// `out[i] = f(input[i])` for a transposed pair (``isTransposedPair(_:_:)``), in square tiles
+  /// of the last two dimensions small enough that both tiles stay in the L1 cache.
+  static func mapTiled<F: UnaryFunction>(_ input: Tensor, into out: Tensor, _ f: F) {
+    let r = out.rank
+    let (rows, columns) = (out.shape[r - 2], out.shape[r - 1])
+    let (yRow, xRow, xColumn) = (out.strides[r - 2], input.strides[r - 2], input.strides[r - 1])
+    let batch = Array(out.shape.prefix(r - 2))
+    let yBatches = Shape.storagePositions(shape: batch, strides: Array(out.strides.prefix(r - 2)), offset: 0)
+    let xBatches = Shape.storagePositions(shape: batch, strides: Array(input.strides.prefix(r - 2)), offset: 0)
+    let x = input.pointer(as: F.Input.self)
+    let y = out.pointer(as: F.Output.self)
+    let tile = 32
+    for (yb, xb) in Swift.zip(yBatches, xBatches) {
+      for i0 in stride(from: 0, to: rows, by: tile) {
+        for j0 in stride(from: 0, to: columns, by: tile) {
+          for i in i0..<Swift.min(i0 + tile, rows) {
+            let (yp, xp) = (y + yb + i * yRow, x + xb + i * xRow)
+            for j in j0..<Swift.min(j0 + tile, columns) { yp[j] = F.Output(compute: f(xp[j * xColumn].compute)) }
+          }
+        }
       }
     }
   }
