@@ -15,6 +15,16 @@
 // it says so with __builtin_fmaf (the FMA instruction in the AVX2 clone, libm's fmaf otherwise).
 #pragma STDC FP_CONTRACT OFF
 
+// Every loop reads element i of its inputs before it writes element i of its output, and the
+// output is either the same array as an input (in-place ops) or disjoint from it, never shifted
+// against it. Said to the compiler, so that the in-place call vectorizes too: without it, the
+// loop's run-time overlap check sends y == x down the scalar path (5x slower for exp_).
+#if defined(__clang__)
+#define KINDLING_ELEMENTWISE_LOOP _Pragma("clang loop vectorize(assume_safety)")
+#else
+#define KINDLING_ELEMENTWISE_LOOP
+#endif
+
 static inline float bits_to_float(uint32_t bits) {
   float f;
   memcpy(&f, &bits, sizeof f);
@@ -48,17 +58,20 @@ static inline float exp_one(float x) {
 
 KINDLING_MULTIVERSION
 void kindling_exp_f32(const float *x, float *y, long n) {
+  KINDLING_ELEMENTWISE_LOOP
   for (long i = 0; i < n; i++) y[i] = exp_one(x[i]);
 }
 
 KINDLING_MULTIVERSION
 void kindling_relu_f32(const float *x, float *y, long n) {
+  KINDLING_ELEMENTWISE_LOOP
   for (long i = 0; i < n; i++) y[i] = x[i] < 0.0f ? 0.0f : x[i];
 }
 
 #define KINDLING_BINARY(name, expression)                                  \
   KINDLING_MULTIVERSION                                                    \
   void name(const float *a, const float *b, float *y, long n) {            \
+    KINDLING_ELEMENTWISE_LOOP                                              \
     for (long i = 0; i < n; i++) y[i] = (expression);                      \
   }
 

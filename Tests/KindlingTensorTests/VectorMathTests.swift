@@ -37,4 +37,25 @@ struct VectorMathTests {
     let top = Float(88.7)
     #expect(ulps(VectorMath.exp(top), Float(Foundation.exp(Double(top)))) <= 2)
   }
+
+  @Test("the C vector loops give the same bits in place as into a new tensor (exp, relu, add, sub, mul, div)")
+  func inPlaceMatchesOutOfPlace() {
+    // 100,003 elements: several threads' chunks, and a tail shorter than a vector.
+    let a = Tensor.randn([100_003], generator: Generator(seed: 5))
+    let b = Tensor.randn([100_003], generator: Generator(seed: 6)) + 3
+    let cases: [(String, () -> Tensor, (Tensor) -> Tensor)] = [
+      ("exp", { a.exp() }, { $0.exp_() }),
+      ("relu", { a.relu() }, { $0.relu_() }),
+      ("add", { a + b }, { $0.add_(b) }),
+      ("sub", { a - b }, { $0.sub_(b) }),
+      ("mul", { a * b }, { $0.mul_(b) }),
+      ("div", { a / b }, { $0.div_(b) }),
+    ]
+    for (name, outOfPlace, inPlace) in cases {
+      let expected = outOfPlace().scalars(as: Float.self).map(\.bitPattern)
+      let c = a.clone()
+      _ = inPlace(c)
+      #expect(c.scalars(as: Float.self).map(\.bitPattern) == expected, "\(name)")
+    }
+  }
 }

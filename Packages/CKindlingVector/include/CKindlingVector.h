@@ -3,7 +3,7 @@
 // between at load time (GNU ifunc through `target_clones`). Swift code in this package is
 // compiled for baseline x86-64 only (SSE2, 4-wide), and SwiftPM gives a library no per-function
 // target attributes, so the hottest loops live here. Each function handles any `n`, and
-// `y` may equal an input (in place).
+// `y` may equal an input (in place) but must not overlap one otherwise.
 #pragma once
 
 /// y[i] = exp(x[i]) within 2 ulp; inf above 88.72, 0 below -103.97, NaN propagated.
