@@ -5,7 +5,7 @@
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__clang__)
-#define KINDLING_MULTIVERSION __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define KINDLING_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define KINDLING_MULTIVERSION
 #endif
@@ -95,5 +95,13 @@ int kindling_vector_isa_avx2(void) {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #else
   return 0;
+#endif
+}
+
+void kindling_cpu_relax(void) {
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
 #endif
 }

@@ -19,5 +19,8 @@ void kindling_div_f32(const float *a, const float *b, float *y, long n);
 /// maximize, after the first step: buf = momentum * buf + g (two roundings, as `buf.mul_(momentum)
 /// .add_(g)`), then p = p - lr * buf rounded once (a fused multiply-add, as `p.add_(buf, alpha=-lr)`).
 void kindling_sgd_momentum_f32(float *param, const float *grad, float *buf, long n, float momentum, float lr);
+/// A spin-wait hint to the CPU (x86's `pause`): lets the other hyperthread run and saves power
+/// while a thread polls a flag.
+void kindling_cpu_relax(void);
 /// Whether the AVX2 + FMA versions run on this CPU.
 int kindling_vector_isa_avx2(void);

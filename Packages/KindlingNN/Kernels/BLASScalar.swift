@@ -46,19 +46,7 @@ extension Tensor {
 /// Runs `body` on disjoint ranges covering `0..<count`, one per thread, on up to `threads`
 /// threads (on this thread alone when that is 1).
 func parallelRanges(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
-  let threads = min(threads, count)
-  guard threads > 1 else {
-    if count > 0 { body(0..<count) }
-    return
-  }
-  let chunk = (count + threads - 1) / threads
-  withoutActuallyEscaping(body) { body in
-    let shared = SendableBox(body)
-    DispatchQueue.concurrentPerform(iterations: threads) { t in
-      let start = t * chunk
-      if start < count { shared.value(start..<min(count, start + chunk)) }
-    }
-  }
+  Parallel.ranges(count, threads: threads, body)
 }
 
 /// A value handed to worker threads that only touch disjoint parts of what it refers to.

@@ -9,20 +9,9 @@ import Foundation
 /// Runs `body` over `0..<count` in contiguous chunks, in parallel when `work` (elements touched)
 /// is large enough to pay for the threads.
 func parallelChunks(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
-  let threads = Swift.min(count, ProcessInfo.processInfo.activeProcessorCount, Swift.max(1, work / 32768))
-  guard threads > 1 else { return body(0..<count) }
-  withoutActuallyEscaping(body) { body in
-    // The chunks are disjoint and each thread writes only its own, so sharing the body is safe.
-    let shared = SharedBody(run: body)
-    DispatchQueue.concurrentPerform(iterations: threads) { t in
-      shared.run((t * count / threads)..<((t + 1) * count / threads))
-    }
-  }
+  Parallel.ranges(count, threads: Swift.min(Parallel.coreCount, Swift.max(1, work / 32768)), body)
 }
 
-private struct SharedBody: @unchecked Sendable {
-  let run: (Range<Int>) -> Void
-}
 
 /// The first element of a contiguous CPU tensor.
 @inline(__always)

@@ -118,7 +118,7 @@ private struct GenericGEMM: DTypeVisitor {
     let threads = min(StridedLoop.coreCount, max(1, work / (StridedLoop.parallelGrain * 8)), rows)
     let chunk = (rows + threads - 1) / threads
     let shared = UncheckedSendable(value: (pa, pb, pc))
-    DispatchQueue.concurrentPerform(iterations: threads) { t in
+    Parallel.perform(iterations: threads) { t in
       let (pa, pb, pc) = shared.value
       let start = t * chunk, end = min(rows, start + chunk)
       guard start < end else { return }

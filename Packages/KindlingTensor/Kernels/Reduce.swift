@@ -85,7 +85,7 @@ enum Reduction {
         let partials = UnsafeMutableBufferPointer<R.Accumulator>.allocate(capacity: threads)
         defer { partials.deallocate() }
         let shared = UncheckedSendable(value: (reducer, partials, p))
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
+        Parallel.perform(iterations: threads) { t in
           let (reducer, partials, p) = shared.value
           let start = Swift.min(n, t * chunk), end = Swift.min(n, start + chunk)
           (partials.baseAddress! + t).initialize(

@@ -58,26 +58,13 @@ struct StridedLoop {
     Self.parallelFor(count, threads: threads) { range in run(range: range, body) }
   }
 
-  /// Calls `body` with disjoint ranges covering `0..<count`, on up to `threads` threads (one
-  /// range, on this thread, when `threads` is 1). Every kernel splits its work through here.
+  /// Calls `body` with disjoint ranges covering `0..<count`, on up to `threads` threads (see
+  /// ``Parallel/ranges(_:threads:_:)``).
   static func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
-    guard count > 0 else { return }
-    if threads <= 1 {
-      body(0..<count)
-      return
-    }
-    let chunk = (count + threads - 1) / threads
-    withoutActuallyEscaping(body) { body in
-      // The ranges are disjoint and each is written by one thread, so sharing the body is safe.
-      let shared = UncheckedSendable(value: body)
-      DispatchQueue.concurrentPerform(iterations: threads) { t in
-        let start = t * chunk
-        if start < count { shared.value(start..<Swift.min(count, start + chunk)) }
-      }
-    }
+    Parallel.ranges(count, threads: threads, body)
   }
 
-  static let coreCount = max(1, System.activeProcessorCount)
+  static var coreCount: Int { Parallel.coreCount }
 
   /// Runs `body(start, n)` over `0 ..< count` in contiguous chunks, one per core when the
   /// count is large: the loop for operands that are all dense and alike, with no index math.

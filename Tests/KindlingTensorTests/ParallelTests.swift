@@ -1,0 +1,56 @@
+import Dispatch
+import Synchronization
+import Testing
+
+@testable import KindlingTensor
+
+/// The worker pool behind every parallel kernel: each chunk runs exactly once, from any number
+/// of callers at a time, and kernels nested in a chunk still run.
+@Suite("Parallel chunks")
+struct ParallelTests {
+  @Test("every range is covered exactly once, for any count and thread count")
+  func coverage() {
+    for count in [0, 1, 2, 3, 7, 1000, 65_537] {
+      for threads in [1, 2, 3, 8] {
+        let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(count, 1))
+        hits.initialize(repeating: 0)
+        defer { hits.deallocate() }
+        let shared = UncheckedSendable(value: hits)
+        Parallel.ranges(count, threads: threads) { range in
+          for i in range { shared.value[i] += 1 }
+        }
+        #expect(hits.prefix(count).allSatisfy { $0 == 1 }, "count \(count), threads \(threads)")
+      }
+    }
+  }
+
+  @Test("many callers at once and kernels nested inside a chunk all finish with the right sums")
+  func concurrentAndNested() {
+    let total = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: 8) { caller in
+      for _ in 0..<200 {
+        Parallel.perform(iterations: 2) { chunk in
+          // A nested kernel: the pool is owned by the outer call, so this one runs elsewhere.
+          Parallel.ranges(10, threads: 2) { range in total.add(range.count * (chunk + 1), ordering: .relaxed) }
+        }
+      }
+      _ = caller
+    }
+    // 8 callers × 200 jobs × (10 × 1 + 10 × 2).
+    #expect(total.load(ordering: .relaxed) == 8 * 200 * 30)
+  }
+
+  @Test("large elementwise ops split across the pool give the same values as small ones")
+  func kernelsAgree() {
+    let a = Tensor.randn([300_001], generator: Generator(seed: 9))
+    let b = Tensor.randn([300_001], generator: Generator(seed: 10))
+    let whole = (a * b + a).sum().item(as: Double.self)
+    var pieces = 0.0
+    for start in stride(from: 0, to: 300_001, by: 10_000) {
+      let n = min(10_000, 300_001 - start)
+      let x = a.narrow(dim: 0, start: start, length: n), y = b.narrow(dim: 0, start: start, length: n)
+      pieces += (x * y + x).sum().item(as: Double.self)
+    }
+    #expect(abs(whole - pieces) <= 1e-2 * max(1, abs(whole)))
+  }
+}
