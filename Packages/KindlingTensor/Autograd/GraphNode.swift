@@ -154,6 +154,25 @@ func record(
   return output
 }
 
+/// ``record(_:_:_:_:)`` for an op of one input, without building an array when nothing is
+/// recorded (most calls: grad mode off, or no input requires a gradient).
+@inline(__always)
+func record(
+  _ output: Tensor, _ name: String, _ input: Tensor, _ attributes: @autoclosure () -> [String: Any] = [:]
+) -> Tensor {
+  guard input.requiresGrad else { return output }
+  return record(output, name, [input], attributes())
+}
+
+/// ``record(_:_:_:_:)`` for an op of two inputs (see the one-input form).
+@inline(__always)
+func record(
+  _ output: Tensor, _ name: String, _ a: Tensor, _ b: Tensor, _ attributes: @autoclosure () -> [String: Any] = [:]
+) -> Tensor {
+  guard a.requiresGrad || b.requiresGrad else { return output }
+  return record(output, name, [a, b], attributes())
+}
+
 extension DType {
   /// `FloatTensor`-style names, as PyTorch's in-place error shows them.
   var tensorTypeName: String {

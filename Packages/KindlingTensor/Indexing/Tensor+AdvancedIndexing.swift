@@ -15,7 +15,7 @@ extension Tensor {
     for (i, offset) in plan.offsets.enumerated() {
       (destination + i * size).copyMemory(from: source + offset * size, byteCount: size)
     }
-    return record(out, "IndexBackward0", [self], ["plan": plan])
+    return record(out, "IndexBackward0", self, ["plan": plan])
   }
 
   /// Writes `value`, broadcast to the picked shape, into the elements `entries` pick.

@@ -32,7 +32,7 @@ extension Tensor {
       outOfPlace: { before in
         let out = GradMode.with(enabled: false) { before.clone() }
         GradMode.with(enabled: false) { out.writeIndexed(indices, value.detach()) }
-        return record(out, "IndexPutBackward0", [before, value], ["indices": indices])
+        return record(out, "IndexPutBackward0", before, value, ["indices": indices])
       }, inPlace: { self })
   }
 

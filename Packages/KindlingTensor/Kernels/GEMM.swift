@@ -17,13 +17,28 @@ import Dispatch
 /// ```
 enum GEMM {
   static func multiply(_ a: Tensor, _ b: Tensor, into c: Tensor, alpha: Double = 1, beta: Double = 0) {
-    precondition(a.rank == 3 && b.rank == 3 && c.rank == 3 && c.isContiguous, "GEMM: expects [batch, m, k] operands")
-    let (m, k, n) = (a.shape[1], a.shape[2], b.shape[2])
+    let r = c.rank
+    precondition(
+      (r == 2 || r == 3) && a.rank == r && b.rank == r && c.isContiguous,
+      "GEMM: expects [batch, m, k] or [m, k] operands")
+    let (m, k, n) = (a.shape[r - 2], a.shape[r - 1], b.shape[r - 1])
     guard c.count > 0 else { return }
-    let fitsBLAS = [m, n, k].allSatisfy { $0 <= Int(Int32.max) } && k > 0
+    let fitsBLAS = m <= Int(Int32.max) && n <= Int(Int32.max) && k <= Int(Int32.max) && k > 0
     switch c.dtype {
     case .float32 where fitsBLAS, .float64 where fitsBLAS:
+      // Matrices go to BLAS as they are; only the other paths need the batch dimension.
       blas(a, b, into: c, alpha: alpha, beta: beta)
+    default:
+      guard r == 3 else { return multiply(a.asBatch(), b.asBatch(), into: c.asBatch(), alpha: alpha, beta: beta) }
+      multiplyBatches(a, b, into: c, alpha: alpha, beta: beta)
+    }
+  }
+
+  /// The float16, bfloat16 and generic paths, on `[batch, m, k]` operands.
+  private static func multiplyBatches(_ a: Tensor, _ b: Tensor, into c: Tensor, alpha: Double, beta: Double) {
+    let (m, k, n) = (a.shape[1], a.shape[2], b.shape[2])
+    let fitsBLAS = [m, n, k].allSatisfy { $0 <= Int(Int32.max) } && k > 0
+    switch c.dtype {
     case .float16 where fitsBLAS, .bfloat16 where fitsBLAS:
       let a32 = converted(a, to: .float32), b32 = converted(b, to: .float32)
       let c32 = Tensor(uninitializedShape: c.shape, dtype: .float32)
@@ -48,12 +63,15 @@ enum GEMM {
     let tensor: Tensor
     let transposed: Bool
     let leading: Int
-    var batchStride: Int { tensor.strides[0] }
+    /// The step between matrices of a `[batch, rows, columns]` operand (0 for a matrix).
+    var batchStride: Int { tensor.rank == 3 ? tensor.strides[0] : 0 }
 
-    /// `t` as BLAS can read it: row-major (unit column stride) as it is, column-major (unit row
-    /// stride) as a transpose, anything else as a contiguous copy.
+    /// `t` (`[batch, rows, columns]` or `[rows, columns]`) as BLAS can read it: row-major (unit
+    /// column stride) as it is, column-major (unit row stride) as a transpose, anything else as a
+    /// contiguous copy.
     init(_ t: Tensor) {
-      let (rows, cols, rs, cs) = (t.shape[1], t.shape[2], t.strides[1], t.strides[2])
+      let r = t.rank
+      let (rows, cols, rs, cs) = (t.shape[r - 2], t.shape[r - 1], t.strides[r - 2], t.strides[r - 1])
       if (cols == 1 || cs == 1) && (rows == 1 || rs >= max(1, cols)), Self.fits(rs) {
         self.init(tensor: t, transposed: false, leading: rows == 1 ? max(1, cols) : rs)
       } else if (rows == 1 || rs == 1) && (cols == 1 || cs >= max(1, rows)), Self.fits(cs) {
@@ -76,7 +94,8 @@ enum GEMM {
 
   /// One gemm call per batch: float32 or float64 operands of `c`'s dtype.
   private static func blas(_ a: Tensor, _ b: Tensor, into c: Tensor, alpha: Double, beta: Double) {
-    let (batches, m, k, n) = (c.shape[0], a.shape[1], a.shape[2], b.shape[2])
+    let r = c.rank
+    let (batches, m, k, n) = (r == 3 ? c.shape[0] : 1, a.shape[r - 2], a.shape[r - 1], b.shape[r - 1])
     let lhs = Operand(a), rhs = Operand(b)
     let (m32, n32, k32) = (Int32(m), Int32(n), Int32(k))
     let (lda, ldb, ldc) = (Int32(lhs.leading), Int32(rhs.leading), Int32(max(1, n)))

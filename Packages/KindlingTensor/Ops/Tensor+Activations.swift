@@ -100,7 +100,7 @@ extension Tensor {
   /// ```swift
   /// Tensor([0.0]).sigmoid()   // tensor([0.5000])
   /// ```
-  public func sigmoid() -> Tensor { record(floatUnary(SigmoidOp(), name: "sigmoid"), "SigmoidBackward0", [self]) }
+  public func sigmoid() -> Tensor { record(floatUnary(SigmoidOp(), name: "sigmoid"), "SigmoidBackward0", self) }
 
   /// `log(x / (1 - x))`, the inverse of sigmoid (`logit`); with `eps`, inputs are first clamped
   /// to `[eps, 1 - eps]`.
@@ -111,7 +111,7 @@ extension Tensor {
   /// ```
   public func logit(eps: Double? = nil) -> Tensor {
     let out = floatUnary(LogitOp(eps: eps), name: "logit")
-    return record(out, "LogitBackward0", [self], eps.map { ["eps": $0] } ?? [:])
+    return record(out, "LogitBackward0", self, eps.map { ["eps": $0] } ?? [:])
   }
 
   /// `max(x, 0)` (`relu`); keeps integer dtypes, refuses bool, and NaN stays NaN.
@@ -121,7 +121,7 @@ extension Tensor {
   /// ```
   public func relu() -> Tensor {
     precondition(dtype != .bool, "relu: Boolean inputs not supported for relu")
-    return record(sameTypeUnary(ReluOp(), name: "relu"), "ReluBackward0", [self])
+    return record(sameTypeUnary(ReluOp(), name: "relu"), "ReluBackward0", self)
   }
 
   /// `x` where positive, else `negativeSlope * x` (`leaky_relu`); floating point only.
@@ -131,7 +131,7 @@ extension Tensor {
   /// ```
   public func leakyRelu(negativeSlope: Double = 0.01) -> Tensor {
     let out = floatOnlyUnary(LeakyReluOp(slope: negativeSlope), name: "leakyRelu", kernel: "leaky_relu_cpu")
-    return record(out, "LeakyReluBackward0", [self], ["negativeSlope": negativeSlope])
+    return record(out, "LeakyReluBackward0", self, ["negativeSlope": negativeSlope])
   }
 
   /// The Gaussian error linear unit `x * Φ(x)` (`gelu`), exactly or with the tanh
@@ -143,12 +143,12 @@ extension Tensor {
   /// ```
   public func gelu(approximate: GeluApproximation = .none) -> Tensor {
     let out = floatOnlyUnary(GeluOp(approximate: approximate), name: "gelu", kernel: "GeluKernelImpl")
-    return record(out, "GeluBackward0", [self], ["approximate": approximate.rawValue])
+    return record(out, "GeluBackward0", self, ["approximate": approximate.rawValue])
   }
 
   /// `x * sigmoid(x)` (`silu`, also called swish); floating point only.
   public func silu() -> Tensor {
-    record(floatOnlyUnary(SiluOp(), name: "silu", kernel: "silu_cpu"), "SiluBackward0", [self])
+    record(floatOnlyUnary(SiluOp(), name: "silu", kernel: "silu_cpu"), "SiluBackward0", self)
   }
 
   /// `log(1 + e^(beta x)) / beta`, and `x` itself where `beta * x > threshold` (`softplus`);
@@ -159,13 +159,13 @@ extension Tensor {
   /// ```
   public func softplus(beta: Double = 1, threshold: Double = 20) -> Tensor {
     let out = floatOnlyUnary(SoftplusOp(beta: beta, threshold: threshold), name: "softplus", kernel: "softplus_cpu")
-    return record(out, "SoftplusBackward0", [self], ["beta": beta, "threshold": threshold])
+    return record(out, "SoftplusBackward0", self, ["beta": beta, "threshold": threshold])
   }
 
   /// `x` where positive, else `alpha * (e^x - 1)` (`elu`); floating point only.
   public func elu(alpha: Double = 1) -> Tensor {
     let out = floatOnlyUnary(EluOp(alpha: alpha), name: "elu", kernel: "elu_cpu")
-    return record(out, "EluBackward0", [self], ["alpha": alpha])
+    return record(out, "EluBackward0", self, ["alpha": alpha])
   }
 
   /// `clamp(x, min, max)` (`hardtanh`); keeps integer dtypes, refuses bool.
@@ -176,7 +176,7 @@ extension Tensor {
   public func hardtanh(min: Double = -1, max: Double = 1) -> Tensor {
     precondition(dtype != .bool, "hardtanh: Bool inputs not supported for hardtanh")
     let out = sameTypeUnary(ClampScalarOp(lower: min, upper: max, dtype: dtype), name: "hardtanh")
-    return record(out, "HardtanhBackward0", [self], ["min": min, "max": max])
+    return record(out, "HardtanhBackward0", self, ["min": min, "max": max])
   }
 
   // MARK: In place

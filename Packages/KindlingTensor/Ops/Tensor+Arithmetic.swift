@@ -73,7 +73,7 @@ extension Tensor {
     let out = Tensor.binary(self, other, op: "add", typing: .promoted) { a, b, out in
       out.dtype.dispatch(SameTypeBinaryKernel(op: AddOp(alpha: alpha), a: a, b: b, out: out))
     }
-    return record(out, "AddBackward0", [self, other], ["alpha": alpha])
+    return record(out, "AddBackward0", self, other, ["alpha": alpha])
   }
 
   /// `self - alpha * other` (`sub`).
@@ -82,7 +82,7 @@ extension Tensor {
     let out = Tensor.binary(self, other, op: "sub", typing: .promoted) { a, b, out in
       out.dtype.dispatch(SameTypeBinaryKernel(op: SubOp(alpha: alpha), a: a, b: b, out: out))
     }
-    return record(out, "SubBackward0", [self, other], ["alpha": alpha])
+    return record(out, "SubBackward0", self, other, ["alpha": alpha])
   }
 
   /// `self * other`, elementwise (`mul`).
@@ -90,7 +90,7 @@ extension Tensor {
     let out = Tensor.binary(self, other, op: "mul", typing: .promoted) { a, b, out in
       out.dtype.dispatch(SameTypeBinaryKernel(op: MulOp(), a: a, b: b, out: out))
     }
-    return record(out, "MulBackward0", [self, other])
+    return record(out, "MulBackward0", self, other)
   }
 
   /// `self / other` (`div`): true division, so integer inputs give float32; with a
@@ -105,12 +105,12 @@ extension Tensor {
       let out = Tensor.binary(self, other, op: "div", typing: .promotedToFloat) { a, b, out in
         out.dtype.dispatchFloat(FloatBinaryKernel(op: TrueDivOp(), a: a, b: b, out: out), op: "div")
       }
-      return record(out, "DivBackward0", [self, other])
+      return record(out, "DivBackward0", self, other)
     }
     let out = Tensor.binary(self, other, op: "div", typing: .promoted) { a, b, out in
       out.dtype.dispatch(SameTypeBinaryKernel(op: RoundedDivOp(mode: mode), a: a, b: b, out: out))
     }
-    return record(out, "DivBackward1", [self, other], ["roundingMode": mode.rawValue])
+    return record(out, "DivBackward1", self, other, ["roundingMode": mode.rawValue])
   }
 
   /// `floor(self / other)` (`floor_divide`, Python's `//`).
@@ -125,7 +125,7 @@ extension Tensor {
     let out = unary(op: "neg", compute: dtype) { x, out in
       out.dtype.dispatch(SameTypeUnaryKernel(op: NegOp(), x: x, out: out))
     }
-    return record(out, "NegBackward0", [self])
+    return record(out, "NegBackward0", self)
   }
 
   static func checkNotBoolSubtraction(_ a: Tensor, _ b: Tensor) {

@@ -97,7 +97,7 @@ extension Tensor {
     let outShape = keepDim ? shape.indices.map { dims.contains($0) ? 1 : shape[$0] } : kept.map { shape[$0] }
     let out = Tensor(uninitializedShape: outShape, dtype: outType)
     outType.dispatch(RowSums(source: source, out: out, rowLength: dims.reduce(1) { $0 * shape[$1] }))
-    return record(out, "SumBackward1", [self], ["dims": dims, "keepDim": keepDim])
+    return record(out, "SumBackward1", self, ["dims": dims, "keepDim": keepDim])
   }
 }
 

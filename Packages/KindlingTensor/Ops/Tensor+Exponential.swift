@@ -47,34 +47,34 @@ extension Tensor {
   /// ```swift
   /// Tensor([0.0, 1.0]).exp()   // tensor([1.0000, 2.7183])
   /// ```
-  public func exp() -> Tensor { record(floatUnary(ExpOp(), name: "exp"), "ExpBackward0", [self]) }
+  public func exp() -> Tensor { record(floatUnary(ExpOp(), name: "exp"), "ExpBackward0", self) }
   /// `2^x` (`exp2`).
-  public func exp2() -> Tensor { record(floatUnary(Exp2Op(), name: "exp2"), "Exp2Backward0", [self]) }
+  public func exp2() -> Tensor { record(floatUnary(Exp2Op(), name: "exp2"), "Exp2Backward0", self) }
   /// The natural logarithm (`log`); negative inputs give NaN, zero gives `-inf`.
   ///
   /// ```swift
   /// Tensor([1.0, 0.0]).log()   // tensor([0., -inf])
   /// ```
-  public func log() -> Tensor { record(floatUnary(LogOp(), name: "log"), "LogBackward0", [self]) }
+  public func log() -> Tensor { record(floatUnary(LogOp(), name: "log"), "LogBackward0", self) }
   /// The base-2 logarithm (`log2`).
-  public func log2() -> Tensor { record(floatUnary(Log2Op(), name: "log2"), "Log2Backward0", [self]) }
+  public func log2() -> Tensor { record(floatUnary(Log2Op(), name: "log2"), "Log2Backward0", self) }
   /// The base-10 logarithm (`log10`).
-  public func log10() -> Tensor { record(floatUnary(Log10Op(), name: "log10"), "Log10Backward0", [self]) }
+  public func log10() -> Tensor { record(floatUnary(Log10Op(), name: "log10"), "Log10Backward0", self) }
   /// `log(1 + x)`, accurate near zero (`log1p`).
-  public func log1p() -> Tensor { record(floatUnary(Log1pOp(), name: "log1p"), "Log1PBackward0", [self]) }
+  public func log1p() -> Tensor { record(floatUnary(Log1pOp(), name: "log1p"), "Log1PBackward0", self) }
   /// `e^x - 1`, accurate near zero (`expm1`).
-  public func expm1() -> Tensor { record(floatUnary(Expm1Op(), name: "expm1"), "Expm1Backward0", [self]) }
+  public func expm1() -> Tensor { record(floatUnary(Expm1Op(), name: "expm1"), "Expm1Backward0", self) }
   /// The square root (`sqrt`); negative inputs give NaN.
   ///
   /// ```swift
   /// Tensor([4, 9]).sqrt()   // tensor([2., 3.])
   /// ```
-  public func sqrt() -> Tensor { record(floatUnary(SqrtOp(), name: "sqrt"), "SqrtBackward0", [self]) }
+  public func sqrt() -> Tensor { record(floatUnary(SqrtOp(), name: "sqrt"), "SqrtBackward0", self) }
   /// `1 / sqrt(x)` (`rsqrt`).
-  public func rsqrt() -> Tensor { record(floatUnary(RsqrtOp(), name: "rsqrt"), "RsqrtBackward0", [self]) }
+  public func rsqrt() -> Tensor { record(floatUnary(RsqrtOp(), name: "rsqrt"), "RsqrtBackward0", self) }
   /// `1 / x` (`reciprocal`); integer inputs give float32.
   public func reciprocal() -> Tensor {
-    record(floatUnary(ReciprocalOp(), name: "reciprocal"), "ReciprocalBackward0", [self])
+    record(floatUnary(ReciprocalOp(), name: "reciprocal"), "ReciprocalBackward0", self)
   }
   /// `x * x` (`square`, which is `pow(2)`): integers stay integers and bool becomes int64.
   ///

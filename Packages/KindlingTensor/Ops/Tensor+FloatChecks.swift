@@ -59,7 +59,7 @@ extension Tensor {
     } else {
       out = clone()
     }
-    return record(out, "NanToNumBackward0", [self])
+    return record(out, "NanToNumBackward0", self)
   }
 }
 

@@ -21,7 +21,7 @@ extension Tensor {
     let out = Tensor(uninitializedShape: rank == 0 ? idx.shape : shape, dtype: dtype, device: device)
     if d == 0, source.isContiguous, device == .cpu, idx.rank == 1 {
       copyRows(of: source, at: idx, into: out)
-      return record(out, "IndexSelectBackward0", [self], ["dim": d, "index": idx])
+      return record(out, "IndexSelectBackward0", self, ["dim": d, "index": idx])
     }
     let flatOut = out.rawView(shape: shape, strides: Shape.contiguousStrides(shape))
     var sourceStrides = source.strides
@@ -33,7 +33,7 @@ extension Tensor {
         out: flatOut, source: source.rawView(shape: shape, strides: sourceStrides),
         index: idx.rawView(shape: shape, strides: indexStrides), dimStride: source.strides[d],
         dimSize: source.shape[d], wrapsNegative: false, failure: { _ in "index out of range in self" }))
-    return record(out, "IndexSelectBackward0", [self], ["dim": d, "index": idx])
+    return record(out, "IndexSelectBackward0", self, ["dim": d, "index": idx])
   }
 
   /// `indexSelect(dim: 0, …)` of a contiguous tensor: whole rows, one `memcpy` each (the batch
@@ -81,7 +81,7 @@ extension Tensor {
         index: idx.rawView(shape: shape, strides: idx.rank == 0 ? [0] : idx.strides),
         dimStride: selfStrides[d], dimSize: selfShape[d], wrapsNegative: false,
         failure: { "index \($0) is out of bounds for dimension \(d) with size \(selfShape[d])" }))
-    return record(out, "GatherBackward0", [self], ["dim": d, "index": idx])
+    return record(out, "GatherBackward0", self, ["dim": d, "index": idx])
   }
 
   /// The elements at `index`'s flat (row-major) positions, in `index`'s shape (`take`);
@@ -104,7 +104,7 @@ extension Tensor {
         index: index.rawView(shape: shape, strides: index.rank == 0 ? [0] : index.strides), dimStride: 1, dimSize: n,
         wrapsNegative: true,
         failure: { "out of range: tried to access index \($0) on a tensor of \(n) elements." }))
-    return record(out, "TakeBackward0", [self], ["index": index])
+    return record(out, "TakeBackward0", self, ["index": index])
   }
 
   /// A copy with `src[i][j]` written to row `index[i][j]` of column j (for `dim` 0), and so
@@ -117,14 +117,14 @@ extension Tensor {
   public func scatter(dim: Int, index: Tensor, src: Tensor) -> Tensor {
     precondition(src.dtype == dtype, "scatter(): Expected self.dtype to be equal to src.dtype")
     let out = scattered(dim: dim, index: index, src: src, mode: .assign, op: "scatter")
-    return record(out.1, "ScatterBackward0", [self, src], ["dim": out.0, "index": out.2])
+    return record(out.1, "ScatterBackward0", self, src, ["dim": out.0, "index": out.2])
   }
 
   /// ``scatter(dim:index:src:)`` with one value everywhere (`scatter(dim, index, value)`).
   public func scatter(dim: Int, index: Tensor, value: Double) -> Tensor {
     let source = Tensor.full([], value, dtype: dtype).expand(index.shape)
     let out = scattered(dim: dim, index: index, src: source, mode: .assign, op: "scatter")
-    return record(out.1, "ScatterBackward1", [self], ["dim": out.0, "index": out.2])
+    return record(out.1, "ScatterBackward1", self, ["dim": out.0, "index": out.2])
   }
 
   /// A copy with `src[i][j]` added to row `index[i][j]` of column j (for `dim` 0), and so on;
@@ -136,7 +136,7 @@ extension Tensor {
   public func scatterAdd(dim: Int, index: Tensor, src: Tensor) -> Tensor {
     precondition(src.dtype == dtype, "scatter_add(): Expected self.dtype to be equal to src.dtype")
     let out = scattered(dim: dim, index: index, src: src, mode: .add(alpha: 1), op: "scatter_add")
-    return record(out.1, "ScatterAddBackward0", [self, src], ["dim": out.0, "index": out.2])
+    return record(out.1, "ScatterAddBackward0", self, src, ["dim": out.0, "index": out.2])
   }
 
   /// A copy with `alpha * source`'s slice i added to slice `index[i]` of `dim` (`index_add`).
@@ -170,7 +170,7 @@ extension Tensor {
         source: source.detach().rawView(shape: expected, strides: rank == 0 ? [] : source.strides),
         index: idx.rawView(shape: expected, strides: indexStrides), dimStride: rank == 0 ? 0 : out.strides[d],
         dimSize: rank == 0 ? 1 : shape[d], mode: .add(alpha: alpha), failure: { _ in "index out of range in self" }))
-    return record(out, "IndexAddBackward0", [self, source], ["dim": d, "index": idx, "alpha": alpha])
+    return record(out, "IndexAddBackward0", self, source, ["dim": d, "index": idx, "alpha": alpha])
   }
 
   /// The shared body of the scatter ops: validation, a copy of `self` and the kernel. Returns
@@ -220,7 +220,7 @@ extension Tensor {
     let positions = flags.indices.filter { flags[$0] }.map(Int64.init)
     let index = Tensor(scalars: positions, shape: [positions.count])
     let out = values.contiguous().take(index)
-    return record(out.detach(), "MaskedSelectBackward0", [self], ["mask": mask])
+    return record(out.detach(), "MaskedSelectBackward0", self, ["mask": mask])
   }
 
   /// The positions of the nonzero elements, one row of `rank` coordinates each, as int64

@@ -19,8 +19,8 @@ extension Tensor {
       "mm: expected m1 and m2 to have the same dtype, but got: \(dtype.cppName) != \(mat2.dtype.cppName)")
     Tensor.checkProductOperands([self, mat2], op: "mm", kernel: "addmm_impl_cpu_")
     let out = Tensor(uninitializedShape: [shape[0], mat2.shape[1]], dtype: dtype)
-    GEMM.multiply(asBatch(), mat2.asBatch(), into: out.asBatch())
-    return record(out, "MmBackward0", [self, mat2])
+    GEMM.multiply(self, mat2, into: out)
+    return record(out, "MmBackward0", self, mat2)
   }
 
   /// Matrix products of two batches of matrices (`bmm`): `[b, n, m] @ [b, m, p] -> [b, n, p]`.
@@ -35,7 +35,7 @@ extension Tensor {
     Tensor.checkProductOperands([self, mat2], op: "bmm", kernel: "bmm")
     let out = Tensor(uninitializedShape: [shape[0], shape[1], mat2.shape[2]], dtype: dtype)
     GEMM.multiply(self, mat2, into: out)
-    return record(out, "BmmBackward0", [self, mat2])
+    return record(out, "BmmBackward0", self, mat2)
   }
 
   /// The product of a matrix and a vector (`mv`): `[n, m] @ [m] -> [n]`.
@@ -55,7 +55,7 @@ extension Tensor {
     Tensor.checkProductOperands([self, vec], op: "mv", kernel: "addmv_impl_cpu")
     let out = Tensor(uninitializedShape: [shape[0]], dtype: dtype)
     GEMM.multiply(asBatch(), vec.asColumn(), into: out.asColumn())
-    return record(out, "MvBackward0", [self, vec])
+    return record(out, "MvBackward0", self, vec)
   }
 
   /// The inner product of two vectors (`dot`), as a 0-d tensor.
@@ -75,7 +75,7 @@ extension Tensor {
     Tensor.checkProductOperands([self, other], op: "dot", kernel: "dot")
     let out = Tensor(uninitializedShape: [], dtype: dtype)
     GEMM.multiply(asRow(), other.asColumn(), into: out.batchView(shape: [1, 1, 1], strides: [1, 1, 1]))
-    return record(out, "DotBackward0", [self, other])
+    return record(out, "DotBackward0", self, other)
   }
 
   /// The outer product of two vectors (`outer`): `out[i, j] = self[i] * vec2[j]`, promoting
@@ -111,7 +111,7 @@ extension Tensor {
     let out = Tensor(uninitializedShape: [mat1.shape[0], mat2.shape[1]], dtype: dtype)
     let input = detach().expand(out.shape, op: "addmm")
     if beta != 0 { out.assign(input) }
-    GEMM.multiply(mat1.asBatch(), mat2.asBatch(), into: out.asBatch(), alpha: alpha, beta: beta)
+    GEMM.multiply(mat1, mat2, into: out, alpha: alpha, beta: beta)
     return record(out, "AddmmBackward0", [self, mat1, mat2], ["beta": beta, "alpha": alpha])
   }
 

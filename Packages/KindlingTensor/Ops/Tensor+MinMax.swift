@@ -48,7 +48,7 @@ extension Tensor {
     let out = Tensor.binary(self, other, op: "maximum", typing: .promoted) { a, b, out in
       out.dtype.dispatch(SameTypeBinaryKernel(op: MaximumOp(), a: a, b: b, out: out))
     }
-    return record(out, "MaximumBackward0", [self, other])
+    return record(out, "MaximumBackward0", self, other)
   }
 
   /// The smaller of two elements (`minimum`); NaN wins.
@@ -56,7 +56,7 @@ extension Tensor {
     let out = Tensor.binary(self, other, op: "minimum", typing: .promoted) { a, b, out in
       out.dtype.dispatch(SameTypeBinaryKernel(op: MinimumOp(), a: a, b: b, out: out))
     }
-    return record(out, "MinimumBackward0", [self, other])
+    return record(out, "MinimumBackward0", self, other)
   }
 
   /// Each element limited to `[min, max]` (`clamp`); either bound may be left out. NaN stays
@@ -71,7 +71,7 @@ extension Tensor {
     var attributes: [String: Any] = [:]
     if let min { attributes["min"] = min }
     if let max { attributes["max"] = max }
-    return record(out, "ClampBackward1", [self], attributes)
+    return record(out, "ClampBackward1", self, attributes)
   }
 
   /// Each element limited by tensor bounds, broadcasting all three (`clamp`); a NaN bound
@@ -136,7 +136,7 @@ extension Tensor {
     let out = Tensor.binary(self, end, op: "lerp", typing: .promoted) { a, b, out in
       out.dtype.dispatchFloat(FloatBinaryKernel(op: LerpScalarOp(weight: weight), a: a, b: b, out: out), op: "lerp")
     }
-    return record(out, "LerpBackward0", [self, end], ["weight": weight])
+    return record(out, "LerpBackward0", self, end, ["weight": weight])
   }
 
   /// Linear interpolation with a tensor of weights, broadcasting all three (`lerp`).

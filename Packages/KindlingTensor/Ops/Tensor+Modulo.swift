@@ -43,17 +43,17 @@ extension Tensor {
   /// Tensor([-7, 7]).remainder(Tensor([2, -2]))   // tensor([ 1, -1])
   /// ```
   public func remainder(_ other: Tensor) -> Tensor {
-    record(modulo(other, python: true, op: "remainder"), "RemainderBackward1", [self, other])
+    record(modulo(other, python: true, op: "remainder"), "RemainderBackward1", self, other)
   }
 
   /// The remainder by a number (`remainder`): an integer keeps integer tensors integral.
   public func remainder(_ other: Int) -> Tensor {
-    record(modulo(.number(other), python: true, op: "remainder"), "RemainderBackward0", [self], ["other": Double(other)])
+    record(modulo(.number(other), python: true, op: "remainder"), "RemainderBackward0", self, ["other": Double(other)])
   }
 
   /// The remainder by a floating-point number (`remainder`).
   public func remainder(_ other: Double) -> Tensor {
-    record(modulo(.number(other), python: true, op: "remainder"), "RemainderBackward0", [self], ["other": other])
+    record(modulo(.number(other), python: true, op: "remainder"), "RemainderBackward0", self, ["other": other])
   }
 
   /// The remainder of `self / other` with the sign of `self`, as C's `fmod` (`fmod`).
@@ -62,17 +62,17 @@ extension Tensor {
   /// Tensor([-7, 7]).fmod(Tensor([2, -2]))   // tensor([-1,  1])
   /// ```
   public func fmod(_ other: Tensor) -> Tensor {
-    record(modulo(other, python: false, op: "fmod"), "FmodBackward1", [self, other])
+    record(modulo(other, python: false, op: "fmod"), "FmodBackward1", self, other)
   }
 
   /// `fmod` by an integer.
   public func fmod(_ other: Int) -> Tensor {
-    record(modulo(.number(other), python: false, op: "fmod"), "FmodBackward0", [self], ["other": Double(other)])
+    record(modulo(.number(other), python: false, op: "fmod"), "FmodBackward0", self, ["other": Double(other)])
   }
 
   /// `fmod` by a floating-point number.
   public func fmod(_ other: Double) -> Tensor {
-    record(modulo(.number(other), python: false, op: "fmod"), "FmodBackward0", [self], ["other": other])
+    record(modulo(.number(other), python: false, op: "fmod"), "FmodBackward0", self, ["other": other])
   }
 
   func modulo(_ other: Tensor, python: Bool, op: String) -> Tensor {

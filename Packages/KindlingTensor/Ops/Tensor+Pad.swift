@@ -98,12 +98,12 @@ extension Tensor {
       let d = rank - 1 - i
       let (left, right) = (pad[2 * i], pad[2 * i + 1])
       let length = shape[d] + Swift.min(left, 0) + Swift.min(right, 0)
-      guard length > 0 else { return record(out, "ConstantPadNdBackward0", [self], ["pad": pad]) }
+      guard length > 0 else { return record(out, "ConstantPadNdBackward0", self, ["pad": pad]) }
       source = source.cut(d, start: Swift.max(-left, 0), length: length)
       target = target.cut(d, start: Swift.max(left, 0), length: length)
     }
     if target.count > 0 { target.assign(source) }
-    return record(out, "ConstantPadNdBackward0", [self], ["pad": pad])
+    return record(out, "ConstantPadNdBackward0", self, ["pad": pad])
   }
 
   /// `length` elements of `d` from `start`, as an unrecorded view.

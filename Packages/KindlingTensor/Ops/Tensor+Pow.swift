@@ -78,7 +78,7 @@ extension Tensor {
   public func pow(_ exponent: Tensor) -> Tensor {
     let out = Tensor.numericBinary(
       self, exponent, op: "pow", kernelName: "pow", float: FloatPowOp(), integer: IntegerPowOp())
-    return record(out, "PowBackward1", [self, exponent])
+    return record(out, "PowBackward1", self, exponent)
   }
 
   /// `self ^ exponent` for a number (`pow`): `x.pow(2)` keeps an integer dtype (bool becomes
@@ -92,13 +92,13 @@ extension Tensor {
   ///   negative integer powers are not allowed.").
   public func pow(_ exponent: Int) -> Tensor {
     let out = powScalar(.number(exponent), exponent: Double(exponent), op: "pow")
-    return record(out, "PowBackward0", [self], ["exponent": Double(exponent)])
+    return record(out, "PowBackward0", self, ["exponent": Double(exponent)])
   }
 
   /// `self ^ exponent` for a floating-point number (`pow`).
   public func pow(_ exponent: Double) -> Tensor {
     let out = powScalar(.number(exponent), exponent: exponent, op: "pow")
-    return record(out, "PowBackward0", [self], ["exponent": exponent])
+    return record(out, "PowBackward0", self, ["exponent": exponent])
   }
 
   /// `base ^ exponent` for a number base (`torch.pow(2, x)`, Python's `2 ** x`).
@@ -110,7 +110,7 @@ extension Tensor {
     let wrapped: Tensor = base == base.rounded() && Swift.abs(base) < 9e15 ? .number(Int(base)) : .number(base)
     let out = Tensor.numericBinary(
       wrapped, exponent, op: "pow", kernelName: "pow", float: FloatPowOp(), integer: IntegerPowOp())
-    return record(out, "PowBackward2", [exponent], ["self": base])
+    return record(out, "PowBackward2", exponent, ["self": base])
   }
 
   func powScalar(_ wrapped: Tensor, exponent: Double, op: String, into destination: Tensor? = nil) -> Tensor {

@@ -16,7 +16,7 @@ extension Tensor {
   /// ```
   public func sum(dtype: DType? = nil) -> Tensor {
     let out = arithmetic(.sum, dims: nil, keepDim: false, dtype: dtype, op: "sum")
-    return record(out, "SumBackward0", [self], ["inputShape": shape])
+    return record(out, "SumBackward0", self, ["inputShape": shape])
   }
 
   /// The sums over dimension `dim` (negative counts from the end); `keepDim` keeps it as size 1.
@@ -34,7 +34,7 @@ extension Tensor {
   public func sum(dims: [Int], keepDim: Bool = false, dtype: DType? = nil) -> Tensor {
     let dims = reductionDims(dims, op: "sum")
     let out = arithmetic(.sum, dims: dims, keepDim: keepDim, dtype: dtype, op: "sum")
-    return record(out, "SumBackward1", [self], ["dims": dims, "keepDim": keepDim, "inputShape": shape])
+    return record(out, "SumBackward1", self, ["dims": dims, "keepDim": keepDim, "inputShape": shape])
   }
 
   /// The product of all elements (`prod`); integers and bools give int64.
@@ -44,14 +44,14 @@ extension Tensor {
   /// ```
   public func prod(dtype: DType? = nil) -> Tensor {
     let out = arithmetic(.product, dims: nil, keepDim: false, dtype: dtype, op: "prod")
-    return record(out, "ProdBackward0", [self], ["inputShape": shape])
+    return record(out, "ProdBackward0", self, ["inputShape": shape])
   }
 
   /// The products along dimension `dim`.
   public func prod(dim: Int, keepDim: Bool = false, dtype: DType? = nil) -> Tensor {
     let dims = reductionDims([dim], op: "prod")
     let out = arithmetic(.product, dims: dims, keepDim: keepDim, dtype: dtype, op: "prod")
-    return record(out, "ProdBackward1", [self], ["dim": dims.first ?? 0, "keepDim": keepDim])
+    return record(out, "ProdBackward1", self, ["dim": dims.first ?? 0, "keepDim": keepDim])
   }
 
   /// Runs a sum, product or mean into a new tensor of the result dtype.
@@ -73,7 +73,7 @@ extension Tensor {
   /// ```
   public func max() -> Tensor {
     let out = extremum(largest: true, dims: nil, keepDim: false, op: "max").values
-    return record(out, "MaxBackward1", [self])
+    return record(out, "MaxBackward1", self)
   }
 
   /// The largest elements along `dim` and their indices (the first one on ties), as
@@ -85,21 +85,21 @@ extension Tensor {
   public func max(dim: Int, keepDim: Bool = false) -> (values: Tensor, indices: Tensor) {
     let dims = reductionDims([dim], op: "max")
     let (values, indices) = extremum(largest: true, dims: dims, keepDim: keepDim, op: "max")
-    return (record(values, "MaxBackward0", [self], ["dim": dims.first ?? 0, "keepDim": keepDim, "indices": indices]),
+    return (record(values, "MaxBackward0", self, ["dim": dims.first ?? 0, "keepDim": keepDim, "indices": indices]),
       indices)
   }
 
   /// The smallest element, as a 0-d tensor (`min`).
   public func min() -> Tensor {
     let out = extremum(largest: false, dims: nil, keepDim: false, op: "min").values
-    return record(out, "MinBackward1", [self])
+    return record(out, "MinBackward1", self)
   }
 
   /// The smallest elements along `dim` and their indices (`min(dim)`).
   public func min(dim: Int, keepDim: Bool = false) -> (values: Tensor, indices: Tensor) {
     let dims = reductionDims([dim], op: "min")
     let (values, indices) = extremum(largest: false, dims: dims, keepDim: keepDim, op: "min")
-    return (record(values, "MinBackward0", [self], ["dim": dims.first ?? 0, "keepDim": keepDim, "indices": indices]),
+    return (record(values, "MinBackward0", self, ["dim": dims.first ?? 0, "keepDim": keepDim, "indices": indices]),
       indices)
   }
 
@@ -111,7 +111,7 @@ extension Tensor {
   public func amax(dims: [Int] = [], keepDim: Bool = false) -> Tensor {
     let dims = reductionDims(dims, op: "amax")
     let out = extremum(largest: true, dims: dims, keepDim: keepDim, op: "amax", wantsIndices: false).values
-    return record(out, "AmaxBackward0", [self], ["dims": dims, "keepDim": keepDim])
+    return record(out, "AmaxBackward0", self, ["dims": dims, "keepDim": keepDim])
   }
 
   /// The largest values along one dimension (`amax(dim)`).
@@ -121,7 +121,7 @@ extension Tensor {
   public func amin(dims: [Int] = [], keepDim: Bool = false) -> Tensor {
     let dims = reductionDims(dims, op: "amin")
     let out = extremum(largest: false, dims: dims, keepDim: keepDim, op: "amin", wantsIndices: false).values
-    return record(out, "AminBackward0", [self], ["dims": dims, "keepDim": keepDim])
+    return record(out, "AminBackward0", self, ["dims": dims, "keepDim": keepDim])
   }
 
   /// The smallest values along one dimension (`amin(dim)`).

@@ -25,7 +25,7 @@ extension Tensor {
     }
     let out = Tensor(uninitializedShape: shape, dtype: dtype, device: device)
     if count > 0 { out.assign(rawView(shape: shape, strides: s, offset: offset)) }
-    return record(out, "FlipBackward0", [self], ["dims": normalized])
+    return record(out, "FlipBackward0", self, ["dims": normalized])
   }
 
   /// `fliplr`: ``flip(_:)-swift.method`` of dimension 1.
@@ -51,14 +51,14 @@ extension Tensor {
       precondition(shifts.count == 1, "roll: shifts and dimensions must align. shifts: \(shifts.count), dims:0")
       let flat = detach().contiguous().rawView(shape: [count], strides: [1])
       let out = flat.rolled(shifts[0], dim: 0).rawView(shape: shape, strides: Shape.contiguousStrides(shape))
-      return record(out, "RollBackward0", [self], ["shifts": shifts, "dims": dims])
+      return record(out, "RollBackward0", self, ["shifts": shifts, "dims": dims])
     }
     precondition(
       shifts.count == dims.count, "roll: shifts and dimensions must align. shifts: \(shifts.count), dims:\(dims.count)")
     var out = detach()
     for (shift, dim) in zip(shifts, dims) { out = out.rolled(shift, dim: normalizedDim(dim, op: "roll")) }
     if out === self || out.storage === storage { out = out.clone() }
-    return record(out.detach(), "RollBackward0", [self], ["shifts": shifts, "dims": dims])
+    return record(out.detach(), "RollBackward0", self, ["shifts": shifts, "dims": dims])
   }
 
   /// ``roll(_:dims:)`` by one shift along one dimension, or flat when `dim` is `nil`.

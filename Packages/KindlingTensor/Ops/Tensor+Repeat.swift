@@ -34,7 +34,7 @@ extension Tensor {
     if out.count > 0 {
       out.rawView(shape: splitShape, strides: splitStrides).assign(rawView(shape: splitShape, strides: sourceSplit))
     }
-    return record(out, "RepeatBackward0", [self], ["repeats": repeats])
+    return record(out, "RepeatBackward0", self, ["repeats": repeats])
   }
 
   /// The tensor repeated `reps[i]` times along each dimension (`tile`); with fewer counts than

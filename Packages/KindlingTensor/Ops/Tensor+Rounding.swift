@@ -65,12 +65,12 @@ extension Tensor {
     if decimals == 0 { return rounding(.toNearestOrEven, name: "round", backward: "RoundBackward0") }
     Tensor.checkImplemented(dtype.isFloatingPoint, op: "round", kernel: "round_cpu", dtype: dtype)
     let out = floatUnary(RoundDecimalsOp(decimals: decimals), name: "round")
-    return record(out, "RoundBackward1", [self], ["decimals": decimals])
+    return record(out, "RoundBackward1", self, ["decimals": decimals])
   }
 
   /// The fractional part `x - trunc(x)`, with the sign of `x` (`frac`); floating point only.
   public func frac() -> Tensor {
-    record(floatOnlyUnary(FracOp(), name: "frac", kernel: "frac_cpu"), "FracBackward0", [self])
+    record(floatOnlyUnary(FracOp(), name: "frac", kernel: "frac_cpu"), "FracBackward0", self)
   }
 
   /// -1, 0 or 1 by the sign of each element (`sign`); NaN gives 0, dtype is kept.
@@ -78,7 +78,7 @@ extension Tensor {
   /// ```swift
   /// Tensor([-3, 0, 5]).sign()   // tensor([-1,  0,  1])
   /// ```
-  public func sign() -> Tensor { record(sameTypeUnary(SignOp(), name: "sign"), "SignBackward0", [self]) }
+  public func sign() -> Tensor { record(sameTypeUnary(SignOp(), name: "sign"), "SignBackward0", self) }
 
   /// The absolute value (`abs`); keeps integer dtypes, refuses bool.
   ///
@@ -87,7 +87,7 @@ extension Tensor {
   /// ```
   public func abs() -> Tensor {
     Tensor.checkImplemented(dtype != .bool, op: "abs", kernel: "abs_cpu", dtype: dtype)
-    return record(sameTypeUnary(AbsOp(), name: "abs"), "AbsBackward0", [self])
+    return record(sameTypeUnary(AbsOp(), name: "abs"), "AbsBackward0", self)
   }
 
   // MARK: In place

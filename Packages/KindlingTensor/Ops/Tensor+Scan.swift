@@ -13,7 +13,7 @@ extension Tensor {
   public func cumsum(dim: Int, dtype: DType? = nil) -> Tensor {
     let d = normalizedDim(dim, op: "cumsum")
     let out = scan(product: false, dim: d, dtype: dtype)
-    return record(out, "CumsumBackward0", [self], ["dim": d])
+    return record(out, "CumsumBackward0", self, ["dim": d])
   }
 
   /// The running products along `dim` (`cumprod`); integers and bools give int64.
@@ -24,7 +24,7 @@ extension Tensor {
   public func cumprod(dim: Int, dtype: DType? = nil) -> Tensor {
     let d = normalizedDim(dim, op: "cumprod")
     let out = scan(product: true, dim: d, dtype: dtype)
-    return record(out, "CumprodBackward0", [self], ["dim": d])
+    return record(out, "CumprodBackward0", self, ["dim": d])
   }
 
   private func scan(product: Bool, dim: Int, dtype: DType?) -> Tensor {

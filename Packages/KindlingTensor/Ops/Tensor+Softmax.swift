@@ -13,7 +13,7 @@ extension Tensor {
   public func softmax(dim: Int, dtype: DType? = nil) -> Tensor {
     let d = normalizedDim(dim, op: "softmax")
     let out = softmax(log: false, dim: d, dtype: dtype)
-    return record(out, "SoftmaxBackward0", [self], ["dim": d])
+    return record(out, "SoftmaxBackward0", self, ["dim": d])
   }
 
   /// `x - log Σ exp(x)` along `dim` (`log_softmax`), more accurate than `softmax(dim:).log()`.
@@ -24,7 +24,7 @@ extension Tensor {
   public func logSoftmax(dim: Int, dtype: DType? = nil) -> Tensor {
     let d = normalizedDim(dim, op: "log_softmax")
     let out = softmax(log: true, dim: d, dtype: dtype)
-    return record(out, "LogSoftmaxBackward0", [self], ["dim": d])
+    return record(out, "LogSoftmaxBackward0", self, ["dim": d])
   }
 
   private func softmax(log: Bool, dim: Int, dtype: DType?) -> Tensor {

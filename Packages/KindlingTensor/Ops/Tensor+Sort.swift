@@ -98,7 +98,7 @@ extension Tensor {
   /// ```
   public func sort(dim: Int = -1, descending: Bool = false) -> (values: Tensor, indices: Tensor) {
     let (values, indices, d) = selectRows(dim: dim, width: nil, .sort(descending: descending), op: "sort")
-    return (record(values, "SortBackward0", [self], ["dim": d, "indices": indices]), indices)
+    return (record(values, "SortBackward0", self, ["dim": d, "indices": indices]), indices)
   }
 
   /// The positions that sort `self` along `dim` (`argsort`), stably.
@@ -124,7 +124,7 @@ extension Tensor {
     precondition(k >= 0 && k <= size, "selected index k out of range")
     let (values, indices, _) = selectRows(
       dim: d, width: k, .topk(k: k, largest: largest, sorted: sorted), op: "topk", skip: k == 0)
-    return (record(values, "TopkBackward0", [self], ["dim": d, "indices": indices]), indices)
+    return (record(values, "TopkBackward0", self, ["dim": d, "indices": indices]), indices)
   }
 
   /// The `k`-th smallest value along `dim` (k from 1) and its position (`kthvalue`).
@@ -143,7 +143,7 @@ extension Tensor {
       values = values.rawView(shape: s, strides: Shape.contiguousStrides(s))
       indices = indices.rawView(shape: s, strides: Shape.contiguousStrides(s))
     }
-    return (record(values, "KthvalueBackward0", [self], ["dim": d, "keepDim": keepDim, "indices": indices]), indices)
+    return (record(values, "KthvalueBackward0", self, ["dim": d, "keepDim": keepDim, "indices": indices]), indices)
   }
 
   /// Runs `selection` on every slice along `dim`; `width` is the output's size along `dim`

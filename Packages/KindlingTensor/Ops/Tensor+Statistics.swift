@@ -15,7 +15,7 @@ extension Tensor {
   public func mean(dtype: DType? = nil) -> Tensor {
     checkMeanType(dtype)
     let out = arithmetic(.mean, dims: nil, keepDim: false, dtype: dtype ?? self.dtype, op: "mean")
-    return record(out, "MeanBackward0", [self], ["inputShape": shape])
+    return record(out, "MeanBackward0", self, ["inputShape": shape])
   }
 
   /// The means along `dim`.
@@ -32,7 +32,7 @@ extension Tensor {
     checkMeanType(dtype)
     let dims = reductionDims(dims, op: "mean")
     let out = arithmetic(.mean, dims: dims, keepDim: keepDim, dtype: dtype ?? self.dtype, op: "mean")
-    return record(out, "MeanBackward1", [self], ["dims": dims, "keepDim": keepDim, "inputShape": shape])
+    return record(out, "MeanBackward1", self, ["dims": dims, "keepDim": keepDim, "inputShape": shape])
   }
 
   private func checkMeanType(_ requested: DType?) {
@@ -152,7 +152,7 @@ extension Tensor {
         + "an identity")
     let out = Tensor(uninitializedShape: plan.outputShape, dtype: dtype, device: device)
     dtype.dispatchFloat(NormKernel(p: p, input: self, out: out, plan: plan), op: op)
-    return record(out, "LinalgVectorNormBackward0", [self], ["p": p, "dims": dims, "keepDim": keepDim])
+    return record(out, "LinalgVectorNormBackward0", self, ["p": p, "dims": dims, "keepDim": keepDim])
   }
 
   // MARK: Log-sum-exp
@@ -171,7 +171,7 @@ extension Tensor {
     let plan = ReductionPlan(input, dims: dims, keepDim: keepDim)
     let out = Tensor(uninitializedShape: plan.outputShape, dtype: input.dtype, device: device)
     input.dtype.dispatchFloat(LogSumExpKernel(input: input, out: out, plan: plan), op: "logsumexp")
-    return record(out, "LogsumexpBackward0", [self], ["dims": dims, "keepDim": keepDim])
+    return record(out, "LogsumexpBackward0", self, ["dims": dims, "keepDim": keepDim])
   }
 }
 

@@ -39,6 +39,6 @@ extension Tensor {
     let out = Tensor(uninitializedShape: grad.shape, dtype: grad.dtype)
     grad.dtype.dispatchFloat(
       ThresholdBackwardKernel(grad: grad, input: input, out: out, threshold: threshold), op: "threshold_backward")
-    return record(out, "ThresholdBackwardBackward0", [grad, input], ["threshold": threshold])
+    return record(out, "ThresholdBackwardBackward0", grad, input, ["threshold": threshold])
   }
 }

@@ -11,7 +11,7 @@ extension Tensor {
   /// ```
   public func tril(diagonal: Int = 0) -> Tensor {
     precondition(rank >= 2, "tril: input tensor must have at least 2 dimensions")
-    return record(triangle(diagonal: diagonal, lower: true), "TrilBackward0", [self], ["diagonal": diagonal])
+    return record(triangle(diagonal: diagonal, lower: true), "TrilBackward0", self, ["diagonal": diagonal])
   }
 
   /// A copy with the elements below diagonal `diagonal` of the last two dimensions set to zero
@@ -22,7 +22,7 @@ extension Tensor {
   /// ```
   public func triu(diagonal: Int = 0) -> Tensor {
     precondition(rank >= 2, "triu: input tensor must have at least 2 dimensions")
-    return record(triangle(diagonal: diagonal, lower: false), "TriuBackward0", [self], ["diagonal": diagonal])
+    return record(triangle(diagonal: diagonal, lower: false), "TriuBackward0", self, ["diagonal": diagonal])
   }
 
   /// A contiguous copy with one side of the diagonal zeroed (zero bits are zero in every dtype).

@@ -36,7 +36,7 @@ struct HypotOp: FloatBinaryOp {
 
 extension Tensor {
   func trig(_ function: TrigFunction, _ name: String, _ backward: String) -> Tensor {
-    record(floatUnary(TrigOp(function: function), name: name), backward, [self])
+    record(floatUnary(TrigOp(function: function), name: name), backward, self)
   }
 
   /// The sine, in radians (`sin`); integer inputs give float32.
@@ -76,7 +76,7 @@ extension Tensor {
     let out = Tensor.binary(self, other, op: "atan2", typing: .promotedToFloat) { a, b, out in
       out.dtype.dispatchFloat(FloatBinaryKernel(op: Atan2Op(), a: a, b: b, out: out), op: "atan2")
     }
-    return record(out, "Atan2Backward0", [self, other])
+    return record(out, "Atan2Backward0", self, other)
   }
 
   /// `sqrt(self² + other²)` without overflow (`hypot`); floating-point tensors only.
@@ -90,7 +90,7 @@ extension Tensor {
     let out = Tensor.binary(self, other, op: "hypot", typing: .promoted) { a, b, out in
       out.dtype.dispatchFloat(FloatBinaryKernel(op: HypotOp(), a: a, b: b, out: out), op: "hypot")
     }
-    return record(out, "HypotBackward0", [self, other])
+    return record(out, "HypotBackward0", self, other)
   }
 
   /// `tanh` in place (`tanh_`).

@@ -13,7 +13,7 @@ extension Tensor {
       storage: storage, shape: shape, strides: strides, storageOffset: offset ?? storageOffset, dtype: dtype,
       wrapped: isWrappedNumber)
     view.base = base ?? self
-    return record(view, name, [self], attributes())
+    return record(view, name, self, attributes())
   }
 
   /// Resolves one `-1` in `shape` from the element count; stops with PyTorch's message.

@@ -20,7 +20,7 @@ extension Tensor {
   /// - Precondition: `condition` is a bool tensor.
   public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
     let out = select(condition, a, b, op: "where")
-    return record(out, "WhereBackward0", [a, b], ["condition": condition])
+    return record(out, "WhereBackward0", a, b, ["condition": condition])
   }
 
   /// `where` with a number for the false branch (`torch.where(cond, a, 0.0)`).
@@ -56,7 +56,7 @@ extension Tensor {
   /// ```
   public func maskedFill(_ mask: Tensor, _ value: Double) -> Tensor {
     let out = maskedFilled(mask, fill(value), op: "masked_fill")
-    return record(out, "MaskedFillBackward0", [self], ["mask": mask, "value": value])
+    return record(out, "MaskedFillBackward0", self, ["mask": mask, "value": value])
   }
 
   /// `maskedFill` with a 0-dimensional tensor value, which can carry a gradient.
@@ -66,7 +66,7 @@ extension Tensor {
       value.rank == 0,
       "masked_fill: only supports a 0-dimensional value tensor, but got tensor with \(value.rank) dimension(s).")
     let out = maskedFilled(mask, value.to(dtype), op: "masked_fill")
-    return record(out, "MaskedFillBackward1", [self, value], ["mask": mask])
+    return record(out, "MaskedFillBackward1", self, value, ["mask": mask])
   }
 
   /// `maskedFill` in place (`masked_fill_`); the mask must broadcast to this shape.

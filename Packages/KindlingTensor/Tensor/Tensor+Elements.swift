@@ -60,7 +60,7 @@ extension Tensor {
       outOfPlace: { before in
         let out = GradMode.with(enabled: false) { Tensor(uninitializedShape: shape, dtype: dtype, device: device) }
         GradMode.with(enabled: false) { _ = out.assign(source) }
-        return record(out, "CopyBackwards", [before, source])
+        return record(out, "CopyBackwards", before, source)
       }, inPlace: { assign(source) })
   }
 
@@ -106,7 +106,7 @@ extension Tensor {
   public func clone() -> Tensor {
     let out = Tensor(uninitializedShape: shape, dtype: dtype, device: device)
     out.assign(self)
-    return record(out, "CloneBackward0", [self])
+    return record(out, "CloneBackward0", self)
   }
 
   /// This tensor if it is already contiguous, else a contiguous copy (`contiguous()`).
@@ -124,7 +124,7 @@ extension Tensor {
     if dtype == self.dtype { return self }
     let out = Tensor(uninitializedShape: shape, dtype: dtype, device: device)
     out.assign(self)
-    return record(out, "ToCopyBackward0", [self])
+    return record(out, "ToCopyBackward0", self)
   }
 
   /// The same values on `device`; returns `self` when already there (`to(device)`).
@@ -143,7 +143,7 @@ extension Tensor {
     }
     let out = Tensor(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), dtype: dtype)
     out.assign(contiguous())
-    return record(out, "ToCopyBackward0", [self])
+    return record(out, "ToCopyBackward0", self)
   }
 }
 
