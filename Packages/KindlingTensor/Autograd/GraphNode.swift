@@ -18,20 +18,28 @@ public final class GraphNode: GradientFunction {
   /// Where each input's gradient goes: its producer's node, the accumulator of a leaf that
   /// requires a gradient, or `nil` when the input needs none.
   public private(set) var edges: [(any GradientFunction)?]
-  /// Each input's shape and dtype, to undo broadcasting and casts in the backward.
-  public let inputShapes: [[Int]]
-  public let inputDTypes: [DType]
+  /// Each input's shape and dtype, to undo broadcasting and casts in the backward: read from the
+  /// saved inputs on first use (a tensor's shape and dtype never change), and kept when
+  /// ``releaseSavedTensors()`` drops the inputs, so recording an op costs no arrays for them.
+  public private(set) lazy var inputShapes: [[Int]] = savedInputs!.map(\.shape)
+  public private(set) lazy var inputDTypes: [DType] = savedInputs!.map(\.dtype)
   /// The output's shape and dtype.
   public let outputShape: [Int]
   public let outputDType: DType
   /// The inputs (the tensors themselves, so a backward with `createGraph` connects to their
-  /// history) and the output (a detached view: the node must not own its own output), until
-  /// ``releaseSavedTensors()``.
+  /// history), until ``releaseSavedTensors()``.
   public private(set) var savedInputs: [Tensor]?
-  public private(set) var savedOutput: Tensor?
-  /// The storage versions of the saved tensors when they were saved, to detect in-place
-  /// changes before the backward.
-  let savedVersions: [Int]
+  /// The output's memory and layout: the node must not own its output tensor (which owns the
+  /// node), so ``savedOutput`` rebuilds a detached view of it on demand.
+  private var outputStorage: Storage?
+  private let outputStrides: [Int]
+  private let outputOffset: Int
+  /// The storage versions of the output and of the inputs when they were saved, to detect
+  /// in-place changes before the backward (the first two inputs' inline: most ops have at most
+  /// two, and recording them then allocates nothing).
+  private let outputVersion: Int
+  private let firstVersions: (Int, Int)
+  private let moreVersions: [Int]
   /// The non-leaf output whose gradient the backward keeps (`retainGrad()`).
   public weak var retainedOutput: Tensor?
   /// Hooks on the output's gradient, run before this node's rule (`registerHook` on a non-leaf).
@@ -44,13 +52,29 @@ public final class GraphNode: GradientFunction {
     self.name = name
     self.attributes = attributes
     self.edges = inputs.map { $0.requiresGrad ? $0.gradientEdge : nil }
-    self.inputShapes = inputs.map(\.shape)
-    self.inputDTypes = inputs.map(\.dtype)
     self.outputShape = output.shape
     self.outputDType = output.dtype
     self.savedInputs = inputs
-    self.savedOutput = output.detach()
-    self.savedVersions = inputs.map(\.storage.version) + [output.storage.version]
+    self.outputStorage = output.storage
+    self.outputStrides = output.strides
+    self.outputOffset = output.storageOffset
+    self.outputVersion = output.storage.version
+    self.firstVersions = (
+      inputs.count > 0 ? inputs[0].storage.version : 0, inputs.count > 1 ? inputs[1].storage.version : 0
+    )
+    self.moreVersions = inputs.count > 2 ? inputs[2...].map(\.storage.version) : []
+  }
+
+  /// The storage version input `i` had when it was saved.
+  private func savedVersion(ofInput i: Int) -> Int {
+    i == 0 ? firstVersions.0 : i == 1 ? firstVersions.1 : moreVersions[i - 2]
+  }
+
+  /// The output, as a detached view (no history), until ``releaseSavedTensors()``.
+  public var savedOutput: Tensor? {
+    outputStorage.map {
+      Tensor(storage: $0, shape: outputShape, strides: outputStrides, storageOffset: outputOffset, dtype: outputDType)
+    }
   }
 
   /// A custom node (see ``customBackward``) for outputs computed outside the op funnel.
@@ -65,11 +89,7 @@ public final class GraphNode: GradientFunction {
   deinit {
     // Hand what this node owns to the teardown list, drop our own references, then let the
     // outermost deinit on this thread free the list in a loop.
-    GraphTeardown.enqueue(edges.compactMap { $0 })
-    GraphTeardown.enqueue(savedInputs ?? [])
-    edges = []
-    savedInputs = nil
-    GraphTeardown.drain()
+    GraphTeardown.release(edges: &edges, inputs: &savedInputs)
   }
 
   /// The nodes this one sends gradients to, in input order (`next_functions`).
@@ -80,14 +100,17 @@ public final class GraphNode: GradientFunction {
 
   /// Drops the saved tensors so their memory can go back to the allocator.
   public func releaseSavedTensors() {
+    guard savedInputs != nil else { return }
+    _ = inputShapes
+    _ = inputDTypes
     savedInputs = nil
-    savedOutput = nil
+    outputStorage = nil
   }
 
   /// Saved input `i`, after checking that no in-place op changed it since the forward.
   public func savedInput(_ i: Int) -> Tensor {
     let t = savedTensorsOrStop()[i]
-    checkVersion(of: t, saved: savedVersions[i], index: i, shape: inputShapes[i], dtype: inputDTypes[i])
+    checkVersion(of: t, saved: savedVersion(ofInput: i), index: i, shape: inputShapes[i], dtype: inputDTypes[i])
     return t
   }
 
@@ -95,7 +118,7 @@ public final class GraphNode: GradientFunction {
   public func savedOutputChecked() -> Tensor {
     _ = savedTensorsOrStop()
     let t = savedOutput!
-    checkVersion(of: t, saved: savedVersions[savedVersions.count - 1], index: 0, shape: outputShape, dtype: outputDType)
+    checkVersion(of: t, saved: outputVersion, index: 0, shape: outputShape, dtype: outputDType)
     return t
   }
 

@@ -33,14 +33,20 @@ enum GraphTeardown {
     return state
   }
 
-  /// Takes references to `objects`, to be released by ``drain()``.
-  static func enqueue(_ objects: [AnyObject]) {
-    if !objects.isEmpty { state.pending.append(contentsOf: objects) }
+  /// What a dying node does: moves its edges and saved inputs onto this thread's list (emptying
+  /// them, so that nothing else holds them), then drains the list unless an outer call on this
+  /// thread is already doing so. One look-up of the list, no intermediate arrays.
+  static func release(edges: inout [(any GradientFunction)?], inputs: inout [Tensor]?) {
+    let state = state
+    for case let edge? in edges { state.pending.append(edge) }
+    if let inputs { for input in inputs { state.pending.append(input) } }
+    edges = []
+    inputs = nil
+    drain(state)
   }
 
   /// Releases the list in a loop, unless an outer call on this thread is already doing so.
-  static func drain() {
-    let state = state
+  private static func drain(_ state: State) {
     guard !state.draining else { return }
     state.draining = true
     while !state.pending.isEmpty {
