@@ -61,34 +61,49 @@ package enum Parallel {
 }
 
 /// One worker thread per core but the first, polling a generation counter for jobs.
+///
+/// Worker `w` runs chunk `w` of a job, if it claims it first: a slot per worker holds the
+/// generation it was last claimed for and by whom, and the caller, once its own chunk is done,
+/// claims every chunk no worker has started and runs it itself. A worker that the OS has not
+/// scheduled (on two cores, OpenBLAS's threads spin for a long time after each product) then
+/// costs nothing but parallelism, never a wait.
 private final class WorkerPool: @unchecked Sendable {
   static let shared = WorkerPool(workers: Parallel.coreCount - 1)
+
+  /// A worker's claim on its chunk: `generation * 4 + state`, state `claimed` by the worker,
+  /// `taken` by the caller, or `done` by the worker; a generation below the current one means
+  /// nobody has claimed it yet.
+  private final class Slot {
+    static let claimed = 1, taken = 2, done = 3
+    let word = Atomic<Int>(0)
+  }
 
   let workerCount: Int
   /// Moves on by one for every job; workers wait for it to change.
   private let generation = Atomic<Int>(0)
-  /// Workers still running the current job.
-  private let remaining = Atomic<Int>(0)
   /// Whether a caller owns the pool.
   private let busy = Atomic<Bool>(false)
   /// Workers asleep on `condition`.
   private let sleepers = Atomic<Int>(0)
+  private let slots: [Slot]
   private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
   private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
   /// The current job and its chunk count: written by the owning caller before it moves
-  /// `generation` on (a releasing store), read by workers after they see it move (acquiring).
+  /// `generation` on, read by a worker only once it has claimed its chunk of that generation
+  /// (so the caller, which waits for claimed chunks, has not moved on).
   private var job: ((Int) -> Void)?
   private var chunks = 0
 
   private init(workers: Int) {
     workerCount = max(0, workers)
+    slots = (0..<workerCount).map { _ in Slot() }
     pthread_mutex_init(mutex, nil)
     pthread_cond_init(condition, nil)
     for index in 0..<workerCount { start(worker: index + 1) }
   }
 
-  /// Runs chunks `0..<count` (`0` here, the rest on workers); `false`, running nothing, when the
-  /// pool is owned by another caller or has too few workers.
+  /// Runs chunks `0..<count` (`0` here, the rest on workers or here); `false`, running nothing,
+  /// when the pool is owned by another caller or has too few workers.
   func run(_ count: Int, _ body: (Int) -> Void) -> Bool {
     guard count - 1 <= workerCount,
       busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
@@ -96,23 +111,42 @@ private final class WorkerPool: @unchecked Sendable {
     withoutActuallyEscaping(body) { body in
       job = body
       chunks = count
-      remaining.store(workerCount, ordering: .relaxed)
-      generation.add(1, ordering: .sequentiallyConsistent)
+      let current = generation.add(1, ordering: .sequentiallyConsistent).newValue
       if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
         pthread_mutex_lock(mutex)
         pthread_cond_broadcast(condition)
         pthread_mutex_unlock(mutex)
       }
       body(0)
-      var polls = 0
-      while remaining.load(ordering: .acquiring) > 0 {
-        polls += 1
-        if polls & 1023 == 0 { sched_yield() } else { kindling_cpu_relax() }
+      for chunk in 1..<count {
+        let slot = slots[chunk - 1]
+        if claim(slot, for: current, as: Slot.taken) {
+          body(chunk)
+          continue
+        }
+        var polls = 0
+        while slot.word.load(ordering: .acquiring) != current * 4 + Slot.done {
+          polls += 1
+          if polls & 1023 == 0 { sched_yield() } else { kindling_cpu_relax() }
+        }
       }
       job = nil
     }
     busy.store(false, ordering: .releasing)
     return true
+  }
+
+  /// Claims `slot` for generation `current` (as the worker or as the caller), unless somebody
+  /// already has.
+  private func claim(_ slot: Slot, for current: Int, as state: Int) -> Bool {
+    var word = slot.word.load(ordering: .acquiring)
+    while word / 4 < current {
+      let (exchanged, found) = slot.word.compareExchange(
+        expected: word, desired: current * 4 + state, ordering: .acquiringAndReleasing)
+      if exchanged { return true }
+      word = found
+    }
+    return false
   }
 
   private func start(worker index: Int) {
@@ -128,13 +162,16 @@ private final class WorkerPool: @unchecked Sendable {
     pthread_detach(thread)
   }
 
-  /// A worker's life: wait for a job, run its chunk (if the job has one for it), report.
+  /// A worker's life: wait for a job, claim its chunk, run it (if the job has one for it),
+  /// report it done.
   private func work(as index: Int) -> Never {
+    let slot = slots[index - 1]
     var seen = 0
     while true {
       seen = nextGeneration(after: seen)
+      guard claim(slot, for: seen, as: Slot.claimed) else { continue }
       if index < chunks, let job { job(index) }
-      remaining.subtract(1, ordering: .releasing)
+      slot.word.store(seen * 4 + Slot.done, ordering: .releasing)
     }
   }
 
