@@ -51,7 +51,8 @@ func registerLinalg(_ name: String, setUp: @escaping @Sendable (Int) -> @Sendabl
     warmupIterations: 2,
     scalingFactor: .one,
     maxDuration: .seconds(1),
-    maxIterations: 5000
+    maxIterations: 5000,
+    thresholds: [.mallocCountTotal: .strict]
   )
   configuration.timeUnits = .microseconds
   for n in linalgSizes {
