@@ -1,3 +1,4 @@
+import CKindlingVector
 import KindlingTensor
 
 /// Stochastic gradient descent, optionally with momentum (`torch.optim.SGD`).
@@ -123,8 +124,21 @@ struct SGDUpdate: FusedUpdate {
       }
       return
     }
-    // The usual case gets a loop of its own with the options as constants, which vectorizes well.
-    if !maximize && !decays && !nesterov && !firstStep {
+    // The usual case on float32 runs CKindlingVector's loop (AVX2/AVX-512 with a real fused
+    // multiply-add, chosen at load time), split across cores; on float64, a loop of its own with
+    // the options as constants, which vectorizes well.
+    let usual = !maximize && !decays && !nesterov && !firstStep
+    if usual, options.dampening == 0, T.self == Float.self {
+      let (param, grad, buffer) = (UncheckedPointer(p), UncheckedPointer(UnsafeMutablePointer(mutating: g)), UncheckedPointer(buf))
+      let (momentum, lr) = (Float(options.momentum), Float(options.lr))
+      Parallel.ranges(o.count, threads: min(Parallel.coreCount, max(1, o.count / 65_536))) { range in
+        kindling_sgd_momentum_f32(
+          param.pointer + range.lowerBound, grad.pointer + range.lowerBound, buffer.pointer + range.lowerBound,
+          range.count, momentum, lr)
+      }
+      return
+    }
+    if usual {
       momentumLoop(o, buf, maximize: false, decays: false, first: false, nesterov: false)
     } else {
       momentumLoop(o, buf, maximize: maximize, decays: decays, first: firstStep, nesterov: nesterov)
@@ -147,5 +161,14 @@ struct SGDUpdate: FusedUpdate {
       d = nesterov ? T.fma(b, momentum, d) : b
       p[i] = T.fma(d, negativeLR, pi)
     }
+  }
+}
+
+/// A pointer handed to the chunks of a parallel loop, each of which touches its own range.
+private struct UncheckedPointer: @unchecked Sendable {
+  let pointer: UnsafeMutablePointer<Float>
+  /// `pointer`, whose elements are float32 (the caller has checked `T`).
+  init<T>(_ pointer: UnsafeMutablePointer<T>) {
+    self.pointer = UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
   }
 }
