@@ -13,7 +13,8 @@ import Synchronization
 /// `DispatchQueue.concurrentPerform` does, with workers that are already awake).
 ///
 /// Every parallel kernel of Kindling splits its work through here. After a chunk, a worker polls
-/// for the next job for ``spinNanoseconds`` before it sleeps: kernels run back to back (a
+/// for the next job for ``spinNanoseconds`` (yielding the core to any other ready thread between
+/// polls) before it sleeps: kernels run back to back (a
 /// training step is hundreds of them), and a sleeping thread takes tens of microseconds to wake,
 /// which on a 1M-element add (130 µs) cost as much as the work it was to share (measured: 123 µs
 /// with Dispatch's workers, 75 µs with polling ones). A caller that finds the pool busy (another
@@ -183,8 +184,11 @@ private final class WorkerPool: @unchecked Sendable {
       let current = generation.load(ordering: .acquiring)
       if current != seen { return current }
       polls += 1
-      if polls & 255 == 0 && DispatchTime.now().uptimeNanoseconds > deadline { break }
-      kindling_cpu_relax()
+      if polls & 15 == 0 && DispatchTime.now().uptimeNanoseconds > deadline { break }
+      // Yield rather than only pause: on two cores, OpenBLAS's threads need this core for the
+      // next matrix product, and a worker that only spun here would hold it off for the whole
+      // polling window.
+      if polls > 64 { sched_yield() } else { kindling_cpu_relax() }
     }
     pthread_mutex_lock(mutex)
     sleepers.add(1, ordering: .sequentiallyConsistent)
