@@ -1,4 +1,5 @@
 import Dispatch
+import Glibc
 import Synchronization
 import Testing
 
@@ -52,5 +53,20 @@ struct ParallelTests {
       pieces += (x * y + x).sum().item(as: Double.self)
     }
     #expect(abs(whole - pieces) <= 1e-2 * max(1, abs(whole)))
+  }
+
+  @Test("inside Parallel.serially every chunk runs on the calling thread, in order")
+  func serially() {
+    let caller = pthread_self()
+    var order: [Int] = []
+    var sameThread = true
+    Parallel.serially {
+      Parallel.perform(iterations: 4) { chunk in
+        order.append(chunk)
+        sameThread = sameThread && pthread_equal(pthread_self(), caller) != 0
+      }
+    }
+    #expect(order == [0, 1, 2, 3])
+    #expect(sameThread)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KindlingTensor
 
 /// One epoch of a ``DataLoader``: batches in sampler order.
 ///
@@ -85,7 +86,9 @@ final class BatchPipeline<Batch>: @unchecked Sendable {
     liveWorkers = workers
     condition.unlock()
     for worker in 0..<workers {
-      let thread = Thread { [self] in work() }
+      // Each worker gathers and collates its batches on its own core: kernels inside run
+      // serially instead of splitting across cores the other workers are using.
+      let thread = Thread { [self] in Parallel.serially { work() } }
       thread.name = "KindlingData worker \(worker)"
       thread.start()
     }

@@ -47,10 +47,28 @@ package enum Parallel {
     }
   }
 
+  /// Runs `body` with every kernel on this thread running its chunks one after the other, for
+  /// threads that are themselves one of several working in parallel (a data loader's workers):
+  /// nested splitting would only make them wait for each other.
+  package static func serially<R>(_ body: () throws -> R) rethrows -> R {
+    let previous = pthread_getspecific(serialKey)
+    pthread_setspecific(serialKey, UnsafeRawPointer(bitPattern: 1))
+    defer { pthread_setspecific(serialKey, previous) }
+    return try body()
+  }
+
+  /// One thread-local slot: non-nil inside ``serially(_:)``.
+  private static let serialKey: pthread_key_t = {
+    var key = pthread_key_t()
+    let status = pthread_key_create(&key, nil)
+    precondition(status == 0, "Parallel: pthread_key_create failed with \(status)")
+    return key
+  }()
+
   /// Runs `body(i)` for every `i` in `0..<iterations`, in parallel, and returns when all are done.
   package static func perform(iterations: Int, _ body: (Int) -> Void) {
-    if iterations <= 1 {
-      if iterations == 1 { body(0) }
+    if iterations <= 1 || pthread_getspecific(serialKey) != nil {
+      for i in 0..<max(iterations, 0) { body(i) }
       return
     }
     if WorkerPool.shared.run(iterations, body) { return }
