@@ -168,8 +168,13 @@ private struct CopyInto<I: TensorScalar>: DTypeVisitor {
   let source: Tensor, destination: Tensor
   func visit<O: TensorScalar>(_: O.Type) {
     if I.self == O.self, source.isContiguous, destination.isContiguous {
-      destination.pointer(as: O.self).update(
-        from: UnsafeRawPointer(source.pointer(as: I.self)).assumingMemoryBound(to: O.self), count: source.count)
+      // Split like the elementwise kernels, so each core's share of a large tensor ends up in
+      // that core's cache, where the next kernel on it will read it.
+      let from = UncheckedSendable(value: UnsafeRawPointer(source.pointer(as: I.self)).assumingMemoryBound(to: O.self))
+      let to = UncheckedSendable(value: destination.pointer(as: O.self))
+      StridedLoop.runContiguous(count: source.count) { start, n in
+        (to.value + start).update(from: from.value + start, count: n)
+      }
       return
     }
     Elementwise.map(source, into: destination, Cast<I, O>())
