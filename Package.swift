@@ -60,7 +60,7 @@ let package = Package(
       name: "KindlingAutograd", dependencies: ["KindlingTensor"],
       path: module("KindlingAutograd")),
     .target(
-      name: "KindlingNN", dependencies: ["KindlingTensor", "KindlingAutograd", "CKindlingBLAS"],
+      name: "KindlingNN", dependencies: ["KindlingTensor", "KindlingAutograd", "CKindlingBLAS", "CKindlingVector"],
       path: module("KindlingNN")),
     .target(
       name: "KindlingOptim", dependencies: ["KindlingTensor", "KindlingAutograd", "CKindlingVector"],

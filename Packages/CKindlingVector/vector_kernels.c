@@ -105,3 +105,26 @@ void kindling_cpu_relax(void) {
   __asm__ __volatile__("yield");
 #endif
 }
+
+KINDLING_MULTIVERSION
+void kindling_maxpool2x2_f32(const float *row, const float *next, float *out, long long *indices, long count,
+                             long long first, long long width) {
+  for (long i = 0; i < count; i++) {
+    float v0 = row[2 * i], v1 = row[2 * i + 1], v2 = next[2 * i], v3 = next[2 * i + 1];
+    float best = v0;
+    long long offset = 0;
+    // A later element wins when it is larger or NaN (a NaN best gives way only to a later NaN),
+    // written as selects so that the loop vectorizes.
+    int t1 = (v1 > best) | (v1 != v1);
+    best = t1 ? v1 : best;
+    offset = t1 ? 1 : offset;
+    int t2 = (v2 > best) | (v2 != v2);
+    best = t2 ? v2 : best;
+    offset = t2 ? width : offset;
+    int t3 = (v3 > best) | (v3 != v3);
+    best = t3 ? v3 : best;
+    offset = t3 ? width + 1 : offset;
+    out[i] = best;
+    indices[i] = first + 2 * i + offset;
+  }
+}

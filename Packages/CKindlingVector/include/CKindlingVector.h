@@ -19,6 +19,11 @@ void kindling_div_f32(const float *a, const float *b, float *y, long n);
 /// maximize, after the first step: buf = momentum * buf + g (two roundings, as `buf.mul_(momentum)
 /// .add_(g)`), then p = p - lr * buf rounded once (a fused multiply-add, as `p.add_(buf, alpha=-lr)`).
 void kindling_sgd_momentum_f32(float *param, const float *grad, float *buf, long n, float momentum, float lr);
+/// 2×2 max pooling of one output row: out[i] = the largest of row[2i], row[2i+1], next[2i],
+/// next[2i+1] (a NaN wins; among equals the first), indices[i] = first + 2i + its offset in the
+/// input plane (0, 1, width, width + 1).
+void kindling_maxpool2x2_f32(const float *row, const float *next, float *out, long long *indices, long count,
+                             long long first, long long width);
 /// A spin-wait hint to the CPU (x86's `pause`): lets the other hyperthread run and saves power
 /// while a thread polls a flag.
 void kindling_cpu_relax(void);

@@ -1,3 +1,5 @@
+import CKindlingVector
+
 /// One pooling window layout over planes of `height × width` (a 1-d pool is the 2-d one with
 /// `height = kernelH = outH = 1`). Window `(oh, ow)` starts at `(oh·strideH - padTop,
 /// ow·strideW - padLeft)` and takes every `dilation`-th element.
@@ -86,7 +88,14 @@ struct PoolGeometry: Sendable {
           let h0 = oh * kernelH
           let row = plane + h0 * width
           let o = out + oh * outW, oi = ind + oh * outW
-          if kernelH == 2 && kernelW == 2 {
+          if kernelH == 2 && kernelW == 2 && T.self == Float.self {
+            // float32: CKindlingVector's loop, built for AVX2 and AVX-512 too.
+            kindling_maxpool2x2_f32(
+              UnsafeRawPointer(row).assumingMemoryBound(to: Float.self),
+              UnsafeRawPointer(row + width).assumingMemoryBound(to: Float.self),
+              UnsafeMutableRawPointer(o).assumingMemoryBound(to: Float.self),
+              UnsafeMutableRawPointer(oi).assumingMemoryBound(to: Int64.self), outW, Int64(h0 * width), Int64(width))
+          } else if kernelH == 2 && kernelW == 2 {
             let next = row + width
             for ow in 0..<outW {
               let w0 = 2 * ow
