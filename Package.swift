@@ -49,6 +49,9 @@ let package = Package(
     .target(
       name: "CKindlingCUDA", path: module("CKindlingCUDA"),
       linkerSettings: [.linkedLibrary("dl")]),
+    .target(
+      name: "CKindlingOpenCL", path: module("CKindlingOpenCL"),
+      linkerSettings: [.linkedLibrary("dl")]),
 
     // MARK: - The layers
     .target(name: "KindlingStorage", path: module("KindlingStorage")),
@@ -73,7 +76,7 @@ let package = Package(
       dependencies: ["KindlingTensor", "KindlingAutograd", "CKindlingLAPACK"],
       path: module("KindlingLinalg")),
     .target(
-      name: "KindlingGPU", dependencies: ["KindlingTensor", "KindlingAutograd", "CKindlingCUDA"],
+      name: "KindlingGPU", dependencies: ["KindlingTensor", "KindlingAutograd", "CKindlingCUDA", "CKindlingOpenCL"],
       path: module("KindlingGPU")),
     .target(
       name: "Kindling",

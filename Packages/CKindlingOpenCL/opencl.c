@@ -1,0 +1,1 @@
+// OpenCL entry points, bound at run time with dlopen (see include/CKindlingOpenCL.h).
