@@ -106,7 +106,7 @@ let package = Package(
     .testTarget(
       name: "KindlingLinalgTests", dependencies: ["KindlingLinalg", "KindlingAutograd", "KindlingTestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "KindlingGPUTests", dependencies: ["KindlingGPU"]),
+    .testTarget(name: "KindlingGPUTests", dependencies: ["KindlingGPU", "KindlingTestSupport"]),
     .testTarget(name: "KindlingTests", dependencies: ["Kindling", "KindlingTestSupport"]),
     .testTarget(name: "KindlingCLITests", dependencies: ["KindlingCLI", "KindlingTestSupport"]),
   ]

@@ -19,6 +19,7 @@ struct DeviceTests {
     #expect(Device("cuda:-1") == nil)
     #expect(Device("cpu:1") == nil)
     #expect(Device("tpu") == nil)
+    #expect(Device("opencl") == .opencl && Device("opencl:1")?.description == "opencl:1")
     #expect(Device("cuda:1:2") == nil)
   }
 

@@ -21,8 +21,8 @@ struct SeedTourTensorTests {
     let x = Tensor([[1, 2], [3, 4]])
     out.print(x.isCUDA)
     do {
-      _ = try x.to(.cuda)
-      Issue.record("moving to CUDA without a backend should throw")
+      // Succeeds only on a machine with an NVIDIA GPU and KindlingGPU linked.
+      #expect(try x.to(.cuda).isCUDA)
     } catch {
       #expect("\(error)".contains("cuda:0"))
     }

@@ -15,7 +15,7 @@ extension StorageError: CustomStringConvertible {
         ? "Use smaller batches or tensors, or free tensors you no longer need."
         : "Use smaller batches or tensors, free tensors you no longer need, or raise the allocator's memoryLimit."
       return
-        "\(device.kind == .cpu ? "CPU" : "CUDA") out of memory: tried to allocate \(formatBytes(requested)) "
+        "\(device.kind == .cpu ? "CPU" : device.kind == .cuda ? "CUDA" : "OpenCL") out of memory: tried to allocate \(formatBytes(requested)) "
         + "on \(device) (\(formatBytes(inUse)) in use\(limitText)). \(advice)"
     }
   }

@@ -10,6 +10,9 @@ public struct Device: Hashable, Sendable, Codable {
   public enum Kind: String, Hashable, Sendable, Codable {
     case cpu
     case cuda
+    /// An OpenCL device (KindlingGPU runs its kernels there too; on machines without a GPU, POCL
+    /// runs them on the CPU, which is how the GPU kernels are tested everywhere).
+    case opencl
   }
 
   /// The kind of device.
@@ -23,6 +26,9 @@ public struct Device: Hashable, Sendable, Codable {
   /// The first CUDA GPU, `cuda:0`.
   public static let cuda = Device(kind: .cuda, index: 0)
 
+  /// The first OpenCL device, `opencl:0`.
+  public static let opencl = Device(kind: .opencl, index: 0)
+
   /// The CUDA GPU with ordinal `index` (`torch.device("cuda", index)`).
   ///
   /// - Precondition: `index >= 0`.
@@ -31,12 +37,12 @@ public struct Device: Hashable, Sendable, Codable {
     return Device(kind: .cuda, index: index)
   }
 
-  /// Parses PyTorch's device strings: `cpu`, `cuda`, `cuda:1`.
+  /// Parses PyTorch's device strings: `cpu`, `cuda`, `cuda:1` (and `opencl`, `opencl:0`).
   public init?(_ string: String) {
     let parts = string.split(separator: ":", omittingEmptySubsequences: false)
     guard let kind = Kind(rawValue: String(parts[0])), parts.count <= 2 else { return nil }
     if parts.count == 2 {
-      guard let index = Int(parts[1]), index >= 0, kind == .cuda || index == 0 else { return nil }
+      guard let index = Int(parts[1]), index >= 0, kind != .cpu || index == 0 else { return nil }
       self.init(kind: kind, index: index)
     } else {
       self.init(kind: kind, index: 0)
@@ -53,11 +59,12 @@ public struct Device: Hashable, Sendable, Codable {
 }
 
 extension Device: CustomStringConvertible {
-  /// `cpu`, or `cuda:<index>`.
+  /// `cpu`, `cuda:<index>` or `opencl:<index>`.
   public var description: String {
     switch kind {
     case .cpu: "cpu"
     case .cuda: "cuda:\(index)"
+    case .opencl: "opencl:\(index)"
     }
   }
 }

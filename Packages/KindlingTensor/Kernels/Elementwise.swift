@@ -16,6 +16,8 @@ protocol UnaryFunction {
   func callAsFunction(_ x: Input.Compute) -> Output.Compute
   /// The same function as a C loop, for float32 to float32 over contiguous runs, if it has one.
   var vectorKernel: VectorUnaryKernel? { get }
+  /// The function as a device backend looks it up (by default the type's name).
+  var deviceFunction: ElementwiseFunction { get }
 }
 
 /// A function of two elements, as a type (see ``UnaryFunction``).
@@ -26,14 +28,18 @@ protocol BinaryFunction {
   func callAsFunction(_ a: A.Compute, _ b: B.Compute) -> Output.Compute
   /// The same function as a C loop, for float32 operands over contiguous runs, if it has one.
   var vectorKernel: VectorBinaryKernel? { get }
+  /// The function as a device backend looks it up (by default the type's name).
+  var deviceFunction: ElementwiseFunction { get }
 }
 
 extension UnaryFunction {
   var vectorKernel: VectorUnaryKernel? { nil }
+  var deviceFunction: ElementwiseFunction { .named(Self.self) }
 }
 
 extension BinaryFunction {
   var vectorKernel: VectorBinaryKernel? { nil }
+  var deviceFunction: ElementwiseFunction { .named(Self.self) }
 }
 
 /// Pointers retyped for a vector kernel (which only runs when the element type is `Float`).
@@ -66,6 +72,7 @@ struct BinaryClosure<A: TensorScalar, B: TensorScalar, Output: TensorScalar>: Bi
 enum Elementwise {
   /// `out[i] = f(input[i])`.
   static func map<F: UnaryFunction>(_ input: Tensor, into out: Tensor, _ f: F) {
+    if out.device != .cpu { return DeviceRegistry.run(.map(f.deviceFunction, input: input, output: out), on: out.device) }
     let x = input.pointer(as: F.Input.self)
     let y = out.pointer(as: F.Output.self)
     if out.isContiguous && input.isContiguous && input.shape == out.shape {
@@ -163,6 +170,7 @@ enum Elementwise {
 
   /// `out[i] = f(a[i], b[i])`.
   static func zip<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, into out: Tensor, _ f: F) {
+    if out.device != .cpu { return DeviceRegistry.run(.zip(f.deviceFunction, a, b, output: out), on: out.device) }
     let pa = a.pointer(as: F.A.self)
     let pb = b.pointer(as: F.B.self)
     let y = out.pointer(as: F.Output.self)

@@ -23,6 +23,9 @@ enum GEMM {
       "GEMM: expects [batch, m, k] or [m, k] operands")
     let (m, k, n) = (a.shape[r - 2], a.shape[r - 1], b.shape[r - 1])
     guard c.count > 0 else { return }
+    if c.device != .cpu {
+      return DeviceRegistry.run(.matmul(a, b, output: c, alpha: alpha, beta: beta), on: c.device)
+    }
     let fitsBLAS = m <= Int(Int32.max) && n <= Int(Int32.max) && k <= Int(Int32.max) && k > 0
     switch c.dtype {
     case .float32 where fitsBLAS, .float64 where fitsBLAS:

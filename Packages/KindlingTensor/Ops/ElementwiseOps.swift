@@ -6,6 +6,8 @@ import KindlingStorage
 
 /// An op on two values of one compute type, giving that type (add, mul, maximum, …).
 protocol SameTypeBinaryOp {
+  /// The op as a device backend looks it up (by default its type's name, no parameters).
+  var deviceFunction: ElementwiseFunction { get }
   func callAsFunction<C: ComputeScalar>(_ a: C, _ b: C) -> C
   /// The op's float32 C loop (see ``VectorBinaryKernel``), for the hottest ops.
   var vectorKernel: VectorBinaryKernel? { get }
@@ -13,6 +15,8 @@ protocol SameTypeBinaryOp {
 
 /// An op on two floating-point values (atan2, pow on floats, true division, …).
 protocol FloatBinaryOp {
+  /// The op as a device backend looks it up (by default its type's name, no parameters).
+  var deviceFunction: ElementwiseFunction { get }
   func callAsFunction<C: FloatComputeScalar>(_ a: C, _ b: C) -> C
   /// The op's float32 C loop (see ``VectorBinaryKernel``), for the hottest ops.
   var vectorKernel: VectorBinaryKernel? { get }
@@ -20,11 +24,15 @@ protocol FloatBinaryOp {
 
 /// A comparison: two values of one compute type to a `Bool`.
 protocol ComparisonOp {
+  /// The op as a device backend looks it up (by default its type's name, no parameters).
+  var deviceFunction: ElementwiseFunction { get }
   func callAsFunction<C: ComputeScalar>(_ a: C, _ b: C) -> Bool
 }
 
 /// An op on one value of any compute type, giving that type (neg, abs, relu, …).
 protocol SameTypeUnaryOp {
+  /// The op as a device backend looks it up (by default its type's name, no parameters).
+  var deviceFunction: ElementwiseFunction { get }
   func callAsFunction<C: ComputeScalar>(_ x: C) -> C
   /// The op's float32 C loop (see ``VectorUnaryKernel``), for the hottest ops.
   var vectorKernel: VectorUnaryKernel? { get }
@@ -32,18 +40,36 @@ protocol SameTypeUnaryOp {
 
 /// An op on one floating-point value (exp, sin, sigmoid, …).
 protocol FloatUnaryOp {
+  /// The op as a device backend looks it up (by default its type's name, no parameters).
+  var deviceFunction: ElementwiseFunction { get }
   func callAsFunction<C: FloatComputeScalar>(_ x: C) -> C
   /// The op's float32 C loop (see ``VectorUnaryKernel``), for the hottest ops.
   var vectorKernel: VectorUnaryKernel? { get }
 }
 
-extension SameTypeBinaryOp { var vectorKernel: VectorBinaryKernel? { nil } }
-extension FloatBinaryOp { var vectorKernel: VectorBinaryKernel? { nil } }
-extension SameTypeUnaryOp { var vectorKernel: VectorUnaryKernel? { nil } }
-extension FloatUnaryOp { var vectorKernel: VectorUnaryKernel? { nil } }
+extension SameTypeBinaryOp {
+  var vectorKernel: VectorBinaryKernel? { nil }
+  var deviceFunction: ElementwiseFunction { .named(Self.self) }
+}
+extension FloatBinaryOp {
+  var vectorKernel: VectorBinaryKernel? { nil }
+  var deviceFunction: ElementwiseFunction { .named(Self.self) }
+}
+extension SameTypeUnaryOp {
+  var vectorKernel: VectorUnaryKernel? { nil }
+  var deviceFunction: ElementwiseFunction { .named(Self.self) }
+}
+extension FloatUnaryOp {
+  var vectorKernel: VectorUnaryKernel? { nil }
+  var deviceFunction: ElementwiseFunction { .named(Self.self) }
+}
+extension ComparisonOp { var deviceFunction: ElementwiseFunction { .named(Self.self) } }
+extension PredicateOp { var deviceFunction: ElementwiseFunction { .named(Self.self) } }
 
 /// A test of one value (isnan, signbit, …).
 protocol PredicateOp {
+  /// The op as a device backend looks it up (by default its type's name, no parameters).
+  var deviceFunction: ElementwiseFunction { get }
   func callAsFunction<C: ComputeScalar>(_ x: C) -> Bool
 }
 
@@ -51,6 +77,7 @@ protocol PredicateOp {
 
 struct SameTypeBinary<T: TensorScalar, Op: SameTypeBinaryOp>: BinaryFunction {
   let op: Op
+  var deviceFunction: ElementwiseFunction { op.deviceFunction }
   var vectorKernel: VectorBinaryKernel? { T.self == Float.self ? op.vectorKernel : nil }
   @inline(__always) func callAsFunction(_ a: T.Compute, _ b: T.Compute) -> T.Compute { op(a, b) }
   typealias A = T
@@ -60,6 +87,7 @@ struct SameTypeBinary<T: TensorScalar, Op: SameTypeBinaryOp>: BinaryFunction {
 
 struct FloatBinary<T: TensorScalar, Op: FloatBinaryOp>: BinaryFunction where T.Compute: FloatComputeScalar {
   let op: Op
+  var deviceFunction: ElementwiseFunction { op.deviceFunction }
   var vectorKernel: VectorBinaryKernel? { T.self == Float.self ? op.vectorKernel : nil }
   @inline(__always) func callAsFunction(_ a: T.Compute, _ b: T.Compute) -> T.Compute { op(a, b) }
   typealias A = T
@@ -69,6 +97,7 @@ struct FloatBinary<T: TensorScalar, Op: FloatBinaryOp>: BinaryFunction where T.C
 
 struct Comparison<T: TensorScalar, Op: ComparisonOp>: BinaryFunction {
   let op: Op
+  var deviceFunction: ElementwiseFunction { op.deviceFunction }
   @inline(__always) func callAsFunction(_ a: T.Compute, _ b: T.Compute) -> Bool { op(a, b) }
   typealias A = T
   typealias B = T
@@ -77,6 +106,7 @@ struct Comparison<T: TensorScalar, Op: ComparisonOp>: BinaryFunction {
 
 struct SameTypeUnary<T: TensorScalar, Op: SameTypeUnaryOp>: UnaryFunction {
   let op: Op
+  var deviceFunction: ElementwiseFunction { op.deviceFunction }
   var vectorKernel: VectorUnaryKernel? { T.self == Float.self ? op.vectorKernel : nil }
   @inline(__always) func callAsFunction(_ x: T.Compute) -> T.Compute { op(x) }
   typealias Input = T
@@ -85,6 +115,7 @@ struct SameTypeUnary<T: TensorScalar, Op: SameTypeUnaryOp>: UnaryFunction {
 
 struct FloatUnary<T: TensorScalar, Op: FloatUnaryOp>: UnaryFunction where T.Compute: FloatComputeScalar {
   let op: Op
+  var deviceFunction: ElementwiseFunction { op.deviceFunction }
   var vectorKernel: VectorUnaryKernel? { T.self == Float.self ? op.vectorKernel : nil }
   @inline(__always) func callAsFunction(_ x: T.Compute) -> T.Compute { op(x) }
   typealias Input = T
@@ -93,6 +124,7 @@ struct FloatUnary<T: TensorScalar, Op: FloatUnaryOp>: UnaryFunction where T.Comp
 
 struct Predicate<T: TensorScalar, Op: PredicateOp>: UnaryFunction {
   let op: Op
+  var deviceFunction: ElementwiseFunction { op.deviceFunction }
   @inline(__always) func callAsFunction(_ x: T.Compute) -> Bool { op(x) }
   typealias Input = T
   typealias Output = Bool
@@ -155,7 +187,7 @@ extension Tensor {
     _ a: Tensor, _ b: Tensor, op: String, typing: BinaryTyping, into destination: Tensor? = nil,
     kernel: (_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Void
   ) -> Tensor {
-    if a.storage.device != b.storage.device { checkSameDevice([a, b], op: op) }
+    if a.storage.device != b.storage.device { return binaryAcrossDevices(a, b, op: op, typing: typing, into: destination, kernel: kernel) }
     // The common case, two tensors of one dtype and shape, skips the general rules.
     var compute = a.dtype == b.dtype && !a.isWrappedNumber && !b.isWrappedNumber ? a.dtype : resultType([a, b])
     if typing == .promotedToFloat && !compute.isFloatingPoint { compute = .float32 }
@@ -186,6 +218,32 @@ extension Tensor {
       out.assign(tmp)
     }
     return out
+  }
+
+  /// A binary op whose operands are on two devices: as in PyTorch, a 0-d CPU tensor (a Swift
+  /// number, a scalar from `sum()`) joins the other operand's device; anything else stops.
+  private static func binaryAcrossDevices(
+    _ a: Tensor, _ b: Tensor, op: String, typing: BinaryTyping, into destination: Tensor?,
+    kernel: (_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Void
+  ) -> Tensor {
+    func moved(_ t: Tensor, to device: Device) -> Tensor {
+      do {
+        let out = try GradMode.with(enabled: false) { () throws(DeviceError) in try t.to(device) }
+        guard t.isWrappedNumber else { return out }
+        return Tensor(storage: out.storage, shape: [], strides: [], dtype: out.dtype, wrapped: true)
+      } catch {
+        preconditionFailure("\(op): \(error)")
+      }
+    }
+    let target = destination?.device ?? (a.device == .cpu && a.rank == 0 ? b.device : a.device)
+    guard (a.device == target || a.rank == 0 && a.device == .cpu) && (b.device == target || b.rank == 0 && b.device == .cpu)
+    else {
+      checkSameDevice([a, b], op: op)
+      return a
+    }
+    return binary(
+      a.device == target ? a : moved(a, to: target), b.device == target ? b : moved(b, to: target), op: op,
+      typing: typing, into: destination, kernel: kernel)
   }
 
   /// Runs a unary op into a new tensor of `outType` (or `into`), after converting the input to

@@ -28,6 +28,7 @@ struct ReluOp: SameTypeUnaryOp {
 
 struct LeakyReluOp: FloatUnaryOp {
   let slope: Double
+  var deviceFunction: ElementwiseFunction { ElementwiseFunction(name: "LeakyReluOp", parameters: [slope]) }
   @inline(__always) func callAsFunction<C: FloatComputeScalar>(_ x: C) -> C { x > 0 ? x : x * C(slope) }
 }
 
@@ -74,6 +75,10 @@ struct EluOp: FloatUnaryOp {
 /// `min(max(x, lower), upper)` with NaN propagating; the bounds are optional (clamp, hardtanh).
 struct ClampScalarOp: SameTypeUnaryOp {
   let lower: Double?, upper: Double?
+  /// Parameters: the lower bound (-inf when none), the upper bound (+inf when none).
+  var deviceFunction: ElementwiseFunction {
+    ElementwiseFunction(name: "ClampScalarOp", parameters: [lower ?? -.infinity, upper ?? .infinity])
+  }
 
   /// Bounds for a tensor of `dtype`: on integer dtypes, saturated to the dtype's range, so
   /// that clamping a uint8 tensor at -1 compares as PyTorch does instead of wrapping to 255.

@@ -5,6 +5,7 @@ import KindlingStorage
 
 struct AddOp: SameTypeBinaryOp {
   let alpha: Double
+  var deviceFunction: ElementwiseFunction { ElementwiseFunction(name: "AddOp", parameters: [alpha]) }
   func callAsFunction<C: ComputeScalar>(_ a: C, _ b: C) -> C {
     alpha == 1 ? C.add(a, b) : C.add(a, C.multiply(b, C(double: alpha)))
   }
@@ -13,6 +14,7 @@ struct AddOp: SameTypeBinaryOp {
 
 struct SubOp: SameTypeBinaryOp {
   let alpha: Double
+  var deviceFunction: ElementwiseFunction { ElementwiseFunction(name: "SubOp", parameters: [alpha]) }
   func callAsFunction<C: ComputeScalar>(_ a: C, _ b: C) -> C {
     alpha == 1 ? C.subtract(a, b) : C.subtract(a, C.multiply(b, C(double: alpha)))
   }

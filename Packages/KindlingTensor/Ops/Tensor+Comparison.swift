@@ -11,6 +11,7 @@ enum Relation: Sendable {
 
 struct CompareOp: ComparisonOp {
   let relation: Relation
+  var deviceFunction: ElementwiseFunction { ElementwiseFunction(name: "CompareOp.\(relation)") }
   func callAsFunction<C: ComputeScalar>(_ a: C, _ b: C) -> Bool {
     switch relation {
     case .equal: a == b

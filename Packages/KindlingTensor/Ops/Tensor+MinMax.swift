@@ -28,6 +28,7 @@ func lerp<C: FloatComputeScalar>(_ a: C, _ b: C, _ w: C) -> C {
 
 struct LerpScalarOp: FloatBinaryOp {
   let weight: Double
+  var deviceFunction: ElementwiseFunction { ElementwiseFunction(name: "LerpScalarOp", parameters: [weight]) }
   @inline(__always) func callAsFunction<C: FloatComputeScalar>(_ a: C, _ b: C) -> C { lerp(a, b, C(weight)) }
 }
 

@@ -47,6 +47,9 @@ struct PowScalarOp: FloatUnaryOp {
   /// PyTorch takes the shortcuts for float32 and float64 only; float16 and bfloat16 call `pow`
   /// (so `(-inf) ^ 0.5` is `inf` there, NaN in float32).
   let shortcuts: Bool
+  var deviceFunction: ElementwiseFunction {
+    ElementwiseFunction(name: shortcuts ? "PowScalarOp" : "PowScalarOp.plain", parameters: [exponent])
+  }
   @inline(__always) func callAsFunction<C: FloatComputeScalar>(_ x: C) -> C {
     guard shortcuts else { return cPow(x, C(exponent)) }
     return switch exponent {

@@ -60,6 +60,13 @@ extension Tensor {
     let input = converted(to: type)
     let plan = ReductionPlan(input, dims: dims ?? Array(0..<rank), keepDim: keepDim)
     let out = Tensor(uninitializedShape: plan.outputShape, dtype: type, device: device)
+    if device != .cpu {
+      let kinds: [ArithmeticReduction: ReductionKind] = [.sum: .sum, .product: .product, .mean: .mean]
+      let work = DeviceWork.reduce(
+        kinds[kind]!, input: input, reducedDims: dims ?? Array(0..<rank), values: out, indices: nil)
+      DeviceRegistry.run(work, on: device)
+      return out
+    }
     type.dispatch(ArithmeticKernel(kind: kind, input: input, out: out, plan: plan))
     return out
   }
@@ -170,6 +177,13 @@ extension Tensor {
     let plan = ReductionPlan(self, dims: dims ?? Array(0..<rank), keepDim: keepDim)
     let values = Tensor(uninitializedShape: wantsValues ? plan.outputShape : [0], dtype: dtype, device: device)
     let indices = Tensor(uninitializedShape: wantsIndices ? plan.outputShape : [0], dtype: .int64, device: device)
+    if device != .cpu {
+      let work = DeviceWork.reduce(
+        largest ? .max : .min, input: self, reducedDims: dims ?? Array(0..<rank), values: wantsValues ? values : nil,
+        indices: wantsIndices ? indices : nil)
+      DeviceRegistry.run(work, on: device)
+      return (values, indices)
+    }
     dtype.dispatch(
       ExtremumKernel(
         largest: largest, input: self, values: wantsValues ? values : nil, indices: wantsIndices ? indices : nil,

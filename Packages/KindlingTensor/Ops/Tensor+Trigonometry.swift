@@ -11,6 +11,7 @@ enum TrigFunction: Sendable {
 
 struct TrigOp: FloatUnaryOp {
   let function: TrigFunction
+  var deviceFunction: ElementwiseFunction { ElementwiseFunction(name: "TrigOp.\(function)") }
   @inline(__always) func callAsFunction<C: FloatComputeScalar>(_ x: C) -> C {
     switch function {
     case .sin: C.sin(x)

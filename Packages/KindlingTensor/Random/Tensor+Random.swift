@@ -7,15 +7,19 @@ import KindlingStorage
 extension Tensor {
   /// Runs `fill` on this tensor's elements when it is contiguous, else on a contiguous
   /// scratch tensor that is then copied in. `fill` gets a Float or Double buffer.
+  ///
+  /// A tensor on a device is filled from the CPU generator through a scratch tensor, so a seed
+  /// gives the same numbers on every device (PyTorch's CUDA generator, Philox, gives others).
   private func fillRandom(
     op: String, _ fill: (_ floats: UnsafeMutableBufferPointer<Float>?, _ doubles: UnsafeMutableBufferPointer<Double>?)
       -> Void
   ) {
-    precondition(device == .cpu, "\(op): random fills run on the CPU generator; fill on the CPU, then move the tensor")
     precondition(dtype.isFloatingPoint, "\(op) expects a floating-point tensor, but got \(dtype)")
     checkInPlaceAllowed(op: op)
     storage.version += 1
-    let target = isContiguous && (dtype == .float32 || dtype == .float64) ? self : Tensor(uninitializedShape: shape, dtype: dtype == .float64 ? .float64 : .float32)
+    let target =
+      device == .cpu && isContiguous && (dtype == .float32 || dtype == .float64)
+      ? self : Tensor(uninitializedShape: shape, dtype: dtype == .float64 ? .float64 : .float32)
     if target.dtype == .float64 {
       fill(nil, UnsafeMutableBufferPointer(start: target.pointer(as: Double.self), count: count))
     } else {

@@ -1,14 +1,21 @@
 import KindlingStorage
 
-/// What a device backend (KindlingGPU for CUDA) provides to the tensor layer: an allocator and
-/// copies between host and device. The CPU backend is built in; others join with
-/// ``DeviceRegistry/register(_:for:)`` the first time their device is asked for.
+/// What a device backend (KindlingGPU for CUDA) provides to the tensor layer: an allocator,
+/// copies between host and device, and the kernels of the ops (``DeviceWork``). The CPU backend
+/// is built in; others join with ``DeviceRegistry/register(_:for:)`` the first time their
+/// device is asked for.
 public protocol DeviceBackend: AnyObject, Sendable {
   /// The allocator tensors on `device` take their storage from.
   func allocator(for device: Device) throws(DeviceError) -> any StorageAllocator
-  /// Copies `byteCount` bytes between any two devices this backend or the CPU owns.
-  func copy(from source: UnsafeRawPointer, on sourceDevice: Device, to destination: UnsafeMutableRawPointer,
-            on destinationDevice: Device, byteCount: Int) throws(DeviceError)
+  /// Copies `byteCount` bytes between the CPU and a device of this backend (or within one).
+  /// A device's memory is addressed by its storage's `data` handle and a byte offset, never by
+  /// pointer arithmetic on the handle; host memory is passed with offset 0.
+  func copy(
+    from source: UnsafeMutableRawPointer, offset sourceOffset: Int, on sourceDevice: Device,
+    to destination: UnsafeMutableRawPointer, offset destinationOffset: Int, on destinationDevice: Device,
+    byteCount: Int) throws(DeviceError)
+  /// Runs one op's kernel on the device.
+  func run(_ work: DeviceWork) throws(DeviceError)
 }
 
 /// Why a tensor cannot be placed on a device.
@@ -34,15 +41,41 @@ public enum DeviceRegistry {
   /// on first use (KindlingGPU sets this for CUDA).
   nonisolated(unsafe) public static var reasonUnavailable: [Device.Kind: @Sendable () -> String] = [:]
 
+  nonisolated(unsafe) private static var providers: [Device.Kind: @Sendable () throws(DeviceError) -> any DeviceBackend] = [:]
+
   /// Makes `backend` serve every device of `kind`.
   public static func register(_ backend: any DeviceBackend, for kind: Device.Kind) {
     lock.withLock { backends[kind] = backend }
+  }
+
+  /// Makes `provider` create the backend of `kind` the first time a device of that kind is asked
+  /// for (KindlingGPU installs CUDA's this way when it is linked). A provider that throws is
+  /// asked again next time, and its error reaches the caller.
+  public static func registerProvider(
+    for kind: Device.Kind, _ provider: @escaping @Sendable () throws(DeviceError) -> any DeviceBackend
+  ) {
+    lock.withLock { providers[kind] = provider }
   }
 
   /// The backend of `device`'s kind, or `nil` for the CPU.
   public static func backend(for device: Device) throws(DeviceError) -> (any DeviceBackend)? {
     if device == .cpu { return nil }
     if let backend = lock.withLock({ backends[device.kind] }) { return backend }
+    if let provider = lock.withLock({ providers[device.kind] }) {
+      let backend: any DeviceBackend
+      do {
+        backend = try provider()
+      } catch {
+        // Name the device that was asked for, not the kind's first one.
+        if case .noBackend(_, let reason) = error { throw .noBackend(device, reason: reason) }
+        throw error
+      }
+      return lock.withLock {
+        if let existing = backends[device.kind] { return existing }
+        backends[device.kind] = backend
+        return backend
+      }
+    }
     let reason =
       reasonUnavailable[device.kind]?()
       ?? "no \(device.kind.rawValue.uppercased()) backend is loaded. Kindling's CUDA support lives in "

@@ -8,7 +8,7 @@ extension Tensor {
   /// (Tensor([5]) + Tensor([7])).scalars(as: Int64.self)   // [12]
   /// ```
   public func scalars<T: ComputeScalar>(as _: T.Type) -> [T] {
-    let source = contiguous().cpuTensor(op: "scalars")
+    let source = contiguous().onCPU(op: "scalars")
     return source.dtype.dispatch(ReadElements<T>(tensor: source))
   }
 
@@ -28,6 +28,17 @@ extension Tensor {
   public func item<T: ComputeScalar>(as type: T.Type) -> T {
     precondition(count == 1, "item: a Tensor with \(count) elements cannot be converted to Scalar")
     return scalars(as: type)[0]
+  }
+
+  /// This tensor, or its copy on the CPU when it lives on a device (reading values back, as
+  /// PyTorch's `tolist()` and `item()` do).
+  func onCPU(op: String) -> Tensor {
+    if device == .cpu { return self }
+    do {
+      return try GradMode.with(enabled: false) { () throws(DeviceError) in try to(.cpu) }
+    } catch {
+      preconditionFailure("\(op): \(error)")
+    }
   }
 
   /// This tensor if it is on the CPU; stops with a message naming `op` otherwise.
@@ -71,32 +82,44 @@ extension Tensor {
     storage.version += 1
     let source = source.expand(shape, op: "copy_")
     if device != .cpu || source.device != .cpu {
-      crossDeviceCopy(from: source)
+      if source.device == device {
+        DeviceRegistry.run(.map(ElementwiseFunction(name: "Cast"), input: source, output: self), on: device)
+      } else {
+        crossDeviceCopy(from: source)
+      }
       return self
     }
     source.dtype.dispatch(CopyFrom(source: source, destination: self))
     return self
   }
 
-  /// Copies between devices through their backend.
+  /// Copies between devices through their backend: the source is converted and packed on its
+  /// own device, the bytes move, and a strided destination is filled from a packed copy.
   private func crossDeviceCopy(from source: Tensor) {
-    precondition(
-      isContiguous && source.isContiguous && dtype == source.dtype && source.shape == shape,
-      "copy_: copies between devices need contiguous tensors of one dtype and shape; call .contiguous() and .to(dtype) first")
-    let backend: (any DeviceBackend)?
+    let packed = GradMode.with(enabled: false) {
+      source.dtype == dtype && source.isContiguous ? source : source.to(dtype).contiguous()
+    }
+    let target = isContiguous ? self : Tensor(uninitializedShape: shape, dtype: dtype, device: device)
     do {
-      backend = try DeviceRegistry.backend(for: device.isCUDA ? device : source.device)
-      try backend!.copy(
-        from: source.storage.data + source.storageOffset * dtype.itemSize, on: source.device,
-        to: storage.data + storageOffset * dtype.itemSize, on: device, byteCount: count * dtype.itemSize)
+      guard let backend = try DeviceRegistry.backend(for: device != .cpu ? device : source.device) else { return }
+      try backend.copy(
+        from: packed.storage.data, offset: packed.storageOffset * dtype.itemSize, on: packed.device,
+        to: target.storage.data, offset: target.storageOffset * dtype.itemSize, on: device,
+        byteCount: count * dtype.itemSize)
     } catch {
       preconditionFailure("copy_: \(error)")
     }
+    if target !== self { assign(target) }
   }
 
   /// Sets every element to `value` (`fill_`).
   @discardableResult
   public func fill_(_ value: Double) -> Tensor {
+    if device != .cpu {
+      storage.version += 1
+      DeviceRegistry.run(.fill(output: self, value: value), on: device)
+      return self
+    }
     let scalar = Tensor(uninitializedShape: [], dtype: dtype)
     scalar.fill(fromDoubles: [value], integers: dtype.isFloatingPoint ? nil : [Int64(exactly: value.rounded(.towardZero)) ?? 0])
     return assign(scalar)
@@ -183,5 +206,6 @@ private struct CopyInto<I: TensorScalar>: DTypeVisitor {
 
 /// PyTorch's cast from one element type to another, as an element function.
 private struct Cast<Input: TensorScalar, Output: TensorScalar>: UnaryFunction {
+  var deviceFunction: ElementwiseFunction { ElementwiseFunction(name: "Cast") }
   @inline(__always) func callAsFunction(_ x: Input.Compute) -> Output.Compute { convertScalar(x) }
 }

@@ -1,0 +1,52 @@
+import KindlingStorage
+import KindlingTensor
+
+extension GPUBackend {
+  /// `output[i] = f(inputs…[i])` through the generated elementwise kernels.
+  func elementwise(_ function: ElementwiseFunction, _ inputs: [Tensor], _ output: Tensor) throws(GPUError) {
+    try checkDevice(inputs + [output], op: function.name)
+    guard output.count > 0 else { return }
+    let compute = inputs[0].dtype
+    guard let outputType = output.dtype.kernelType, inputs.allSatisfy({ $0.dtype.kernelType != nil }),
+      inputs.allSatisfy({ $0.dtype == compute }) || function.name == "Cast"
+    else { throw unsupported(function.name, "dtype \(inputs.map(\.dtype)) -> \(output.dtype)") }
+    guard let expression = ElementwiseFunctions.expression(for: function, compute: compute, output: output.dtype) else {
+      throw unsupported(function.name, "\(function.name) on \(compute)")
+    }
+    let layout = KernelLayout([output] + inputs)
+    guard layout.fits else { throw unsupported(function.name, "a layout of more than 8 dimensions") }
+    let inputTypes = inputs.map { $0.dtype.kernelType! }
+    let name = Self.identifier(function.name, inputTypes.joined(separator: "_"), outputType, Self.stableHash(expression))
+    let key = [function.name, expression, outputType] + inputTypes
+    let (flat, strided) = ElementwiseSource.names(name)
+    let functions = try kernels(key.joined(separator: "|"), names: [flat, strided]) {
+      ElementwiseSource.make(name: name, expression: expression, output: outputType, inputs: inputTypes)
+    }
+    let p = function.parameters
+    var arguments: [KernelArgument] = [.buffer(output.storage.data)]
+    arguments += inputs.map { .buffer($0.storage.data) }
+    arguments += [layout.argument, .float64(p.count > 0 ? p[0] : 0), .float64(p.count > 1 ? p[1] : 0)]
+    try runtime.launch(
+      functions[layout.isFlat ? flat : strided]!, blocks: LaunchShape(count: layout.count).blocks,
+      threadsPerBlock: LaunchShape.threadsPerBlock, arguments: arguments)
+  }
+
+  /// Sets every element of `output` to `value`, as `fill_` converts it.
+  func fill(_ output: Tensor, _ value: Double) throws(GPUError) {
+    try checkDevice([output], op: "fill_")
+    guard output.count > 0 else { return }
+    guard let type = output.dtype.kernelType else { throw unsupported("fill_", "dtype \(output.dtype)") }
+    let layout = KernelLayout([output])
+    guard layout.fits else { throw unsupported("fill_", "a layout of more than 8 dimensions") }
+    let name = Self.identifier("fill", output.dtype.rawValue)
+    let functions = try kernels("fill|\(output.dtype)", names: [name]) {
+      ElementwiseSource.fill(
+        name: name, output: type, integer: !output.dtype.isFloatingPoint && output.dtype != .bool,
+        bool: output.dtype == .bool)
+    }
+    let integer = Int64(exactly: value.rounded(.towardZero)) ?? 0
+    try runtime.launch(
+      functions[name]!, blocks: LaunchShape(count: layout.count).blocks, threadsPerBlock: LaunchShape.threadsPerBlock,
+      arguments: [.buffer(output.storage.data), layout.argument, .float64(value), .int64(integer)])
+  }
+}

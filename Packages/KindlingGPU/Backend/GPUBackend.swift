@@ -1,0 +1,99 @@
+import KindlingStorage
+import KindlingTensor
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The tensor layer's backend for one GPU: memory from a ``GPUAllocator``, and copies and op
+/// kernels through a ``KernelRuntime`` (CUDA, or OpenCL when testing without a GPU).
+///
+/// Kernels are generated per function and dtype (``ElementwiseSource``, ``ReductionSource``,
+/// ``GEMMSource``), compiled on first use and cached.
+final class GPUBackend: @unchecked Sendable {
+  let runtime: any KernelRuntime
+  let device: Device
+  let memory: GPUAllocator
+  private var mutex = pthread_mutex_t()
+  private var compiled: [String: [String: any KernelFunction]] = [:]
+
+  init(runtime: any KernelRuntime, device: Device) {
+    self.runtime = runtime
+    self.device = device
+    self.memory = GPUAllocator(device: device, runtime: runtime)
+    pthread_mutex_init(&mutex, nil)
+  }
+
+  /// The kernels of the source `make()` writes, compiled once per `key`.
+  func kernels(_ key: String, names: [String], _ make: () -> String) throws(GPUError) -> [String: any KernelFunction] {
+    pthread_mutex_lock(&mutex)
+    let cached = compiled[key]
+    pthread_mutex_unlock(&mutex)
+    if let cached { return cached }
+    let functions = try runtime.compile(make(), kernels: names)
+    pthread_mutex_lock(&mutex)
+    compiled[key] = functions
+    pthread_mutex_unlock(&mutex)
+    return functions
+  }
+
+  /// A C identifier for a kernel built from `parts`.
+  static func identifier(_ parts: String...) -> String {
+    let text = parts.joined(separator: "_")
+    return "k_" + String(text.unicodeScalars.map { ($0.properties.isAlphabetic && $0.isASCII) || ("0"..."9").contains($0) ? Character($0) : "_" })
+  }
+
+  /// A short hash of `text` that is the same in every process (FNV-1a, hex), so kernel names and
+  /// the on-disk cache agree across runs.
+  static func stableHash(_ text: String) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return String(hash & 0xffff_ffff, radix: 16)
+  }
+
+  /// Copies bytes between the host and this device, or within the device.
+  func copy(
+    from source: UnsafeMutableRawPointer, offset sourceOffset: Int, on sourceDevice: Device,
+    to destination: UnsafeMutableRawPointer, offset destinationOffset: Int, on destinationDevice: Device, byteCount: Int
+  ) throws(GPUError) {
+    guard byteCount > 0 else { return }
+    switch (sourceDevice == .cpu, destinationDevice == .cpu) {
+    case (true, false):
+      try runtime.copyToDevice(from: source + sourceOffset, to: destination, offset: destinationOffset, byteCount: byteCount)
+    case (false, true):
+      try runtime.copyToHost(from: source, offset: sourceOffset, to: destination + destinationOffset, byteCount: byteCount)
+    case (false, false):
+      try runtime.copy(
+        from: source, offset: sourceOffset, to: destination, offset: destinationOffset, byteCount: byteCount)
+    case (true, true):
+      (destination + destinationOffset).copyMemory(from: source + sourceOffset, byteCount: byteCount)
+    }
+  }
+
+  /// Runs one op's work.
+  func run(_ work: DeviceWork) throws(GPUError) {
+    switch work {
+    case .map(let function, let input, let output): try elementwise(function, [input], output)
+    case .zip(let function, let a, let b, let output): try elementwise(function, [a, b], output)
+    case .fill(let output, let value): try fill(output, value)
+    case .reduce(let kind, let input, let dims, let values, let indices):
+      try reduce(kind, input, dims: dims, values: values, indices: indices)
+    case .matmul(let a, let b, let output, let alpha, let beta): try matmul(a, b, output, alpha: alpha, beta: beta)
+    }
+  }
+
+  /// Stops work that names a tensor of another device (the tensor layer checks this first).
+  func checkDevice(_ tensors: [Tensor], op: String) throws(GPUError) {
+    for t in tensors where t.device != device {
+      throw .unsupported(op: op, reason: "expected every tensor on \(device), but one is on \(t.device)")
+    }
+  }
+
+  /// The message for a dtype or function the kernels lack.
+  func unsupported(_ op: String, _ what: String) -> GPUError {
+    .unsupported(
+      op: op,
+      reason: "\(what) has no \(device.kind == .cuda ? "CUDA" : "device") kernel in Kindling yet. Move the tensors to the "
+        + "CPU with .to(.cpu) for this op.")
+  }
+}

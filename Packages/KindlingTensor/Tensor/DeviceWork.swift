@@ -1,0 +1,79 @@
+import KindlingStorage
+
+/// An elementwise function as a device backend looks it up: the name of the op's type
+/// (`AddOp`, `ExpOp`, `Cast`) and the scalars it carries (`AddOp`'s `alpha`).
+///
+/// ```swift
+/// ElementwiseFunction(name: "AddOp", parameters: [1])
+/// ```
+public struct ElementwiseFunction: Hashable, Sendable, CustomStringConvertible {
+  /// The op's type name, as written in KindlingTensor.
+  public let name: String
+  /// The op's scalar parameters, in the order its type declares them.
+  public let parameters: [Double]
+
+  public init(name: String, parameters: [Double] = []) {
+    self.name = name
+    self.parameters = parameters
+  }
+
+  /// The function of an op type without parameters: its type's name.
+  static func named<T>(_: T.Type) -> ElementwiseFunction {
+    ElementwiseFunction(name: String(describing: T.self))
+  }
+
+  public var description: String { parameters.isEmpty ? name : "\(name)\(parameters)" }
+}
+
+/// The reductions a device backend runs (``DeviceWork/reduce(_:input:reducedDims:values:indices:)``).
+public enum ReductionKind: String, Sendable, CaseIterable {
+  case sum, product, mean, max, min
+}
+
+/// Work the tensor layer hands to the backend of a device other than the CPU.
+///
+/// Every tensor in one piece of work is on the backend's device. Elementwise inputs already
+/// have the output's shape (broadcast views carry stride 0) and the dtype the function computes
+/// in; outputs are written through their own strides (in-place ops pass a view). A backend that
+/// cannot run some work throws ``DeviceError/backendFailure(_:message:)`` naming it; the op then
+/// stops with that message, and nothing is computed wrongly.
+public enum DeviceWork {
+  /// `output[i] = f(input[i])`; ``ElementwiseFunction`` `Cast` converts between the two dtypes.
+  case map(ElementwiseFunction, input: Tensor, output: Tensor)
+  /// `output[i] = f(a[i], b[i])`.
+  case zip(ElementwiseFunction, Tensor, Tensor, output: Tensor)
+  /// Sets every element of `output` to `value` (converted to its dtype as `fill_` does).
+  case fill(output: Tensor, value: Double)
+  /// Folds the elements of `input` along `reducedDims` (sorted, distinct) into each element of
+  /// `values`, a contiguous tensor whose elements follow the kept dimensions in row-major order;
+  /// for `max` and `min`, `indices` (int64, same layout) receives the position of the first
+  /// extreme along the reduced dimensions, and NaN counts as the extreme.
+  case reduce(ReductionKind, input: Tensor, reducedDims: [Int], values: Tensor?, indices: Tensor?)
+  /// `output = alpha · a · b + beta · output` for matrices `[m, k]·[k, n]`, or batches of them
+  /// `[b, m, k]·[b, k, n]`, of one floating-point dtype, with any strides.
+  case matmul(Tensor, Tensor, output: Tensor, alpha: Double, beta: Double)
+
+  /// The op the work belongs to, for messages.
+  public var name: String {
+    switch self {
+    case .map(let f, _, _), .zip(let f, _, _, _): f.name
+    case .fill: "fill_"
+    case .reduce(let kind, _, _, _, _): kind.rawValue
+    case .matmul: "matmul"
+    }
+  }
+}
+
+extension DeviceRegistry {
+  /// Runs `work` on `device`'s backend; stops with the backend's message if it cannot.
+  static func run(_ work: DeviceWork, on device: Device) {
+    do {
+      guard let backend = try backend(for: device) else {
+        preconditionFailure("\(work.name): internal error: CPU work sent to the device registry")
+      }
+      try backend.run(work)
+    } catch {
+      preconditionFailure("\(work.name): \(error)")
+    }
+  }
+}
