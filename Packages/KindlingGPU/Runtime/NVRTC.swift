@@ -4,7 +4,7 @@ import CKindlingCUDA
 /// kernel dialect (``KernelDialect/cuda``) to a CUBIN for one GPU architecture. No GPU is needed
 /// to compile.
 ///
-/// Options: `--gpu-arch=sm_XY`, `-default-device`, `--std=c++17`; never `-use_fast_math`, so
+/// Options: `--gpu-architecture=sm_XY`, `-default-device`, `--std=c++17`; never `-use_fast_math`, so
 /// float math keeps IEEE results. When this NVRTC predates the architecture (it does not list it
 /// among its supported ones), it emits PTX for the newest `compute_XY` it knows below the
 /// device's instead, which the driver compiles on load.
@@ -82,7 +82,7 @@ package final class NVRTC: @unchecked Sendable {
       "nvrtcCreateProgram")
     defer { _ = api.nvrtcDestroyProgram(&program) }
 
-    let options = ["--gpu-arch=\(target.name)"] + Self.options
+    let options = ["--gpu-architecture=\(target.name)"] + Self.options
     let status = withCStrings(options) { pointers in
       api.nvrtcCompileProgram(program, Int32(pointers.count), pointers)
     }
