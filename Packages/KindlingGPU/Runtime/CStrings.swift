@@ -13,3 +13,10 @@ func withCStrings<Result, Failure: Error>(
 #elseif canImport(Darwin)
   import Darwin
 #endif
+
+extension String {
+  /// The text of a NUL-terminated C string held in an array (up to the first NUL, or all of it).
+  init(nulTerminated characters: [CChar]) {
+    self.init(decoding: characters.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+}

@@ -15,7 +15,7 @@ package final class NVRTC: @unchecked Sendable {
       var api = kd_nvrtc()
       var message = [CChar](repeating: 0, count: 512)
       guard kd_nvrtc_open(path, &api, &message, message.count) == 0 else {
-        return .failure(.init(String(cString: message)))
+        return .failure(.init(String(nulTerminated: message)))
       }
       return .success(api)
     }
@@ -135,7 +135,7 @@ package final class NVRTC: @unchecked Sendable {
     guard api.nvrtcGetProgramLogSize(program, &size) == 0, size > 1 else { return "" }
     var log = [CChar](repeating: 0, count: size)
     guard api.nvrtcGetProgramLog(program, &log) == 0 else { return "" }
-    return String(cString: log)
+    return String(nulTerminated: log)
   }
 
   func errorString(_ status: kd_nvrtc_result) -> String {

@@ -16,7 +16,7 @@ final class OpenCLLibrary: @unchecked Sendable {
       var api = kd_opencl()
       var message = [CChar](repeating: 0, count: 512)
       guard kd_opencl_open(path, &api, &message, message.count) == 0 else {
-        return .failure(.init(String(cString: message)))
+        return .failure(.init(String(nulTerminated: message)))
       }
       return .success(api)
     }
@@ -56,7 +56,7 @@ final class OpenCLLibrary: @unchecked Sendable {
     guard get(0, nil, &size) == 0, size > 0 else { return "" }
     var text = [CChar](repeating: 0, count: size + 1)
     guard get(size, &text, nil) == 0 else { return "" }
-    return String(cString: text)
+    return String(nulTerminated: text)
   }
 
   /// A fixed-size device property (`CL_DEVICE_GLOBAL_MEM_SIZE`, …), or `nil` when the query fails.
