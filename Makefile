@@ -2,15 +2,23 @@
 # themselves: they install the system packages that are missing (with sudo only when not root).
 
 SWIFT ?= swift
-# Debian packages the build, the tests and the training job need.
-APT_PACKAGES := pkg-config libopenblas-dev liblapacke-dev zlib1g-dev dataset-fashion-mnist
+# Debian packages the build, the tests and the training job need. POCL is an OpenCL driver that runs
+# the GPU backend's kernels on the CPU, so that the tests run them on machines without a GPU;
+# python3-venv makes the small NVRTC environment below.
+APT_PACKAGES := pkg-config libopenblas-dev liblapacke-dev zlib1g-dev dataset-fashion-mnist \
+  pocl-opencl-icd ocl-icd-libopencl1 python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Arguments passed on to `kindling train` (e.g. `make train ARGS="--epochs 5"`) or to Tools/bench/compare.py.
 ARGS ?=
 # Where `make fixtures` keeps the PyTorch it needs (never needed by the tests).
 VENV ?= .venv
+# Where `make test` keeps NVRTC (CUDA's run-time compiler, one 58 MB wheel, no PyTorch), so that the
+# tests compile the CUDA kernels on machines without a GPU or CUDA toolkit.
+GPU_VENV ?= .venv-gpu
+# Prints the path of the NVRTC library in $(GPU_VENV) (nothing until `make nvrtc-venv` has run).
+NVRTC_LIBRARY := ls -d $(CURDIR)/$(GPU_VENV)/lib/python3*/site-packages/nvidia/*/lib/libnvrtc.so.* 2>/dev/null | head -n 1
 
-.PHONY: all deps toolchain build release train test bench bench-check bench-compare fixtures torch-venv info clean
+.PHONY: all deps toolchain build release train test bench bench-check bench-compare fixtures torch-venv nvrtc-venv info clean
 
 all: build
 
@@ -39,10 +47,17 @@ train: release
 	$$($(SWIFT) build -c release --show-bin-path)/kindling train $(ARGS)
 
 ## test: build everything and run every suite (the README's second command; CI runs this).
-test: deps
+# KINDLING_NVRTC and KINDLING_REQUIRE_OPENCL make the NVRTC and OpenCL tests fail rather than skip
+# when what they need is broken.
+test: deps nvrtc-venv
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	KINDLING_NVRTC="$$($(NVRTC_LIBRARY))" KINDLING_REQUIRE_OPENCL=1 $(SWIFT) test --skip-build
 	$(MAKE) bench-build
+
+## nvrtc-venv: NVRTC in $(GPU_VENV) (pip's nvidia-cuda-nvrtc wheel, about 10 s), for the CUDA kernel tests.
+nvrtc-venv:
+	@[ -x $(GPU_VENV)/bin/python ] || python3 -m venv $(GPU_VENV)
+	@[ -n "$$($(NVRTC_LIBRARY))" ] || { echo "Installing NVRTC into $(GPU_VENV)"; $(GPU_VENV)/bin/pip install -q --disable-pip-version-check nvidia-cuda-nvrtc; }
 
 ## info: what Kindling finds on this machine.
 info: release

@@ -1,43 +1,39 @@
 #include "CKindlingCUDA.h"
-
-#include <dlfcn.h>
-#include <stdio.h>
-#include <string.h>
-
-static int bind(void *handle, const char *name, void **slot, char *error, size_t error_size) {
-  *slot = dlsym(handle, name);
-  if (*slot == NULL) {
-    snprintf(error, error_size, "the driver library has no symbol %s", name);
-    return -1;
-  }
-  return 0;
-}
+#include "dl_bind.h"
 
 int kd_cuda_driver_open(const char *path, kd_cuda_driver *driver, char *error, size_t error_size) {
   memset(driver, 0, sizeof *driver);
-  if (error_size > 0) error[0] = '\0';
-  void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  if (handle == NULL) {
-    const char *reason = dlerror();
-    snprintf(error, error_size, "%s", reason ? reason : "dlopen failed");
-    return -1;
-  }
-  const struct { const char *name; void **slot; } symbols[] = {
-      {"cuInit", (void **)&driver->cuInit},
-      {"cuDriverGetVersion", (void **)&driver->cuDriverGetVersion},
-      {"cuDeviceGetCount", (void **)&driver->cuDeviceGetCount},
-      {"cuDeviceGet", (void **)&driver->cuDeviceGet},
-      {"cuDeviceGetName", (void **)&driver->cuDeviceGetName},
-      {"cuDeviceTotalMem_v2", (void **)&driver->cuDeviceTotalMem},
-      {"cuDeviceGetAttribute", (void **)&driver->cuDeviceGetAttribute},
-      {"cuGetErrorString", (void **)&driver->cuGetErrorString},
+  const kd_symbol symbols[] = {
+      {"cuInit", (void **)&driver->cuInit, 0},
+      {"cuDriverGetVersion", (void **)&driver->cuDriverGetVersion, 0},
+      {"cuDeviceGetCount", (void **)&driver->cuDeviceGetCount, 0},
+      {"cuDeviceGet", (void **)&driver->cuDeviceGet, 0},
+      {"cuDeviceGetName", (void **)&driver->cuDeviceGetName, 0},
+      {"cuDeviceTotalMem_v2", (void **)&driver->cuDeviceTotalMem, 0},
+      {"cuDeviceGetAttribute", (void **)&driver->cuDeviceGetAttribute, 0},
+      {"cuGetErrorString", (void **)&driver->cuGetErrorString, 0},
+      {"cuDevicePrimaryCtxRetain", (void **)&driver->cuDevicePrimaryCtxRetain, 0},
+      {"cuDevicePrimaryCtxRelease_v2", (void **)&driver->cuDevicePrimaryCtxRelease, 0},
+      {"cuCtxSetCurrent", (void **)&driver->cuCtxSetCurrent, 0},
+      {"cuCtxSynchronize", (void **)&driver->cuCtxSynchronize, 0},
+      {"cuStreamCreate", (void **)&driver->cuStreamCreate, 0},
+      {"cuStreamDestroy_v2", (void **)&driver->cuStreamDestroy, 0},
+      {"cuStreamSynchronize", (void **)&driver->cuStreamSynchronize, 0},
+      {"cuMemAlloc_v2", (void **)&driver->cuMemAlloc, 0},
+      {"cuMemFree_v2", (void **)&driver->cuMemFree, 0},
+      {"cuMemGetInfo_v2", (void **)&driver->cuMemGetInfo, 0},
+      {"cuMemcpyHtoDAsync_v2", (void **)&driver->cuMemcpyHtoDAsync, 0},
+      {"cuMemcpyDtoHAsync_v2", (void **)&driver->cuMemcpyDtoHAsync, 0},
+      {"cuMemcpyDtoDAsync_v2", (void **)&driver->cuMemcpyDtoDAsync, 0},
+      {"cuModuleLoadData", (void **)&driver->cuModuleLoadData, 0},
+      {"cuModuleGetFunction", (void **)&driver->cuModuleGetFunction, 0},
+      {"cuModuleUnload", (void **)&driver->cuModuleUnload, 0},
+      {"cuLaunchKernel", (void **)&driver->cuLaunchKernel, 0},
   };
-  for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
-    if (bind(handle, symbols[i].name, symbols[i].slot, error, error_size) != 0) {
-      dlclose(handle);
-      memset(driver, 0, sizeof *driver);
-      return -1;
-    }
+  void *handle = kd_open_and_bind(path, "driver", symbols, sizeof symbols / sizeof symbols[0], error, error_size);
+  if (handle == NULL) {
+    memset(driver, 0, sizeof *driver);
+    return -1;
   }
   driver->handle = handle;
   return 0;

@@ -26,7 +26,7 @@ final class CUDADriver: @unchecked Sendable {
     var api = kd_cuda_driver()
     var message = [CChar](repeating: 0, count: 512)
     guard kd_cuda_driver_open(library, &api, &message, message.count) == 0 else {
-      throw .driverNotFound(library: library, reason: String(cString: message))
+      throw .driverNotFound(library: library, reason: String(nulTerminated: message))
     }
     self.api = api
     let status = api.cuInit(0)
@@ -76,7 +76,7 @@ final class CUDADriver: @unchecked Sendable {
     try check(api.cuDeviceGetAttribute(&major, 75, device), "cuDeviceGetAttribute")  // COMPUTE_CAPABILITY_MAJOR
     try check(api.cuDeviceGetAttribute(&minor, 76, device), "cuDeviceGetAttribute")  // COMPUTE_CAPABILITY_MINOR
     return CUDADeviceProperties(
-      index: index, name: String(cString: name), totalMemory: memory,
+      index: index, name: String(nulTerminated: name), totalMemory: memory,
       computeCapability: (Int(major), Int(minor)))
   }
 }

@@ -1,0 +1,24 @@
+import Synchronization
+
+/// A thread-safe map from a key (a kernel source, or a kernel's name within a program) to what
+/// was built from it, built once: the runtimes keep their compiled programs and kernels here.
+package final class KernelCache<Value: Sendable>: Sendable {
+  private let entries = Mutex<[String: Value]>([:])
+
+  /// An empty cache.
+  package init() {}
+
+  /// The value stored for `key`, or the one `make` builds and stores (under the cache's lock, so
+  /// concurrent callers of the same key build it once; a `make` that throws stores nothing).
+  package func value(for key: String, orMake make: () throws(GPUError) -> Value) throws(GPUError) -> Value {
+    try entries.withLock { (entries) throws(GPUError) -> Value in
+      if let value = entries[key] { return value }
+      let value = try make()
+      entries[key] = value
+      return value
+    }
+  }
+
+  /// How many values are stored.
+  package var count: Int { entries.withLock { $0.count } }
+}
