@@ -6,9 +6,9 @@ extension GPUBackend {
   func elementwise(_ function: ElementwiseFunction, _ inputs: [Tensor], _ output: Tensor) throws(GPUError) {
     try checkDevice(inputs + [output], op: function.name)
     guard output.count > 0 else { return }
-    let compute = inputs[0].dtype
+    let compute = inputs[inputs.count - 1].dtype
     guard let outputType = output.dtype.kernelType, inputs.allSatisfy({ $0.dtype.kernelType != nil }),
-      inputs.allSatisfy({ $0.dtype == compute }) || function.name == "Cast"
+      inputs.allSatisfy({ $0.dtype == compute }) || function.name == "Cast" || function.name == "where"
     else { throw unsupported(function.name, "dtype \(inputs.map(\.dtype)) -> \(output.dtype)") }
     guard let expression = ElementwiseFunctions.expression(for: function, compute: compute, output: output.dtype) else {
       throw unsupported(function.name, "\(function.name) on \(compute)")

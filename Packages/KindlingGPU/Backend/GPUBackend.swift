@@ -75,6 +75,8 @@ final class GPUBackend: @unchecked Sendable {
     switch work {
     case .map(let function, let input, let output): try elementwise(function, [input], output)
     case .zip(let function, let a, let b, let output): try elementwise(function, [a, b], output)
+    case .select(let condition, let a, let b, let output):
+      try elementwise(ElementwiseFunction(name: "where"), [condition, a, b], output)
     case .fill(let output, let value): try fill(output, value)
     case .reduce(let kind, let input, let dims, let values, let indices):
       try reduce(kind, input, dims: dims, values: values, indices: indices)

@@ -71,7 +71,8 @@ extension DeviceWork {
   /// The device the work's output lives on.
   var device: Device {
     switch self {
-    case .map(_, _, let output), .zip(_, _, _, let output), .fill(let output, _), .matmul(_, _, let output, _, _):
+    case .map(_, _, let output), .zip(_, _, _, let output), .select(_, _, _, let output), .fill(let output, _),
+      .matmul(_, _, let output, _, _):
       output.device
     case .reduce(_, let input, _, _, _): input.device
     }

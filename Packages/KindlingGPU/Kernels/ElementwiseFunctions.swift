@@ -31,6 +31,8 @@ enum ElementwiseFunctions {
     case "CompareOp.lessEqual": return "a <= b"
     case "CompareOp.greater": return "a > b"
     case "CompareOp.greaterEqual": return "a >= b"
+    // Ternary: a is the bool condition.
+    case "where": return "a ? b : c"
     // Unary
     case "Cast": return output == .bool ? "x != 0" : "x"
     case "NegOp": return "-x"

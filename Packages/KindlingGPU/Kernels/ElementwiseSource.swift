@@ -7,10 +7,10 @@ enum ElementwiseSource {
   /// The kernels' names for a source made with `name`.
   static func names(_ name: String) -> (flat: String, strided: String) { ("\(name)_flat", "\(name)_strided") }
 
-  /// `name` must be a C identifier; `expression` reads `a`, `b` (and `x`, the same as `a`).
+  /// `name` must be a C identifier; `expression` reads `a`, `b`, `c` (and `x`, the same as `a`).
   static func make(name: String, expression: String, output: String, inputs: [String]) -> String {
     let (flat, strided) = names(name)
-    let inputNames = ["a", "b"]
+    let inputNames = ["a", "b", "c"]
     var parameters = ["GLOBAL \(output) *y"]
     for (k, type) in inputs.enumerated() { parameters.append("GLOBAL const \(type) *p\(inputNames[k])") }
     parameters += ["KLayout L", "double p0", "double p1"]

@@ -4,13 +4,13 @@ import KindlingTensor
 /// strides and an element offset, with dimensions merged where every operand allows it.
 ///
 /// Kernels receive it by value as the C struct ``KernelLayout/declaration``:
-/// `rank, count, shape[8], stride[3][8], offset[3]`, all `i64`.
+/// `rank, count, shape[8], stride[4][8], offset[4]`, all `i64`.
 struct KernelLayout {
   static let maxRank = 8
-  static let maxOperands = 3
+  static let maxOperands = 4
   /// The C declaration kernels use.
   static let declaration = """
-    typedef struct { i64 rank; i64 count; i64 shape[8]; i64 stride[3][8]; i64 offset[3]; } KLayout;
+    typedef struct { i64 rank; i64 count; i64 shape[8]; i64 stride[4][8]; i64 offset[4]; } KLayout;
 
     """
 

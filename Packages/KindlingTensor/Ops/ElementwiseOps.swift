@@ -226,24 +226,8 @@ extension Tensor {
     _ a: Tensor, _ b: Tensor, op: String, typing: BinaryTyping, into destination: Tensor?,
     kernel: (_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Void
   ) -> Tensor {
-    func moved(_ t: Tensor, to device: Device) -> Tensor {
-      do {
-        let out = try GradMode.with(enabled: false) { () throws(DeviceError) in try t.to(device) }
-        guard t.isWrappedNumber else { return out }
-        return Tensor(storage: out.storage, shape: [], strides: [], dtype: out.dtype, wrapped: true)
-      } catch {
-        preconditionFailure("\(op): \(error)")
-      }
-    }
-    let target = destination?.device ?? (a.device == .cpu && a.rank == 0 ? b.device : a.device)
-    guard (a.device == target || a.rank == 0 && a.device == .cpu) && (b.device == target || b.rank == 0 && b.device == .cpu)
-    else {
-      checkSameDevice([a, b], op: op)
-      return a
-    }
-    return binary(
-      a.device == target ? a : moved(a, to: target), b.device == target ? b : moved(b, to: target), op: op,
-      typing: typing, into: destination, kernel: kernel)
+    let joined = onOneDevice(destination.map { [$0, a, b] } ?? [a, b], op: op)
+    return binary(joined[joined.count - 2], joined[joined.count - 1], op: op, typing: typing, into: destination, kernel: kernel)
   }
 
   /// Runs a unary op into a new tensor of `outType` (or `into`), after converting the input to

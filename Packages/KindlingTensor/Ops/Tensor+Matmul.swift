@@ -18,7 +18,7 @@ extension Tensor {
       dtype == mat2.dtype,
       "mm: expected m1 and m2 to have the same dtype, but got: \(dtype.cppName) != \(mat2.dtype.cppName)")
     Tensor.checkProductOperands([self, mat2], op: "mm", kernel: "addmm_impl_cpu_")
-    let out = Tensor(uninitializedShape: [shape[0], mat2.shape[1]], dtype: dtype)
+    let out = Tensor(uninitializedShape: [shape[0], mat2.shape[1]], dtype: dtype, device: device)
     GEMM.multiply(self, mat2, into: out)
     return record(out, "MmBackward0", self, mat2)
   }
@@ -33,7 +33,7 @@ extension Tensor {
     Tensor.checkBatches(self, mat2, op: "bmm")
     precondition(dtype == mat2.dtype, "bmm: expected scalar type \(dtype.pytorchTitle) but found \(mat2.dtype.pytorchTitle)")
     Tensor.checkProductOperands([self, mat2], op: "bmm", kernel: "bmm")
-    let out = Tensor(uninitializedShape: [shape[0], shape[1], mat2.shape[2]], dtype: dtype)
+    let out = Tensor(uninitializedShape: [shape[0], shape[1], mat2.shape[2]], dtype: dtype, device: device)
     GEMM.multiply(self, mat2, into: out)
     return record(out, "BmmBackward0", self, mat2)
   }
@@ -53,7 +53,7 @@ extension Tensor {
       "mv: addmv input tensors must have the same dtype, but got \(vec.dtype.pytorchTitle), \(dtype.pytorchTitle), and "
         + "\(vec.dtype.pytorchTitle)")
     Tensor.checkProductOperands([self, vec], op: "mv", kernel: "addmv_impl_cpu")
-    let out = Tensor(uninitializedShape: [shape[0]], dtype: dtype)
+    let out = Tensor(uninitializedShape: [shape[0]], dtype: dtype, device: device)
     GEMM.multiply(asBatch(), vec.asColumn(), into: out.asColumn())
     return record(out, "MvBackward0", self, vec)
   }
@@ -73,7 +73,7 @@ extension Tensor {
       "dot: inconsistent tensor size, expected tensor [\(count)] and src [\(other.count)] to have the same number of "
         + "elements, but got \(count) and \(other.count) elements respectively")
     Tensor.checkProductOperands([self, other], op: "dot", kernel: "dot")
-    let out = Tensor(uninitializedShape: [], dtype: dtype)
+    let out = Tensor(uninitializedShape: [], dtype: dtype, device: device)
     GEMM.multiply(asRow(), other.asColumn(), into: out.batchView(shape: [1, 1, 1], strides: [1, 1, 1]))
     return record(out, "DotBackward0", self, other)
   }
@@ -108,7 +108,7 @@ extension Tensor {
       mat1.dtype == mat2.dtype,
       "addmm: mat1 and mat2 must have the same dtype, but got \(mat1.dtype.pytorchTitle) and \(mat2.dtype.pytorchTitle)")
     Tensor.checkProductOperands([self, mat1, mat2], op: "addmm", kernel: "addmm_impl_cpu_")
-    let out = Tensor(uninitializedShape: [mat1.shape[0], mat2.shape[1]], dtype: dtype)
+    let out = Tensor(uninitializedShape: [mat1.shape[0], mat2.shape[1]], dtype: dtype, device: device)
     let input = detach().expand(out.shape, op: "addmm")
     if beta != 0 { out.assign(input) }
     GEMM.multiply(mat1, mat2, into: out, alpha: alpha, beta: beta)
@@ -131,7 +131,7 @@ extension Tensor {
       batch1.dtype == batch2.dtype,
       "baddbmm: expected scalar type \(batch1.dtype.pytorchTitle) but found \(batch2.dtype.pytorchTitle)")
     Tensor.checkProductOperands([self, batch1, batch2], op: "baddbmm", kernel: "baddbmm_cpu")
-    let out = Tensor(uninitializedShape: [batch1.shape[0], batch1.shape[1], batch2.shape[2]], dtype: dtype)
+    let out = Tensor(uninitializedShape: [batch1.shape[0], batch1.shape[1], batch2.shape[2]], dtype: dtype, device: device)
     let input = detach().expand(out.shape, op: "baddbmm")
     if beta != 0 { out.assign(input) }
     GEMM.multiply(batch1, batch2, into: out, alpha: alpha, beta: beta)
@@ -279,10 +279,9 @@ extension Tensor {
         + "[\(batch2.shape[0]), \(batch2.shape[1])].")
   }
 
-  /// One device (the CPU) and a dtype the products support: every one but bool.
+  /// One device and a dtype the products support: every one but bool.
   static func checkProductOperands(_ tensors: [Tensor], op: String, kernel: String) {
     checkSameDevice(tensors, op: op)
-    for t in tensors { _ = t.cpuTensor(op: op) }
     precondition(tensors[0].dtype != .bool, "\(op): \"\(kernel)\" not implemented for 'Bool'")
   }
 }

@@ -34,13 +34,21 @@ extension Tensor {
   }
 
   static func select(_ condition: Tensor, _ a: Tensor, _ b: Tensor, op: String) -> Tensor {
-    checkSameDevice([condition, a, b], op: op)
+    let joined = onOneDevice([condition, a, b], op: op)
+    let (condition, a, b) = (joined[0], joined[1], joined[2])
     precondition(
       condition.dtype == .bool,
       "\(op): where expected condition to be a boolean tensor, but got a tensor with dtype \(condition.dtype.pytorchTitle)")
     let compute = resultType([a, b])
     let shape = broadcastShape([condition, a, b], op: op)
     let out = Tensor(uninitializedShape: shape, dtype: compute, device: a.device)
+    if out.device != .cpu {
+      let work = DeviceWork.select(
+        condition: condition.expand(shape, op: op), a.to(compute).expand(shape, op: op),
+        b.to(compute).expand(shape, op: op), output: out)
+      DeviceRegistry.run(work, on: out.device)
+      return out
+    }
     compute.dispatch(
       WhereKernel(
         condition: condition.expand(shape, op: op), a: a.to(compute).expand(shape, op: op),

@@ -42,6 +42,9 @@ public enum DeviceWork {
   case map(ElementwiseFunction, input: Tensor, output: Tensor)
   /// `output[i] = f(a[i], b[i])`.
   case zip(ElementwiseFunction, Tensor, Tensor, output: Tensor)
+  /// `output[i] = condition[i] ? a[i] : b[i]` (`where`); `condition` is bool, `a` and `b` have
+  /// the output's dtype.
+  case select(condition: Tensor, Tensor, Tensor, output: Tensor)
   /// Sets every element of `output` to `value` (converted to its dtype as `fill_` does).
   case fill(output: Tensor, value: Double)
   /// Folds the elements of `input` along `reducedDims` (sorted, distinct) into each element of
@@ -57,6 +60,7 @@ public enum DeviceWork {
   public var name: String {
     switch self {
     case .map(let f, _, _), .zip(let f, _, _, _): f.name
+    case .select: "where"
     case .fill: "fill_"
     case .reduce(let kind, _, _, _, _): kind.rawValue
     case .matmul: "matmul"

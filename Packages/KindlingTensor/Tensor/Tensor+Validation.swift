@@ -21,6 +21,29 @@ extension Tensor {
     }
   }
 
+  /// `tensors` on one device: as in PyTorch, 0-d CPU tensors (Swift numbers, scalars from
+  /// `sum()`) join the device of the others; any other mix stops, naming both devices.
+  static func onOneDevice(_ tensors: [Tensor], op: String) -> [Tensor] {
+    guard let target = tensors.first(where: { $0.device != .cpu || $0.rank != 0 })?.device ?? tensors.first?.device
+    else { return tensors }
+    return tensors.map { t in
+      if t.device == target { return t }
+      guard t.device == .cpu && t.rank == 0 else {
+        checkSameDevice([tensors.first { $0.device == target }!, t], op: op)
+        return t
+      }
+      do {
+        // A Swift number stays a wrapped number (it yields in type promotion); a scalar tensor
+        // moves like any other, gradient included.
+        guard t.isWrappedNumber else { return try t.to(target) }
+        let moved = try GradMode.with(enabled: false) { () throws(DeviceError) in try t.to(target) }
+        return Tensor(storage: moved.storage, shape: [], strides: [], dtype: moved.dtype, wrapped: true)
+      } catch {
+        preconditionFailure("\(op): \(error)")
+      }
+    }
+  }
+
   /// The shape `tensors` broadcast to; stops with PyTorch's message, prefixed by `op`.
   static func broadcastShape(_ tensors: [Tensor], op: String) -> [Int] {
     var shape = tensors[0].shape
