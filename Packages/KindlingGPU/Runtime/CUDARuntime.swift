@@ -78,7 +78,10 @@ package final class CUDARuntime: KernelRuntime, @unchecked Sendable {
   deinit {
     _ = driver.api.cuCtxSetCurrent(context)
     _ = driver.api.cuStreamSynchronize(stream)
-    cublas.withLock { $0 = nil }  // destroys the cuBLAS handle while the context lives
+    // Unload the modules (those no kernel object still holds) and destroy the cuBLAS handle while
+    // the context lives.
+    modules.removeAll()
+    cublas.withLock { $0 = nil }
     _ = driver.api.cuStreamDestroy(stream)
     _ = driver.api.cuDevicePrimaryCtxRelease(device)
   }

@@ -19,6 +19,9 @@ package final class KernelCache<Value: Sendable>: Sendable {
     }
   }
 
+  /// Drops every value (a runtime does this before it releases the context its values live in).
+  package func removeAll() { entries.withLock { $0.removeAll() } }
+
   /// How many values are stored.
   package var count: Int { entries.withLock { $0.count } }
 }
