@@ -34,7 +34,9 @@ struct CUDARuntimeTests {
     for batch in 0..<2 {
       for i in 0..<2 {
         for j in 0..<2 {
-          expected[batch * 4 + j * 2 + i] = (0..<3).reduce(0) { $0 + a[batch * 6 + $1 * 2 + i] * b[batch * 6 + j * 3 + $1] }
+          expected[batch * 4 + j * 2 + i] = (0..<3).reduce(0) {
+            $0 + a[batch * 6 + $1 * 2 + i] * b[batch * 6 + j * 3 + $1]
+          }
         }
       }
     }
