@@ -77,6 +77,15 @@ struct CUDARuntimeTests {
     }
   }
 
+  @Test(
+    "cuBLAS, where found (a PyTorch venv in ./.venv), binds its strided-batched GEMMs",
+    .enabled(if: (try? CUBLASLibrary.shared.get()) != nil))
+  func cublasBinds() throws {
+    let library = try CUBLASLibrary.shared.get()
+    #expect(library.path.contains("libcublas.so"))
+    #expect(library.api.cublasSgemmStridedBatched != nil && library.api.cublasDgemmStridedBatched != nil)
+  }
+
   @Test("CUDA driver errors become GPUErrors with the same words")
   func errorMapping() {
     #expect(GPUError(CUDAError.noDevice) == .unavailable(CUDAError.noDevice.description))
