@@ -10,16 +10,8 @@ int kd_cublas_open(const char *path, kd_cublas *cublas, char *error, size_t erro
       {"cublasSgemmStridedBatched", (void **)&cublas->cublasSgemmStridedBatched, 0},
       {"cublasDgemmStridedBatched", (void **)&cublas->cublasDgemmStridedBatched, 0},
   };
-  void *handle = kd_open_and_bind(path, "cuBLAS", symbols, sizeof symbols / sizeof symbols[0], error, error_size);
-  if (handle == NULL) {
-    memset(cublas, 0, sizeof *cublas);
-    return -1;
-  }
-  cublas->handle = handle;
-  return 0;
+  return kd_open_table(path, "cuBLAS", cublas, sizeof *cublas, &cublas->handle, symbols,
+                       sizeof symbols / sizeof symbols[0], error, error_size);
 }
 
-void kd_cublas_close(kd_cublas *cublas) {
-  if (cublas->handle != NULL) dlclose(cublas->handle);
-  memset(cublas, 0, sizeof *cublas);
-}
+void kd_cublas_close(kd_cublas *cublas) { kd_close_table(cublas, sizeof *cublas, cublas->handle); }

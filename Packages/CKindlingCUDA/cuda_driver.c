@@ -30,16 +30,8 @@ int kd_cuda_driver_open(const char *path, kd_cuda_driver *driver, char *error, s
       {"cuModuleUnload", (void **)&driver->cuModuleUnload, 0},
       {"cuLaunchKernel", (void **)&driver->cuLaunchKernel, 0},
   };
-  void *handle = kd_open_and_bind(path, "driver", symbols, sizeof symbols / sizeof symbols[0], error, error_size);
-  if (handle == NULL) {
-    memset(driver, 0, sizeof *driver);
-    return -1;
-  }
-  driver->handle = handle;
-  return 0;
+  return kd_open_table(path, "driver", driver, sizeof *driver, &driver->handle, symbols,
+                       sizeof symbols / sizeof symbols[0], error, error_size);
 }
 
-void kd_cuda_driver_close(kd_cuda_driver *driver) {
-  if (driver->handle != NULL) dlclose(driver->handle);
-  memset(driver, 0, sizeof *driver);
-}
+void kd_cuda_driver_close(kd_cuda_driver *driver) { kd_close_table(driver, sizeof *driver, driver->handle); }

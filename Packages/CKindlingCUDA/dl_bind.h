@@ -34,3 +34,24 @@ static inline void *kd_open_and_bind(const char *path, const char *what, const k
   }
   return handle;
 }
+
+/// Opens `path` into the function table `table` (`table_size` bytes, whose `handle` slot is
+/// `handle_slot`): binds `symbols` (slots inside the table), and on failure zeroes the table and
+/// returns -1 with the message in `error`. Returns 0 on success.
+static inline int kd_open_table(const char *path, const char *what, void *table, size_t table_size,
+                                void **handle_slot, const kd_symbol *symbols, size_t count, char *error,
+                                size_t error_size) {
+  void *handle = kd_open_and_bind(path, what, symbols, count, error, error_size);
+  if (handle == NULL) {
+    memset(table, 0, table_size);
+    return -1;
+  }
+  *handle_slot = handle;
+  return 0;
+}
+
+/// Closes a table opened by kd_open_table and zeroes it.
+static inline void kd_close_table(void *table, size_t table_size, void *handle) {
+  if (handle != NULL) dlclose(handle);
+  memset(table, 0, table_size);
+}

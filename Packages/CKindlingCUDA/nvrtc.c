@@ -18,16 +18,8 @@ int kd_nvrtc_open(const char *path, kd_nvrtc *nvrtc, char *error, size_t error_s
       {"nvrtcGetNumSupportedArchs", (void **)&nvrtc->nvrtcGetNumSupportedArchs, 1},
       {"nvrtcGetSupportedArchs", (void **)&nvrtc->nvrtcGetSupportedArchs, 1},
   };
-  void *handle = kd_open_and_bind(path, "NVRTC", symbols, sizeof symbols / sizeof symbols[0], error, error_size);
-  if (handle == NULL) {
-    memset(nvrtc, 0, sizeof *nvrtc);
-    return -1;
-  }
-  nvrtc->handle = handle;
-  return 0;
+  return kd_open_table(path, "NVRTC", nvrtc, sizeof *nvrtc, &nvrtc->handle, symbols,
+                       sizeof symbols / sizeof symbols[0], error, error_size);
 }
 
-void kd_nvrtc_close(kd_nvrtc *nvrtc) {
-  if (nvrtc->handle != NULL) dlclose(nvrtc->handle);
-  memset(nvrtc, 0, sizeof *nvrtc);
-}
+void kd_nvrtc_close(kd_nvrtc *nvrtc) { kd_close_table(nvrtc, sizeof *nvrtc, nvrtc->handle); }

@@ -30,16 +30,8 @@ int kd_opencl_open(const char *path, kd_opencl *opencl, char *error, size_t erro
       {"clReleaseCommandQueue", (void **)&opencl->clReleaseCommandQueue, 0},
       {"clReleaseContext", (void **)&opencl->clReleaseContext, 0},
   };
-  void *handle = kd_open_and_bind(path, "OpenCL", symbols, sizeof symbols / sizeof symbols[0], error, error_size);
-  if (handle == NULL) {
-    memset(opencl, 0, sizeof *opencl);
-    return -1;
-  }
-  opencl->handle = handle;
-  return 0;
+  return kd_open_table(path, "OpenCL", opencl, sizeof *opencl, &opencl->handle, symbols,
+                       sizeof symbols / sizeof symbols[0], error, error_size);
 }
 
-void kd_opencl_close(kd_opencl *opencl) {
-  if (opencl->handle != NULL) dlclose(opencl->handle);
-  memset(opencl, 0, sizeof *opencl);
-}
+void kd_opencl_close(kd_opencl *opencl) { kd_close_table(opencl, sizeof *opencl, opencl->handle); }

@@ -34,7 +34,9 @@ struct CUDARuntimeTests {
     for batch in 0..<2 {
       for i in 0..<2 {
         for j in 0..<2 {
-          expected[batch * 4 + j * 2 + i] = (0..<3).reduce(0) { $0 + a[batch * 6 + $1 * 2 + i] * b[batch * 6 + j * 3 + $1] }
+          expected[batch * 4 + j * 2 + i] = (0..<3).reduce(0) {
+            $0 + a[batch * 6 + $1 * 2 + i] * b[batch * 6 + j * 3 + $1]
+          }
         }
       }
     }
@@ -73,6 +75,15 @@ struct CUDARuntimeTests {
       }
       #expect(result == expected, "\(dtype)")
     }
+  }
+
+  @Test(
+    "cuBLAS, where found (a PyTorch venv in ./.venv), binds its strided-batched GEMMs",
+    .enabled(if: (try? CUBLASLibrary.shared.get()) != nil))
+  func cublasBinds() throws {
+    let library = try CUBLASLibrary.shared.get()
+    #expect(library.path.contains("libcublas.so"))
+    #expect(library.api.cublasSgemmStridedBatched != nil && library.api.cublasDgemmStridedBatched != nil)
   }
 
   @Test("CUDA driver errors become GPUErrors with the same words")

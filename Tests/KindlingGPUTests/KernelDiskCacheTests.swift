@@ -53,7 +53,8 @@ struct KernelDiskCacheTests {
 
   @Test("the standard directory follows XDG_CACHE_HOME, then HOME")
   func standardDirectory() {
-    #expect(KernelDiskCache.standard(environment: ["XDG_CACHE_HOME": "/c", "HOME": "/h"])?.directory == "/c/kindling/kernels")
+    #expect(
+      KernelDiskCache.standard(environment: ["XDG_CACHE_HOME": "/c", "HOME": "/h"])?.directory == "/c/kindling/kernels")
     #expect(KernelDiskCache.standard(environment: ["HOME": "/h"])?.directory == "/h/.cache/kindling/kernels")
     #expect(KernelDiskCache.standard(environment: [:]) == nil)
   }

@@ -37,12 +37,16 @@ struct KernelRuntimeTests {
   /// Allocates a buffer holding `values`.
   func upload<T>(_ runtime: any KernelRuntime, _ values: [T]) throws -> UnsafeMutableRawPointer {
     let buffer = try runtime.allocate(byteCount: max(1, values.count * MemoryLayout<T>.stride))
-    try values.withUnsafeBytes { try runtime.copyToDevice(from: $0.baseAddress!, to: buffer, offset: 0, byteCount: $0.count) }
+    try values.withUnsafeBytes {
+      try runtime.copyToDevice(from: $0.baseAddress!, to: buffer, offset: 0, byteCount: $0.count)
+    }
     return buffer
   }
 
   /// The first `count` elements of `buffer`.
-  func download<T: Numeric>(_ runtime: any KernelRuntime, _ buffer: UnsafeMutableRawPointer, count: Int, as type: T.Type) throws -> [T] {
+  func download<T: Numeric>(
+    _ runtime: any KernelRuntime, _ buffer: UnsafeMutableRawPointer, count: Int, as type: T.Type
+  ) throws -> [T] {
     var values = [T](repeating: 0, count: count)
     try values.withUnsafeMutableBytes {
       try runtime.copyToHost(from: buffer, offset: 0, to: $0.baseAddress!, byteCount: $0.count)

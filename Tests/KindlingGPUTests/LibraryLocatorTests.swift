@@ -7,7 +7,8 @@ import Testing
 struct LibraryLocatorTests {
   @Test("the environment variable, when set, is the only candidate")
   func environmentFirst() {
-    #expect(LibraryLocator.nvrtc.candidates(environment: ["KINDLING_NVRTC": "/x/libnvrtc.so.13"]) == ["/x/libnvrtc.so.13"])
+    #expect(
+      LibraryLocator.nvrtc.candidates(environment: ["KINDLING_NVRTC": "/x/libnvrtc.so.13"]) == ["/x/libnvrtc.so.13"])
   }
 
   @Test("sonames come first, then the pip wheels' directories of the virtual environments")

@@ -5,7 +5,8 @@ import Testing
 
 @Suite(
   "OpenCL runtime",
-  .enabled(if: RuntimeKind.available.contains(.openCL), "no OpenCL: apt-get install pocl-opencl-icd ocl-icd-libopencl1"))
+  .enabled(if: RuntimeKind.available.contains(.openCL), "no OpenCL: apt-get install pocl-opencl-icd ocl-icd-libopencl1")
+)
 struct OpenCLRuntimeTests {
   @Test("allocating and freeing many buffers returns the memory")
   func allocateMany() throws {

@@ -4,14 +4,7 @@ import CKindlingCUDA
 final class CUBLASLibrary: @unchecked Sendable {
   /// cuBLAS of this process, opened on first use.
   static let shared: Result<CUBLASLibrary, GPUError> = Result { () throws(GPUError) in
-    let (api, path) = try LibraryLocator.cublas.load { (path: String) -> Result<kd_cublas, LibraryLocator.Failure> in
-      var api = kd_cublas()
-      var message = [CChar](repeating: 0, count: 512)
-      guard kd_cublas_open(path, &api, &message, message.count) == 0 else {
-        return .failure(.init(String(nulTerminated: message)))
-      }
-      return .success(api)
-    }
+    let (api, path) = try LibraryLocator.cublas.open(kd_cublas(), with: kd_cublas_open)
     return CUBLASLibrary(api: api, path: path)
   }
 
@@ -33,7 +26,8 @@ final class CUBLASLibrary: @unchecked Sendable {
   /// `CUBLAS_STATUS_SUCCESS`.
   static func check(_ status: kd_cublas_status, _ function: String) throws(GPUError) {
     guard status != 0 else { return }
-    throw .call(runtime: "cuBLAS", function: function, code: Int(status), message: statusNames[status] ?? "unknown status")
+    throw .call(
+      runtime: "cuBLAS", function: function, code: Int(status), message: statusNames[status] ?? "unknown status")
   }
 
   static let statusNames: [kd_cublas_status: String] = [
@@ -84,7 +78,9 @@ final class CUDABLAS: DeviceBLAS, @unchecked Sendable {
     b: UnsafeMutableRawPointer, bOffset: Int, ldb: Int, strideB: Int, beta: Double,
     c: UnsafeMutableRawPointer, cOffset: Int, ldc: Int, strideC: Int, batchCount: Int
   ) throws(GPUError) {
-    for (label, value) in [("m", m), ("n", n), ("k", k), ("lda", lda), ("ldb", ldb), ("ldc", ldc), ("batchCount", batchCount)] {
+    for (label, value) in [
+      ("m", m), ("n", n), ("k", k), ("lda", lda), ("ldb", ldb), ("ldc", ldc), ("batchCount", batchCount),
+    ] {
       precondition((0...Int(Int32.max)).contains(value), "gemm: \(label) = \(value) is outside cuBLAS's 32-bit range")
     }
     guard m > 0, n > 0, batchCount > 0 else { return }

@@ -47,7 +47,8 @@ final class CUDADriver: @unchecked Sendable {
     guard status != 0 else { return }
     var text: UnsafePointer<CChar>?
     _ = api.cuGetErrorString(status, &text)
-    throw .driverCall(function: function, code: Int(status), message: text.map { String(cString: $0) } ?? "unknown error")
+    throw .driverCall(
+      function: function, code: Int(status), message: text.map { String(cString: $0) } ?? "unknown error")
   }
 
   func deviceCount() throws(CUDAError) -> Int {

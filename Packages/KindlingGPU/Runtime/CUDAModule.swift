@@ -2,7 +2,7 @@ import CKindlingCUDA
 
 /// One loaded CUDA module (the CUBIN or PTX of a kernel source) and its kernels, looked up once
 /// per name.
-final class CUDAModule: @unchecked Sendable {
+final class CUDAModule: KernelProgram, @unchecked Sendable {
   let driver: CUDADriver
   /// The context the module is loaded in (the runtime's; not the runtime itself, which caches
   /// its modules).
@@ -25,7 +25,7 @@ final class CUDAModule: @unchecked Sendable {
   ///
   /// - Throws: ``GPUError/call(runtime:function:code:message:)`` when the module has no such
   ///   kernel (`CUDA_ERROR_NOT_FOUND`).
-  func kernel(named name: String) throws(GPUError) -> CUDAKernel {
+  func kernel(named name: String) throws(GPUError) -> any KernelFunction {
     try kernels.value(for: name) { () throws(GPUError) in
       try driver.call(driver.api.cuCtxSetCurrent(context), "cuCtxSetCurrent")
       var function: kd_cu_function?

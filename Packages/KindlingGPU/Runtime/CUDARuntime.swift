@@ -78,7 +78,10 @@ package final class CUDARuntime: KernelRuntime, @unchecked Sendable {
   deinit {
     _ = driver.api.cuCtxSetCurrent(context)
     _ = driver.api.cuStreamSynchronize(stream)
-    cublas.withLock { $0 = nil }  // destroys the cuBLAS handle while the context lives
+    // Unload the modules (those no kernel object still holds) and destroy the cuBLAS handle while
+    // the context lives.
+    modules.removeAll()
+    cublas.withLock { $0 = nil }
     _ = driver.api.cuStreamDestroy(stream)
     _ = driver.api.cuDevicePrimaryCtxRelease(device)
   }
@@ -165,10 +168,7 @@ package final class CUDARuntime: KernelRuntime, @unchecked Sendable {
   // MARK: - Kernels
 
   package func compile(_ source: String, kernels: [String]) throws(GPUError) -> [String: any KernelFunction] {
-    let module = try modules.value(for: source) { () throws(GPUError) in try load(source) }
-    var functions: [String: any KernelFunction] = [:]
-    for name in kernels { functions[name] = try module.kernel(named: name) }
-    return functions
+    try modules.kernels(kernels, of: source) { () throws(GPUError) in try load(source) }
   }
 
   /// Compiles `source` (or reads its image from the disk cache) and loads it as a module.

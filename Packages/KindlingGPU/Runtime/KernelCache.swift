@@ -19,6 +19,28 @@ package final class KernelCache<Value: Sendable>: Sendable {
     }
   }
 
+  /// Drops every value (a runtime does this before it releases the context its values live in).
+  package func removeAll() { entries.withLock { $0.removeAll() } }
+
   /// How many values are stored.
   package var count: Int { entries.withLock { $0.count } }
+}
+
+/// A compiled kernel source (a CUDA module, an OpenCL program) whose kernels are found by name.
+package protocol KernelProgram: AnyObject, Sendable {
+  /// The kernel `name` of this program.
+  func kernel(named name: String) throws(GPUError) -> any KernelFunction
+}
+
+extension KernelCache where Value: KernelProgram {
+  /// The kernels `names` of `source`'s program, which `build` compiles the first time: the body of
+  /// every runtime's ``KernelRuntime/compile(_:kernels:)``.
+  package func kernels(
+    _ names: [String], of source: String, build: () throws(GPUError) -> Value
+  ) throws(GPUError) -> [String: any KernelFunction] {
+    let program = try value(for: source, orMake: build)
+    var functions: [String: any KernelFunction] = [:]
+    for name in names { functions[name] = try program.kernel(named: name) }
+    return functions
+  }
 }

@@ -113,6 +113,24 @@ package struct LibraryLocator: Sendable {
         + installHint)
   }
 
+  /// Opens the first candidate with a shim's `open` function (`kd_nvrtc_open`, …), which fills
+  /// the C function table `api` (starting from `empty`) or writes why it could not.
+  ///
+  /// - Throws: ``GPUError/unavailable(_:)`` as ``load(environment:_:)``.
+  package func open<API>(
+    _ empty: API, environment: [String: String] = ProcessInfo.processInfo.environment,
+    with open: (UnsafePointer<CChar>?, UnsafeMutablePointer<API>?, UnsafeMutablePointer<CChar>?, Int) -> Int32
+  ) throws(GPUError) -> (library: API, path: String) {
+    try load(environment: environment) { (path: String) -> Result<API, Failure> in
+      var api = empty
+      var message = [CChar](repeating: 0, count: 512)
+      guard open(path, &api, &message, message.count) == 0 else {
+        return .failure(Failure(String(nulTerminated: message)))
+      }
+      return .success(api)
+    }
+  }
+
   /// The site-packages directories a Python environment may have, existing ones only.
   static func sitePackages(environment: [String: String], currentDirectory: String) -> [String] {
     var patterns: [String] = []

@@ -11,14 +11,7 @@ import CKindlingCUDA
 package final class NVRTC: @unchecked Sendable {
   /// NVRTC of this process, opened on first use.
   package static let shared: Result<NVRTC, GPUError> = Result { () throws(GPUError) in
-    let (api, path) = try LibraryLocator.nvrtc.load { (path: String) -> Result<kd_nvrtc, LibraryLocator.Failure> in
-      var api = kd_nvrtc()
-      var message = [CChar](repeating: 0, count: 512)
-      guard kd_nvrtc_open(path, &api, &message, message.count) == 0 else {
-        return .failure(.init(String(nulTerminated: message)))
-      }
-      return .success(api)
-    }
+    let (api, path) = try LibraryLocator.nvrtc.open(kd_nvrtc(), with: kd_nvrtc_open)
     return try NVRTC(api: api, path: path)
   }
 
@@ -106,7 +99,9 @@ package final class NVRTC: @unchecked Sendable {
     }
     try check(api.nvrtcGetPTXSize(program, &size), "nvrtcGetPTXSize")  // includes the NUL
     var image = [UInt8](repeating: 0, count: size)
-    let copied = image.withUnsafeMutableBytes { api.nvrtcGetPTX(program, $0.baseAddress?.assumingMemoryBound(to: CChar.self)) }
+    let copied = image.withUnsafeMutableBytes {
+      api.nvrtcGetPTX(program, $0.baseAddress?.assumingMemoryBound(to: CChar.self))
+    }
     try check(copied, "nvrtcGetPTX")
     return image
   }

@@ -12,14 +12,7 @@ final class OpenCLLibrary: @unchecked Sendable {
   ///
   /// - Throws: ``GPUError/unavailable(_:)`` naming every path tried and how to install OpenCL.
   init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(GPUError) {
-    (api, path) = try LibraryLocator.openCL.load(environment: environment) { (path: String) -> Result<kd_opencl, LibraryLocator.Failure> in
-      var api = kd_opencl()
-      var message = [CChar](repeating: 0, count: 512)
-      guard kd_opencl_open(path, &api, &message, message.count) == 0 else {
-        return .failure(.init(String(nulTerminated: message)))
-      }
-      return .success(api)
-    }
+    (api, path) = try LibraryLocator.openCL.open(kd_opencl(), environment: environment, with: kd_opencl_open)
   }
 
   deinit {

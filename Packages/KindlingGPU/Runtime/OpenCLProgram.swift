@@ -1,7 +1,7 @@
 import CKindlingOpenCL
 
 /// One built OpenCL program (a kernel source) and its kernels, created once per name.
-final class OpenCLProgram: @unchecked Sendable {
+final class OpenCLProgram: KernelProgram, @unchecked Sendable {
   let library: OpenCLLibrary
   let handle: kd_cl_program
   private let kernels = KernelCache<OpenCLKernel>()
@@ -16,7 +16,7 @@ final class OpenCLProgram: @unchecked Sendable {
   /// The kernel `name` of this program.
   ///
   /// - Throws: ``GPUError/call(runtime:function:code:message:)`` when the program has no such kernel.
-  func kernel(named name: String) throws(GPUError) -> OpenCLKernel {
+  func kernel(named name: String) throws(GPUError) -> any KernelFunction {
     try kernels.value(for: name) { () throws(GPUError) in
       var status: kd_cl_int = 0
       let kernel = library.api.clCreateKernel(handle, name, &status)

@@ -58,7 +58,8 @@ package final class OpenCLRuntime: KernelRuntime, @unchecked Sendable {
       guard let index = Int(text), candidates.indices.contains(index) else {
         throw .unavailable(
           "KINDLING_OPENCL_DEVICE=\(text) is not a device index: OpenCL found \(candidates.count) device"
-            + "\(candidates.count == 1 ? "" : "s") (" + candidates.map { library.deviceName($0) }
+            + "\(candidates.count == 1 ? "" : "s") ("
+            + candidates.map { library.deviceName($0) }
             .joined(separator: ", ") + ").")
       }
       chosen = [candidates[index]]
@@ -72,8 +73,9 @@ package final class OpenCLRuntime: KernelRuntime, @unchecked Sendable {
         self.context = context
         self.queue = queue
         name = "OpenCL (\(library.deviceName(device)))"
-        totalMemory = Int(library.deviceValue(device, 0x101F, as: UInt64.self) ?? 0)  // CL_DEVICE_GLOBAL_MEM_SIZE
-        supportsFloat64 = (library.deviceValue(device, 0x1032, as: UInt64.self) ?? 0) != 0  // CL_DEVICE_DOUBLE_FP_CONFIG
+        // CL_DEVICE_GLOBAL_MEM_SIZE, CL_DEVICE_DOUBLE_FP_CONFIG
+        totalMemory = Int(library.deviceValue(device, 0x101F, as: UInt64.self) ?? 0)
+        supportsFloat64 = (library.deviceValue(device, 0x1032, as: UInt64.self) ?? 0) != 0
         return
       } catch {
         failures.append("\(library.deviceName(device)): \(error)")
@@ -112,7 +114,8 @@ package final class OpenCLRuntime: KernelRuntime, @unchecked Sendable {
     }
     guard !(gpus + others).isEmpty else {
       throw .unavailable(
-        "OpenCL is not available: its platforms (" + platforms.map { library.platformName($0) }
+        "OpenCL is not available: its platforms ("
+          + platforms.map { library.platformName($0) }
           .joined(separator: ", ") + ") have no device. " + LibraryLocator.openCL.installHint)
     }
     return gpus + others
@@ -126,7 +129,9 @@ package final class OpenCLRuntime: KernelRuntime, @unchecked Sendable {
     var devices = [device]
     let context = library.api.clCreateContext(nil, 1, &devices, nil, nil, &status)
     try library.check(status, "clCreateContext")
-    guard let context else { throw .call(runtime: "OpenCL", function: "clCreateContext", code: 0, message: "no context") }
+    guard let context else {
+      throw .call(runtime: "OpenCL", function: "clCreateContext", code: 0, message: "no context")
+    }
     var queue: kd_cl_queue?
     if let createWithProperties = library.api.clCreateCommandQueueWithProperties {
       queue = createWithProperties(context, device, nil, &status)
@@ -151,7 +156,8 @@ package final class OpenCLRuntime: KernelRuntime, @unchecked Sendable {
       if [-4, -5, -6, -61].contains(status) {
         throw .outOfMemory(device: name, requestedBytes: byteCount, freeBytes: (try? memoryInfo().free) ?? 0)
       }
-      throw .call(runtime: "OpenCL", function: "clCreateBuffer", code: Int(status), message: OpenCLLibrary.name(of: status))
+      throw .call(
+        runtime: "OpenCL", function: "clCreateBuffer", code: Int(status), message: OpenCLLibrary.name(of: status))
     }
     allocations.withLock { $0[UInt(bitPattern: buffer)] = byteCount }
     return buffer
@@ -193,7 +199,8 @@ package final class OpenCLRuntime: KernelRuntime, @unchecked Sendable {
   ) throws(GPUError) {
     guard byteCount > 0 else { return }
     try library.check(
-      library.api.clEnqueueCopyBuffer(queue, source, destination, sourceOffset, destinationOffset, byteCount, 0, nil, nil),
+      library.api.clEnqueueCopyBuffer(
+        queue, source, destination, sourceOffset, destinationOffset, byteCount, 0, nil, nil),
       "clEnqueueCopyBuffer")
   }
 
@@ -204,10 +211,7 @@ package final class OpenCLRuntime: KernelRuntime, @unchecked Sendable {
   // MARK: - Kernels
 
   package func compile(_ source: String, kernels: [String]) throws(GPUError) -> [String: any KernelFunction] {
-    let program = try programs.value(for: source) { () throws(GPUError) in try build(source) }
-    var functions: [String: any KernelFunction] = [:]
-    for name in kernels { functions[name] = try program.kernel(named: name) }
-    return functions
+    try programs.kernels(kernels, of: source) { () throws(GPUError) in try build(source) }
   }
 
   /// Builds ``KernelDialect/openCL``'s prelude followed by `source` for the device.
