@@ -106,7 +106,8 @@ let package = Package(
     .testTarget(
       name: "KindlingLinalgTests", dependencies: ["KindlingLinalg", "KindlingAutograd", "KindlingTestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "KindlingGPUTests", dependencies: ["KindlingGPU", "KindlingTestSupport"]),
+    .testTarget(
+      name: "KindlingGPUTests", dependencies: ["KindlingGPU", "KindlingNN", "KindlingOptim", "KindlingTestSupport"]),
     .testTarget(name: "KindlingTests", dependencies: ["Kindling", "KindlingTestSupport"]),
     .testTarget(name: "KindlingCLITests", dependencies: ["KindlingCLI", "KindlingTestSupport"]),
   ]

@@ -78,6 +78,14 @@ final class GPUBackend: @unchecked Sendable {
     case .select(let condition, let a, let b, let output):
       try elementwise(ElementwiseFunction(name: "where"), [condition, a, b], output)
     case .fill(let output, let value): try fill(output, value)
+    case .gather(let output, let source, let index, let dimStride, let dimSize, let wraps, let failure):
+      try gather(
+        output: output, source: source, index: index, dimStride: dimStride, dimSize: dimSize, wrapsNegative: wraps,
+        failure: failure)
+    case .scatter(let output, let source, let index, let dimStride, let dimSize, let alpha, let failure):
+      try scatter(
+        output: output, source: source, index: index, dimStride: dimStride, dimSize: dimSize, addAlpha: alpha,
+        failure: failure)
     case .reduce(let kind, let input, let dims, let values, let indices):
       try reduce(kind, input, dims: dims, values: values, indices: indices)
     case .matmul(let a, let b, let output, let alpha, let beta): try matmul(a, b, output, alpha: alpha, beta: beta)

@@ -75,6 +75,7 @@ extension DeviceWork {
       .matmul(_, _, let output, _, _):
       output.device
     case .reduce(_, let input, _, _, _): input.device
+    case .gather(let output, _, _, _, _, _, _), .scatter(let output, _, _, _, _, _, _): output.device
     }
   }
 }

@@ -8,8 +8,9 @@ struct ClassTargets {
   /// Each target's class weight in the input's dtype, 0 where ignored.
   let rowWeight: Tensor
 
-  /// Reads the targets once, stopping on one out of range with PyTorch's words.
-  init(_ target: Tensor, classes: Int, weight: Tensor?, ignoreIndex: Int, dtype: DType) {
+  /// Reads the targets once, stopping on one out of range with PyTorch's words; the results
+  /// live on `device` (the scores' device; targets on a GPU are read back to check them).
+  init(_ target: Tensor, classes: Int, weight: Tensor?, ignoreIndex: Int, dtype: DType, device: Device = .cpu) {
     let values = target.to(.int64).contiguous().scalars(as: Int64.self)
     let classWeights = weight?.to(.float64).contiguous().scalars(as: Double.self)
     var safeValues = [Int64](repeating: 0, count: values.count)
@@ -19,8 +20,12 @@ struct ClassTargets {
       safeValues[i] = t
       weights[i] = classWeights?[Int(t)] ?? 1
     }
-    safe = Tensor(scalars: safeValues, shape: target.shape)
-    rowWeight = Tensor(scalars: weights, shape: target.shape).to(dtype)
+    do {
+      safe = try Tensor(scalars: safeValues, shape: target.shape).to(device)
+      rowWeight = try Tensor(scalars: weights, shape: target.shape).to(dtype).to(device)
+    } catch {
+      preconditionFailure("nll_loss: \(error)")
+    }
   }
 }
 

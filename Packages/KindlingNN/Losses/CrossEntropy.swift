@@ -60,7 +60,7 @@ public func crossEntropy(
   case .sum: reducedSmooth = smooth.sum()
   case .mean:
     // Divided by the total weight of the kept targets (their count without `weight`), like the NLL term.
-    let kept = ClassTargets(target, classes: classes, weight: weight, ignoreIndex: ignoreIndex, dtype: input.dtype)
+    let kept = ClassTargets(target, classes: classes, weight: weight, ignoreIndex: ignoreIndex, dtype: input.dtype, device: input.device)
     reducedSmooth = smooth.sum() / kept.rowWeight.sum()
   }
   return (1 - labelSmoothing) * nll + reducedSmooth * (labelSmoothing / Double(classes))

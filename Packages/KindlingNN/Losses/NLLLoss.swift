@@ -46,7 +46,7 @@ private func nllCore(
   _ input: Tensor, _ target: Tensor, classes: Int, weight: Tensor?, ignoreIndex: Int, reduction: Reduction,
   name: String, noneShape: [Int]
 ) -> Tensor {
-  let targets = ClassTargets(target, classes: classes, weight: weight, ignoreIndex: ignoreIndex, dtype: input.dtype)
+  let targets = ClassTargets(target, classes: classes, weight: weight, ignoreIndex: ignoreIndex, dtype: input.dtype, device: input.device)
   let index = targets.safe.unsqueeze(1)
   let rowWeight = targets.rowWeight
   let totalWeight = rowWeight.sum()
@@ -68,6 +68,6 @@ private func nllCore(
     }
     // Ignored targets get no gradient even when the total weight is 0 (PyTorch's all-ignored case).
     let source = Tensor.where(rowWeight .== 0.0, 0.0, -rowWeight * scale).unsqueeze(1)
-    return [Tensor.zeros(x.shape, dtype: x.dtype).scatter(dim: 1, index: index, src: source)]
+    return [Tensor.zeros(x.shape, dtype: x.dtype, device: x.device).scatter(dim: 1, index: index, src: source)]
   }
 }

@@ -18,6 +18,13 @@ struct UpdateOperands<T: UpdateScalar> {
 /// multiply-add (`add(_, alpha:)`, `addcmul`, `lerp`) use ``UpdateScalar/fma(_:_:_:)``.
 protocol FusedUpdate {
   func run<T: UpdateScalar>(_ operands: UpdateOperands<T>)
+  /// The same update written with tensor ops, for parameters on a device (GPU kernels run
+  /// each op); `nil` when the optimizer has no such form yet.
+  func tensorOps(param: Tensor, grad: Tensor, buffers: [Tensor]) -> Void?
+}
+
+extension FusedUpdate {
+  func tensorOps(param: Tensor, grad: Tensor, buffers: [Tensor]) -> Void? { nil }
 }
 
 /// The element types optimizers update, with the fused multiply-add PyTorch's CPU kernels use.
@@ -47,9 +54,13 @@ extension Double: UpdateScalar {
 /// non-contiguous gradient is read through a contiguous copy.
 func applyUpdate<U: FusedUpdate>(_ update: U, param: Tensor, grad: Tensor, buffers: [Tensor], op: String) {
   precondition(
-    param.device == .cpu, "\(op): parameters on \(param.device) are not supported yet; only CPU parameters are")
-  precondition(
     grad.shape == param.shape, "\(op): the gradient's shape \(grad.shape) differs from the parameter's \(param.shape)")
+  if param.device != .cpu {
+    let done = noGrad { update.tensorOps(param: param, grad: grad, buffers: buffers) }
+    precondition(
+      done != nil, "\(op): parameters on \(param.device) are not supported yet; keep this optimizer's model on the CPU")
+    return
+  }
   precondition(buffers.count <= 3, "\(op): at most three state buffers")
   let work = param.isContiguous ? param : param.clone()
   let gradient = (grad.dtype == param.dtype ? grad : grad.to(param.dtype)).contiguous()

@@ -145,6 +145,22 @@ struct SGDUpdate: FusedUpdate {
     }
   }
 
+  /// `_single_tensor_sgd`'s ops, for parameters on a device.
+  func tensorOps(param: Tensor, grad: Tensor, buffers: [Tensor]) -> Void? {
+    var d = options.maximize ? -grad : grad
+    if options.weightDecay != 0 { d = d.add(param, alpha: options.weightDecay) }
+    if let buffer = buffers.first {
+      if firstStep {
+        buffer.copy_(d)
+      } else {
+        buffer.mul_(Tensor(options.momentum)).add_(d, alpha: 1 - options.dampening)
+      }
+      d = options.nesterov ? d.add(buffer, alpha: options.momentum) : buffer
+    }
+    param.add_(d, alpha: -options.lr)
+    return ()
+  }
+
   @inline(__always)
   private func momentumLoop<T: UpdateScalar>(
     _ o: UpdateOperands<T>, _ buf: UnsafeMutablePointer<T>, maximize: Bool, decays: Bool, first: Bool, nesterov: Bool

@@ -47,6 +47,12 @@ struct GatherKernel: BitVisitor {
   let failure: (Int) -> String
 
   func visit<T: FixedWidthInteger>(_: T.Type) {
+    if out.device != .cpu {
+      let work = DeviceWork.gather(
+        output: out, source: source, index: index, dimStride: dimStride, dimSize: dimSize,
+        wrapsNegative: wrapsNegative, failure: failure)
+      return DeviceRegistry.run(work, on: out.device)
+    }
     let y = out.pointer(as: T.self)
     let x = source.pointer(as: T.self)
     let ix = index.pointer(as: Int64.self)
@@ -78,6 +84,17 @@ struct ScatterKernel: DTypeVisitor {
   let failure: (Int) -> String
 
   func visit<T: TensorScalar>(_: T.Type) {
+    if out.device != .cpu {
+      let alpha: Double? =
+        switch mode {
+        case .assign: nil
+        case .add(let alpha): alpha
+        }
+      let work = DeviceWork.scatter(
+        output: out, source: source, index: index, dimStride: dimStride, dimSize: dimSize, addAlpha: alpha,
+        failure: failure)
+      return DeviceRegistry.run(work, on: out.device)
+    }
     let y = out.pointer(as: T.self)
     let x = source.pointer(as: T.self)
     let ix = index.pointer(as: Int64.self)

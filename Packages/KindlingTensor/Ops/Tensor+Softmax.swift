@@ -31,9 +31,23 @@ extension Tensor {
     let input = converted(to: dtype ?? self.dtype)
     let kernel = "\(log ? "log_softmax" : "softmax")_\(dim == rank - 1 ? "lastdim_" : "")kernel_impl"
     precondition(input.dtype.isFloatingPoint, "\"\(kernel)\" not implemented for '\(input.dtype.pytorchTitle)'")
+    if device != .cpu { return input.composedSoftmax(log: log, dim: dim) }
     let out = Tensor(uninitializedShape: shape, dtype: input.dtype, device: device)
     input.dtype.dispatchFloat(SoftmaxKernel(log: log, input: input, out: out, dim: dim), op: kernel)
     return out
+  }
+}
+
+extension Tensor {
+  /// Softmax from the device's reductions and elementwise kernels, the maximum subtracted first
+  /// as the CPU kernel does (the sum accumulates in double there too).
+  fileprivate func composedSoftmax(log: Bool, dim: Int) -> Tensor {
+    GradMode.with(enabled: false) {
+      let shifted = self - amax(dim: dim, keepDim: true)
+      let exponentials = shifted.exp()
+      let sums = exponentials.sum(dim: dim, keepDim: true)
+      return log ? shifted - sums.log() : exponentials / sums
+    }
   }
 }
 

@@ -45,6 +45,19 @@ public enum DeviceWork {
   /// `output[i] = condition[i] ? a[i] : b[i]` (`where`); `condition` is bool, `a` and `b` have
   /// the output's dtype.
   case select(condition: Tensor, Tensor, Tensor, output: Tensor)
+  /// `output[p] = source[p + index[p] · dimStride]` for every position `p` of `output`, where
+  /// `source` and `index` (int64) are views with the output's shape and the source's indexed
+  /// dimension has stride 0. Negative indices count from the end when `wrapsNegative`; an index
+  /// outside `0 ..< dimSize` stops with `failure(index)`, and nothing is read out of bounds.
+  case gather(
+    output: Tensor, source: Tensor, index: Tensor, dimStride: Int, dimSize: Int, wrapsNegative: Bool,
+    failure: (Int) -> String)
+  /// For every position `p` of `index`, in row-major order: `output[p + index[p] · dimStride] =
+  /// source[p]`, or `+= addAlpha · source[p]` (later duplicates win, additions follow that order,
+  /// as on the CPU). `output` is a view with the index's shape whose indexed dimension has stride 0.
+  case scatter(
+    output: Tensor, source: Tensor, index: Tensor, dimStride: Int, dimSize: Int, addAlpha: Double?,
+    failure: (Int) -> String)
   /// Sets every element of `output` to `value` (converted to its dtype as `fill_` does).
   case fill(output: Tensor, value: Double)
   /// Folds the elements of `input` along `reducedDims` (sorted, distinct) into each element of
@@ -61,6 +74,8 @@ public enum DeviceWork {
     switch self {
     case .map(let f, _, _), .zip(let f, _, _, _): f.name
     case .select: "where"
+    case .gather: "gather"
+    case .scatter: "scatter"
     case .fill: "fill_"
     case .reduce(let kind, _, _, _, _): kind.rawValue
     case .matmul: "matmul"
