@@ -52,3 +52,21 @@ struct NVRTCTests {
     #expect(throws: GPUError.self) { try nvrtc.target(for: "gfx90a") }
   }
 }
+
+@Suite("Every generated kernel compiles for CUDA", .enabled(if: nvrtcEnabled, "NVRTC not found: pip install nvidia-cuda-nvrtc, or set KINDLING_NVRTC"))
+struct KernelCatalogNVRTCTests {
+  @Test("NVRTC compiles every kernel the GPU backend can generate, for sm_80")
+  func catalog() throws {
+    let recipes = KernelRecipes.all
+    #expect(recipes.count > 100)
+    for recipe in recipes {
+      do {
+        let image = try NVRTC.compile(recipe.source(), architecture: "sm_80")
+        let text = String(decoding: image, as: UTF8.self)
+        for name in recipe.names { #expect(text.contains(name), "\(recipe.key): \(name) missing from the CUBIN") }
+      } catch {
+        Issue.record("\(recipe.key): \(error)")
+      }
+    }
+  }
+}

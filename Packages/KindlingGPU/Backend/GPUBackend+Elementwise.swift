@@ -7,21 +7,13 @@ extension GPUBackend {
     try checkDevice(inputs + [output], op: function.name)
     guard output.count > 0 else { return }
     let compute = inputs[inputs.count - 1].dtype
-    guard let outputType = output.dtype.kernelType, inputs.allSatisfy({ $0.dtype.kernelType != nil }),
-      inputs.allSatisfy({ $0.dtype == compute }) || function.name == "Cast" || function.name == "where"
-    else { throw unsupported(function.name, "dtype \(inputs.map(\.dtype)) -> \(output.dtype)") }
-    guard let expression = ElementwiseFunctions.expression(for: function, compute: compute, output: output.dtype) else {
-      throw unsupported(function.name, "\(function.name) on \(compute)")
-    }
+    guard inputs.allSatisfy({ $0.dtype == compute }) || function.name == "Cast" || function.name == "where",
+      let recipe = KernelRecipes.elementwise(function, inputs: inputs.map(\.dtype), output: output.dtype)
+    else { throw unsupported(function.name, "\(function.name) on \(inputs.map(\.dtype)) giving \(output.dtype)") }
     let layout = KernelLayout([output] + inputs)
     guard layout.fits else { throw unsupported(function.name, "a layout of more than 8 dimensions") }
-    let inputTypes = inputs.map { $0.dtype.kernelType! }
-    let name = Self.identifier(function.name, inputTypes.joined(separator: "_"), outputType, Self.stableHash(expression))
-    let key = [function.name, expression, outputType] + inputTypes
-    let (flat, strided) = ElementwiseSource.names(name)
-    let functions = try kernels(key.joined(separator: "|"), names: [flat, strided]) {
-      ElementwiseSource.make(name: name, expression: expression, output: outputType, inputs: inputTypes)
-    }
+    let functions = try kernels(recipe)
+    let (flat, strided) = (recipe.names[0], recipe.names[1])
     let p = function.parameters
     var arguments: [KernelArgument] = [.buffer(output.storage.data)]
     arguments += inputs.map { .buffer($0.storage.data) }
@@ -38,12 +30,9 @@ extension GPUBackend {
     guard let type = output.dtype.kernelType else { throw unsupported("fill_", "dtype \(output.dtype)") }
     let layout = KernelLayout([output])
     guard layout.fits else { throw unsupported("fill_", "a layout of more than 8 dimensions") }
-    let name = Self.identifier("fill", output.dtype.rawValue)
-    let functions = try kernels("fill|\(output.dtype)", names: [name]) {
-      ElementwiseSource.fill(
-        name: name, output: type, integer: !output.dtype.isFloatingPoint && output.dtype != .bool,
-        bool: output.dtype == .bool)
-    }
+    let recipe = KernelRecipes.fill(output.dtype)
+    let functions = try kernels(recipe)
+    let name = recipe.names[0]
     let integer = Int64(exactly: value.rounded(.towardZero)) ?? 0
     try runtime.launch(
       functions[name]!, blocks: LaunchShape(count: layout.count).blocks, threadsPerBlock: LaunchShape.threadsPerBlock,

@@ -34,11 +34,11 @@ extension GPUBackend {
   ) throws(GPUError) {
     try checkDevice([output, source, index], op: "gather")
     guard output.count > 0 else { return }
-    let element = ["u8", "i16", "u32", "u64"][[1, 2, 4, 8].firstIndex(of: output.dtype.itemSize)!]
     let layout = KernelLayout([output, index, source])
     guard layout.fits else { throw unsupported("gather", "a layout of more than 8 dimensions") }
-    let name = Self.identifier("gather", element)
-    let functions = try kernels("gather|\(element)", names: [name]) { IndexSource.gather(name: name, element: element) }
+    let recipe = KernelRecipes.gather(KernelRecipes.bits(output.dtype.itemSize))
+    let functions = try kernels(recipe)
+    let name = recipe.names[0]
     try checkingIndices(op: "gather", failure: failure) { bad throws(GPUError) in
       try runtime.launch(
         functions[name]!, blocks: LaunchShape(count: layout.count).blocks, threadsPerBlock: LaunchShape.threadsPerBlock,
@@ -58,8 +58,9 @@ extension GPUBackend {
     guard let element = output.dtype.kernelType else { throw unsupported("scatter", "dtype \(output.dtype)") }
     let layout = KernelLayout([output, index, source])
     guard layout.fits else { throw unsupported("scatter", "a layout of more than 8 dimensions") }
-    let name = Self.identifier("scatter", element)
-    let functions = try kernels("scatter|\(element)", names: [name]) { IndexSource.scatter(name: name, element: element) }
+    let recipe = KernelRecipes.scatter(element)
+    let functions = try kernels(recipe)
+    let name = recipe.names[0]
     try checkingIndices(op: "scatter", failure: failure) { bad throws(GPUError) in
       try runtime.launch(
         functions[name]!, blocks: 1, threadsPerBlock: 1,

@@ -17,8 +17,9 @@ extension GPUBackend {
     {
       return
     }
-    let name = Self.identifier("gemm", element)
-    let functions = try kernels("gemm|\(element)", names: [name]) { GEMMSource.make(name: name, element: element) }
+    let recipe = KernelRecipes.gemm(element)
+    let functions = try kernels(recipe)
+    let name = recipe.names[0]
     try runtime.launch(
       functions[name]!, blocks: min(layout.tiles, LaunchShape.maxBlocks), threadsPerBlock: GEMMSource.threadsPerBlock,
       arguments: [

@@ -6,15 +6,14 @@ extension GPUBackend {
   func reduce(_ kind: ReductionKind, _ input: Tensor, dims: [Int], values: Tensor?, indices: Tensor?) throws(GPUError) {
     let outputs = [values, indices].compactMap { $0 }
     try checkDevice([input] + outputs, op: kind.rawValue)
-    guard let element = input.dtype.kernelType else { throw unsupported(kind.rawValue, "dtype \(input.dtype)") }
+    guard input.dtype.kernelType != nil else { throw unsupported(kind.rawValue, "dtype \(input.dtype)") }
     if let values, values.dtype != input.dtype { throw unsupported(kind.rawValue, "a \(values.dtype) result of \(input.dtype)") }
     let layout = ReductionLayout(input, reducedDims: dims.filter { $0 < input.rank })
     guard layout.fits else { throw unsupported(kind.rawValue, "more than 8 dimensions") }
     guard layout.outerCount > 0, let anyOutput = outputs.first else { return }
-    let name = Self.identifier("reduce", kind.rawValue, element)
-    let functions = try kernels("reduce|\(kind)|\(element)", names: [name]) {
-      ReductionSource.make(name: name, kind: kind, element: element, floating: input.dtype.isFloatingPoint)
-    }
+    let recipe = KernelRecipes.reduction(kind, input.dtype)
+    let functions = try kernels(recipe)
+    let name = recipe.names[0]
     let argument = layout.argument(
       offset: input.storageOffset, valuesOffset: values?.storageOffset ?? 0, indicesOffset: indices?.storageOffset ?? 0)
     try runtime.launch(

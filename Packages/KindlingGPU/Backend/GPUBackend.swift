@@ -24,31 +24,17 @@ final class GPUBackend: @unchecked Sendable {
     pthread_mutex_init(&mutex, nil)
   }
 
-  /// The kernels of the source `make()` writes, compiled once per `key`.
-  func kernels(_ key: String, names: [String], _ make: () -> String) throws(GPUError) -> [String: any KernelFunction] {
+  /// The kernels of `recipe`, compiled once.
+  func kernels(_ recipe: KernelRecipe) throws(GPUError) -> [String: any KernelFunction] {
     pthread_mutex_lock(&mutex)
-    let cached = compiled[key]
+    let cached = compiled[recipe.key]
     pthread_mutex_unlock(&mutex)
     if let cached { return cached }
-    let functions = try runtime.compile(make(), kernels: names)
+    let functions = try runtime.compile(recipe.source(), kernels: recipe.names)
     pthread_mutex_lock(&mutex)
-    compiled[key] = functions
+    compiled[recipe.key] = functions
     pthread_mutex_unlock(&mutex)
     return functions
-  }
-
-  /// A C identifier for a kernel built from `parts`.
-  static func identifier(_ parts: String...) -> String {
-    let text = parts.joined(separator: "_")
-    return "k_" + String(text.unicodeScalars.map { ($0.properties.isAlphabetic && $0.isASCII) || ("0"..."9").contains($0) ? Character($0) : "_" })
-  }
-
-  /// A short hash of `text` that is the same in every process (FNV-1a, hex), so kernel names and
-  /// the on-disk cache agree across runs.
-  static func stableHash(_ text: String) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    return String(hash & 0xffff_ffff, radix: 16)
   }
 
   /// Copies bytes between the host and this device, or within the device.

@@ -8,6 +8,27 @@ import KindlingTensor
 /// one compiled kernel serves every `alpha` or slope). The value is converted to the output
 /// type when stored. Functions missing here throw ``GPUError/unsupported(op:reason:)``.
 enum ElementwiseFunctions {
+  /// Every function with a kernel, with its number of inputs (parameters set to values that
+  /// pick the general expression), for ``KernelRecipes/all``.
+  static let catalog: [(ElementwiseFunction, Int)] =
+    ["AddOp", "SubOp"].flatMap { name in [1.0, 0.5].map { (ElementwiseFunction(name: name, parameters: [$0]), 2) } }
+    + ["MulOp", "TrueDivOp", "MaximumOp", "MinimumOp", "FloatPowOp", "HypotOp", "LerpScalarOp"].map {
+      (ElementwiseFunction(name: $0, parameters: [0.3]), 2)
+    }
+    + ["equal", "notEqual", "less", "lessEqual", "greater", "greaterEqual"].map {
+      (ElementwiseFunction(name: "CompareOp.\($0)"), 2)
+    }
+    + [(ElementwiseFunction(name: "where"), 3)]
+    + [
+      "NegOp", "AbsOp", "SignOp", "ReluOp", "LeakyReluOp", "ClampScalarOp", "ExpOp", "LogOp", "Log2Op", "SqrtOp",
+      "RsqrtOp", "ReciprocalOp", "SigmoidOp", "SiluOp", "PowScalarOp.plain",
+    ].map { (ElementwiseFunction(name: $0, parameters: [0.1, 0.9]), 1) }
+    + [2.0, 3, 0.5, -0.5, -1, -2, 1.7].map { (ElementwiseFunction(name: "PowScalarOp", parameters: [$0]), 1) }
+    + ["sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh"].map {
+      (ElementwiseFunction(name: "TrigOp.\($0)"), 1)
+    }
+
+
   /// The expression for `function` computing in `compute` and storing `output`, or `nil`.
   static func expression(for function: ElementwiseFunction, compute: DType, output: DType) -> String? {
     let t = compute.kernelType ?? "float"
@@ -18,13 +39,8 @@ enum ElementwiseFunctions {
     case "AddOp": return p.first == 1 ? "a + b" : "a + (\(t))p0 * b"
     case "SubOp": return p.first == 1 ? "a - b" : "a - (\(t))p0 * b"
     case "MulOp": return "a * b"
-    case "TrueDivOp": return "a / b"
     case "MaximumOp": return float ? "(a != a) ? a : ((b != b) ? b : (a < b ? b : a))" : "a < b ? b : a"
     case "MinimumOp": return float ? "(a != a) ? a : ((b != b) ? b : (b < a ? b : a))" : "b < a ? b : a"
-    case "FloatPowOp": return "pow(a, b)"
-    case "HypotOp": return "hypot(a, b)"
-    case "LerpScalarOp":
-      return "p0 < 0.5 ? a + (\(t))p0 * (b - a) : b - (b - a) * (\(t))(1.0 - p0)"
     case "CompareOp.equal": return "a == b"
     case "CompareOp.notEqual": return "a != b"
     case "CompareOp.less": return "a < b"
@@ -46,6 +62,11 @@ enum ElementwiseFunctions {
         : "(double)x < p0 ? (\(t))p0 : ((double)x > p1 ? (\(t))p1 : x)"
     case _ where !float: return nil
     // Floating point only
+    case "TrueDivOp": return "a / b"
+    case "FloatPowOp": return "pow(a, b)"
+    case "HypotOp": return "hypot(a, b)"
+    case "LerpScalarOp":
+      return "p0 < 0.5 ? a + (\(t))p0 * (b - a) : b - (b - a) * (\(t))(1.0 - p0)"
     case "ExpOp": return "exp(x)"
     case "LogOp": return "log(x)"
     case "Log2Op": return "log2(x)"
