@@ -64,6 +64,23 @@ final class GPUBackend: @unchecked Sendable {
     case .select(let condition, let a, let b, let output):
       try elementwise(ElementwiseFunction(name: "where"), [condition, a, b], output)
     case .fill(let output, let value): try fill(output, value)
+    case .im2col(let image, let columns, let g):
+      try window(
+        "im2col", op: "im2col", columns, image, geometry: g, count: g.batch * g.columnRows * g.columnCount,
+        tensors: [image, columns])
+    case .col2im(let columns, let image, let g):
+      try window(
+        "col2im", op: "col2im", image, columns, geometry: g, count: g.batch * g.channels * g.height * g.width,
+        tensors: [image, columns])
+    case .maxPool(let input, let values, let indices, let g):
+      try window(
+        "maxPool", op: "max_pool2d", values, indices, extra: [.int64(Int64(indices.storageOffset)), .buffer(input.storage.data)],
+        offsets: (values.storageOffset, input.storageOffset), geometry: g, count: g.batch * g.channels * g.columnCount, tensors: [input, values, indices])
+    case .maxPoolBackward(let grad, let indices, let gradInput, let g):
+      try window(
+        "maxPoolBackward", op: "max_pool2d_with_indices_backward", gradInput, grad,
+        extra: [.buffer(indices.storage.data), .int64(Int64(indices.storageOffset))], geometry: g,
+        count: g.batch * g.channels * g.height * g.width, tensors: [grad, indices, gradInput])
     case .gather(let output, let source, let index, let dimStride, let dimSize, let wraps, let failure):
       try gather(
         output: output, source: source, index: index, dimStride: dimStride, dimSize: dimSize, wrapsNegative: wraps,

@@ -76,6 +76,8 @@ extension DeviceWork {
       output.device
     case .reduce(_, let input, _, _, _): input.device
     case .gather(let output, _, _, _, _, _, _), .scatter(let output, _, _, _, _, _, _): output.device
+    case .im2col(let image, _, _), .col2im(_, let image, _): image.device
+    case .maxPool(let input, _, _, _), .maxPoolBackward(_, _, let input, _): input.device
     }
   }
 }

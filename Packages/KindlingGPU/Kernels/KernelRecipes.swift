@@ -53,6 +53,19 @@ enum KernelRecipes {
     return KernelRecipe(key: "scatter|\(element)", names: [name]) { IndexSource.scatter(name: name, element: element) }
   }
 
+  /// A sliding-window kernel (`im2col`, `col2im`, `maxPool`, `maxPoolBackward`) for floats.
+  static func window(_ kind: String, _ element: String) -> KernelRecipe {
+    let name = identifier(kind, element)
+    let make: (String, String) -> String =
+      switch kind {
+      case "im2col": WindowSource.im2col
+      case "col2im": WindowSource.col2im
+      case "maxPool": WindowSource.maxPool
+      default: WindowSource.maxPoolBackward
+      }
+    return KernelRecipe(key: "\(kind)|\(element)", names: [name]) { make(name, element) }
+  }
+
   /// The kernel type that moves elements of `itemSize` bytes.
   static func bits(_ itemSize: Int) -> String { ["u8", "i16", "u32", "u64"][[1, 2, 4, 8].firstIndex(of: itemSize)!] }
 
@@ -91,6 +104,9 @@ enum KernelRecipes {
     }
     for width in [1, 2, 4, 8] { recipes.append(gather(bits(width))) }
     for element in ["float", "double", "i64", "i32", "i16", "i8", "u8"] { recipes.append(gemm(element)) }
+    for kind in ["im2col", "col2im", "maxPool", "maxPoolBackward"] {
+      for element in ["float", "double"] { recipes.append(window(kind, element)) }
+    }
     var seen = Set<String>()
     return recipes.filter { seen.insert($0.key).inserted }
   }

@@ -10,6 +10,7 @@ struct ConvolutionOp {
   private var kernelName: String { transposed ? "slow_conv_transpose2d_out_cpu" : "slow_conv2d_cpu" }
 
   func run(_ input: Tensor, weight: Tensor, bias: Tensor?, outputShape: [Int]) -> Tensor {
+    if input.device != .cpu { return runOnDevice(input, weight: weight, bias: bias, outputShape: outputShape) }
     let x = denseCopy(input), w = denseCopy(weight), b = bias.map(denseCopy)
     let output = Tensor(uninitializedShape: outputShape, dtype: input.dtype)
     floatKernel(

@@ -39,6 +39,7 @@ public func maxPool2dWithIndices(
     op: "max_pool2d", kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
   let (geometry, planes, outShape) = spec.geometry(for: input)
   let x = denseCopy(input)
+  if input.device != .cpu { return maxPoolOnDevice(input, x, geometry: geometry, planes: planes, outputShape: outShape) }
   let output = Tensor(uninitializedShape: outShape, dtype: input.dtype)
   let indices = Tensor(uninitializedShape: outShape, dtype: .int64)
   let pi = indices.elements(as: Int64.self)
@@ -194,6 +195,24 @@ public func adaptiveAvgPool2d(_ input: Tensor, outputSize: [Int?]) -> Tensor {
   return output
 }
 
+/// Max pooling on a device: the backend's window kernels, the same node as on the CPU.
+private func maxPoolOnDevice(
+  _ input: Tensor, _ x: Tensor, geometry g: PoolGeometry, planes: Int, outputShape: [Int]
+) -> (output: Tensor, indices: Tensor) {
+  let window = WindowGeometry(
+    batch: planes, channels: 1, height: g.height, width: g.width, kernelH: g.kernelH, kernelW: g.kernelW,
+    strideH: g.strideH, strideW: g.strideW, padTop: g.padTop, padLeft: g.padLeft, dilationH: g.dilationH,
+    dilationW: g.dilationW, outH: g.outH, outW: g.outW)
+  let output = Tensor(uninitializedShape: outputShape, dtype: input.dtype, device: input.device)
+  let indices = Tensor(uninitializedShape: outputShape, dtype: .int64, device: input.device)
+  DeviceRegistry.run(.maxPool(input: x, values: output, indices: indices, window: window), on: input.device)
+  attachPoolBackward(input, output, name: "MaxPool2DWithIndicesBackward0") { grad, gradInput in
+    DeviceRegistry.run(
+      .maxPoolBackward(grad: grad, indices: indices, gradInput: gradInput, window: window), on: grad.device)
+  }
+  return (output, indices)
+}
+
 /// Attaches a pooling node whose backward fills a fresh input-shaped gradient with `kernel(grad,
 /// gradInput)` (`grad` contiguous). Double backward is not supported: the kernel reads raw memory.
 private func attachPoolBackward(
@@ -205,7 +224,7 @@ private func attachPoolBackward(
     name: name, inputs: [input], output: output,
     backward: { grad, node in
       guard node.edges[0] != nil else { return [nil] }
-      let gradInput = Tensor(uninitializedShape: shape, dtype: dtype)
+      let gradInput = Tensor(uninitializedShape: shape, dtype: dtype, device: grad.device)
       kernel(denseCopy(grad), gradInput)
       return [gradInput]
     })

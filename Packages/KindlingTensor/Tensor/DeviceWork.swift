@@ -25,6 +25,32 @@ public struct ElementwiseFunction: Hashable, Sendable, CustomStringConvertible {
   public var description: String { parameters.isEmpty ? name : "\(name)\(parameters)" }
 }
 
+/// A 2-D sliding window over contiguous `[batch, channels, height, width]` images, as im2col
+/// (`F.unfold`), col2im (`F.fold`) and pooling take it: a `kernelH × kernelW` window moved by the
+/// strides, spread by the dilations, starting `padTop`/`padLeft` before the image, giving
+/// `outH × outW` positions.
+public struct WindowGeometry: Hashable, Sendable {
+  public var batch: Int, channels: Int, height: Int, width: Int
+  public var kernelH: Int, kernelW: Int, strideH: Int, strideW: Int
+  public var padTop: Int, padLeft: Int, dilationH: Int, dilationW: Int
+  public var outH: Int, outW: Int
+
+  public init(
+    batch: Int, channels: Int, height: Int, width: Int, kernelH: Int, kernelW: Int, strideH: Int, strideW: Int,
+    padTop: Int, padLeft: Int, dilationH: Int, dilationW: Int, outH: Int, outW: Int
+  ) {
+    (self.batch, self.channels, self.height, self.width) = (batch, channels, height, width)
+    (self.kernelH, self.kernelW, self.strideH, self.strideW) = (kernelH, kernelW, strideH, strideW)
+    (self.padTop, self.padLeft, self.dilationH, self.dilationW) = (padTop, padLeft, dilationH, dilationW)
+    (self.outH, self.outW) = (outH, outW)
+  }
+
+  /// Rows of the column matrix: `channels · kernelH · kernelW`.
+  public var columnRows: Int { channels * kernelH * kernelW }
+  /// Columns of the column matrix: `outH · outW`.
+  public var columnCount: Int { outH * outW }
+}
+
 /// The reductions a device backend runs (``DeviceWork/reduce(_:input:reducedDims:values:indices:)``).
 public enum ReductionKind: String, Sendable, CaseIterable {
   case sum, product, mean, max, min
@@ -58,6 +84,19 @@ public enum DeviceWork {
   case scatter(
     output: Tensor, source: Tensor, index: Tensor, dimStride: Int, dimSize: Int, addAlpha: Double?,
     failure: (Int) -> String)
+  /// `columns[n, (c·kernelH + i)·kernelW + j, oh·outW + ow] = image[n, c, oh·strideH - padTop +
+  /// i·dilationH, ow·strideW - padLeft + j·dilationW]`, 0 in the padding (`F.unfold`); both
+  /// contiguous, columns `[batch, columnRows, columnCount]`.
+  case im2col(image: Tensor, columns: Tensor, window: WindowGeometry)
+  /// The adjoint of ``im2col(image:columns:window:)``: every image element becomes the sum of
+  /// the column entries that read it (`F.fold`); the image is overwritten.
+  case col2im(columns: Tensor, image: Tensor, window: WindowGeometry)
+  /// Max pooling over the `batch · channels` planes: each window's largest value (NaN wins, the
+  /// first maximum on ties) and its index `h · width + w` within the plane, both `[batch,
+  /// channels, outH, outW]`, contiguous.
+  case maxPool(input: Tensor, values: Tensor, indices: Tensor, window: WindowGeometry)
+  /// Max pooling's backward: `gradInput` (overwritten) gets each output's gradient at its index.
+  case maxPoolBackward(grad: Tensor, indices: Tensor, gradInput: Tensor, window: WindowGeometry)
   /// Sets every element of `output` to `value` (converted to its dtype as `fill_` does).
   case fill(output: Tensor, value: Double)
   /// Folds the elements of `input` along `reducedDims` (sorted, distinct) into each element of
@@ -74,6 +113,10 @@ public enum DeviceWork {
     switch self {
     case .map(let f, _, _), .zip(let f, _, _, _): f.name
     case .select: "where"
+    case .im2col: "im2col"
+    case .col2im: "col2im"
+    case .maxPool: "max_pool2d"
+    case .maxPoolBackward: "max_pool2d_with_indices_backward"
     case .gather: "gather"
     case .scatter: "scatter"
     case .fill: "fill_"
@@ -84,8 +127,9 @@ public enum DeviceWork {
 }
 
 extension DeviceRegistry {
-  /// Runs `work` on `device`'s backend; stops with the backend's message if it cannot.
-  static func run(_ work: DeviceWork, on device: Device) {
+  /// Runs `work` on `device`'s backend (for modules above the tensor layer, such as KindlingNN's
+  /// convolution and pooling); stops with the backend's message if it cannot.
+  public static func run(_ work: DeviceWork, on device: Device) {
     do {
       guard let backend = try backend(for: device) else {
         preconditionFailure("\(work.name): internal error: CPU work sent to the device registry")
