@@ -34,7 +34,7 @@ struct TrainCommand: ParsableCommand {
   var weightDecay: Double = 0
   @Option(help: "Learning-rate schedule per epoch: none, cosine or step.")
   var scheduler: String = "cosine"
-  @Option(help: "Where to train: cpu or cuda.")
+  @Option(help: "Where to train: cpu, cuda, cuda:<n>, or opencl (the GPU kernels on an OpenCL device).")
   var device: String = "cpu"
   @Option(help: "BLAS and kernel threads (default: all cores).")
   var threads: Int?
@@ -63,7 +63,9 @@ struct TrainCommand: ParsableCommand {
     guard ["none", "cosine", "step"].contains(scheduler) else {
       throw ValidationError("Unknown scheduler '\(scheduler)': choose none, cosine or step.")
     }
-    guard ["cpu", "cuda"].contains(device) else { throw ValidationError("Unknown device '\(device)': choose cpu or cuda.") }
+    guard Device(device) != nil else {
+      throw ValidationError("Unknown device '\(device)': choose cpu, cuda, cuda:<n> or opencl.")
+    }
     if let threads { guard threads >= 1 else { throw ValidationError("--threads must be at least 1, but got \(threads).") } }
     guard workers >= 0 else { throw ValidationError("--workers must not be negative, but got \(workers).") }
   }
@@ -84,7 +86,6 @@ struct TrainCommand: ParsableCommand {
       settings.epochs = max(settings.epochs, epochs)
       resumed = checkpoint
     }
-    if settings.device == "cuda" { throw CLIError("--device cuda: no CUDA device is available on this machine (run `kindling info`); use --device cpu.") }
     if let threads = settings.threads { BLAS.threadCount = threads }
     let directory = try RunDirectory(path: out ?? (resume.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? RunDirectory.defaultPath()))
     let data = try TrainingData(settings: settings)

@@ -21,6 +21,12 @@ final class Trainer {
   func run(resumingFrom checkpoint: RunCheckpoint? = nil) throws -> TrainProgress {
     manualSeed(settings.seed)
     let model = settings.model.makeModel()
+    let device = Device(settings.device) ?? .cpu
+    do {
+      try model.to(device)
+    } catch {
+      throw CLIError("--device \(settings.device): \(error) (`kindling info` lists the devices; use --device cpu).")
+    }
     let session = TrainingSession(settings: settings, parameters: model.parameters())
     let loaderGenerator = Generator(seed: settings.seed)
     var progress = TrainProgress(epoch: 0, batch: 0, lossSum: 0, history: [], bestAccuracy: 0)
@@ -46,7 +52,8 @@ final class Trainer {
       let start = Date()
       var samples = 0
       model.train()
-      while let (images, labels) = try batches.next() {
+      while let (hostImages, hostLabels) = try batches.next() {
+        let (images, labels) = (try hostImages.to(device), try hostLabels.to(device))
         let loss = crossEntropy(model(settings.model.input(images)), labels)
         session.optimizer.zeroGrad()
         loss.backward()
@@ -71,7 +78,7 @@ final class Trainer {
       }
       bar.finish()
       let seconds = Date().timeIntervalSince(start)
-      let (testLoss, accuracy) = evaluate(model)
+      let (testLoss, accuracy) = try evaluate(model)
       let metrics = EpochMetrics(
         epoch: progress.epoch + 1, trainLoss: progress.lossSum / Double(max(progress.batch, 1)), testLoss: testLoss,
         testAccuracy: accuracy, learningRate: session.learningRate, seconds: seconds,
@@ -101,16 +108,17 @@ final class Trainer {
   }
 
   /// Mean cross-entropy and accuracy on the test split, in batches of 1000, without gradients.
-  func evaluate(_ model: Module) -> (loss: Double, accuracy: Double) {
+  func evaluate(_ model: Module) throws -> (loss: Double, accuracy: Double) {
     model.eval()
     defer { model.train() }
     let (images, labels) = data.testTensors
+    let device = Device(settings.device) ?? .cpu
     var lossSum = 0.0, correct = 0
-    noGrad {
+    try noGrad { () throws in
       for first in stride(from: 0, to: labels.count, by: 1000) {
         let range = first..<min(first + 1000, labels.count)
-        let logits = model(settings.model.input(images[range]))
-        let target = labels[range]
+        let (batch, target) = (try images[range].to(device), try labels[range].to(device))
+        let logits = model(settings.model.input(batch))
         lossSum += crossEntropy(logits, target, reduction: .sum).item()
         correct += Int(logits.argmax(dim: 1).eq(target).sum().item())
       }
