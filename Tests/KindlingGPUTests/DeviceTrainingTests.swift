@@ -10,14 +10,19 @@ import Testing
 
 @Suite("GPU training: a model trains on the device as on the CPU", .isolatedRandomness)
 struct DeviceTrainingTests {
-  /// Losses of `steps` SGD-momentum steps of a two-layer MLP on `device`, and its final weights.
-  func train(on device: Device, steps: Int) throws -> (losses: [Double], weights: [Tensor]) {
+  /// Losses of `steps` optimizer steps of a two-layer MLP (with dropout when asked) on `device`,
+  /// and its final weights.
+  func train(
+    on device: Device, steps: Int, dropout: Bool = false,
+    optimizer makeOptimizer: ([Tensor]) -> any Optimizer = { SGD($0, lr: 0.1, momentum: 0.9) }
+  ) throws -> (losses: [Double], weights: [Tensor]) {
     manualSeed(3)
-    let model = Sequential(Linear(20, 32), ReLU(), Linear(32, 5))
+    let model = dropout
+      ? Sequential(Linear(20, 32), ReLU(), Dropout(p: 0.3), Linear(32, 5)) : Sequential(Linear(20, 32), ReLU(), Linear(32, 5))
     let x = Tensor.randn([16, 20]), y = Tensor.randint(0, 5, [16])
     try model.to(device)
     let (input, target) = (try x.to(device), try y.to(device))
-    let optimizer = SGD(model.parameters(), lr: 0.1, momentum: 0.9)
+    let optimizer = makeOptimizer(model.parameters())
     var losses: [Double] = []
     for _ in 0..<steps {
       optimizer.zeroGrad()
@@ -35,6 +40,29 @@ struct DeviceTrainingTests {
     for (g, c) in zip(gpu.losses, cpu.losses) { #expect(abs(g - c) <= 1e-4 * max(1, abs(c)), "loss \(g) vs \(c)") }
     #expect(cpu.losses.last! < cpu.losses.first!)
     for (g, c) in zip(gpu.weights, cpu.weights) { expectSame(g, c, tolerance: 1e-4, "trained weight") }
+  }
+
+  @Test("Adam (L2, amsgrad), AdamW and dropout train on the device as on the CPU", arguments: ConformanceDevices.available)
+  func adam(device: Device) throws {
+    let optimizers: [(String, ([Tensor]) -> any Optimizer)] = [
+      ("adam", { Adam($0, lr: 0.01, weightDecay: 0.1, amsgrad: true) }), ("adamw", { AdamW($0, lr: 0.01) }),
+    ]
+    for (name, make) in optimizers {
+      let gpu = try train(on: device, steps: 4, dropout: true, optimizer: make)
+      let cpu = try train(on: .cpu, steps: 4, dropout: true, optimizer: make)
+      for (g, c) in zip(gpu.losses, cpu.losses) { #expect(abs(g - c) <= 1e-4 * max(1, abs(c)), "\(name) loss \(g) vs \(c)") }
+      // Adam divides by sqrt(v): float32 rounding in near-zero gradients moves a weight by up to ~1e-4 · lr scale.
+      for (g, c) in zip(gpu.weights, cpu.weights) { expectSame(g, c, tolerance: 1e-3, "\(name) weight") }
+    }
+  }
+
+  @Test("tensors on two devices in one op stop with both devices named")
+  func mixedDevices() async {
+    let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+      _ = try Tensor.ones([2]).to(.opencl) + Tensor.ones([2])
+    }
+    let stderr = result.map { String(decoding: $0.standardErrorContent, as: UTF8.self) } ?? ""
+    #expect(stderr.contains("Expected all tensors to be on the same device, but found at least two devices, opencl:0 and cpu"))
   }
 
   /// The output and the input, weight and bias gradients of `f` on `device`.

@@ -218,6 +218,30 @@ struct AdamUpdate: FusedUpdate {
     }
   }
 
+  /// `_single_tensor_adam`'s ops, for parameters on a device.
+  func tensorOps(param: Tensor, grad: Tensor, buffers: [Tensor]) -> Void? {
+    let (beta1, beta2) = options.betas
+    var d = options.maximize ? -grad : grad
+    if options.weightDecay != 0 {
+      if options.decoupledWeightDecay {
+        param.mul_(Tensor(1 - options.lr * options.weightDecay))
+      } else {
+        d = d.add(param, alpha: options.weightDecay)
+      }
+    }
+    let (m, v) = (buffers[0], buffers[1])
+    m.copy_(m.lerp(d, 1 - beta1))
+    v.mul_(Tensor(beta2)).add_(d * d, alpha: 1 - beta2)
+    var second = v
+    if buffers.count > 2 {
+      buffers[2].copy_(buffers[2].maximum(v))
+      second = buffers[2]
+    }
+    let denominator = second.sqrt() / pow(1 - pow(beta2, step), 0.5) + options.eps
+    param.add_(m / denominator, alpha: -(options.lr / (1 - pow(beta1, step))))
+    return ()
+  }
+
   @inline(__always)
   private func loop<T: UpdateScalar>(
     _ o: UpdateOperands<T>, maximize: Bool, coupled: Bool, decoupled: Bool, vMax: UnsafeMutablePointer<T>?

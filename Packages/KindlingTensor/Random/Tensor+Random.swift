@@ -127,7 +127,15 @@ extension Tensor {
   /// 1 with probability `self[i]`, else 0, elementwise (`torch.bernoulli(p)`).
   public func bernoulli(generator: Generator = .default) -> Tensor {
     precondition(dtype == .float32 || dtype == .float64, "bernoulli expects a float32 or float64 probability tensor, but got \(dtype)")
-    let p = contiguous().cpuTensor(op: "bernoulli")
+    // On a device the draws happen on the CPU generator (as for every random fill) and move.
+    if device != .cpu {
+      do {
+        return try GradMode.with(enabled: false) { () throws(DeviceError) in try onCPU(op: "bernoulli").bernoulli(generator: generator).to(device) }
+      } catch {
+        preconditionFailure("bernoulli: \(error)")
+      }
+    }
+    let p = contiguous()
     let out = Tensor(uninitializedShape: shape, dtype: dtype)
     if dtype == .float64 {
       generator.fillBernoulli(
