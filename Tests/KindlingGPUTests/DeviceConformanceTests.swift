@@ -211,3 +211,22 @@ extension Tensor {
     }
   }
 }
+
+@Suite("GPU memory: the caching allocator reuses blocks and reports them")
+struct DeviceMemoryTests {
+  @Test("steady-state ops allocate nothing new from the driver; empty cache gives blocks back", arguments: ConformanceDevices.available)
+  func caching(device: Device) throws {
+    let x = try Tensor.randn([256, 256]).to(device)
+    for _ in 0..<3 { _ = (x * 2).relu().sum() }
+    try CUDA.synchronize(device)
+    let before = try CUDA.memoryStatistics(device)
+    for _ in 0..<10 { _ = (x * 2).relu().sum() }
+    let after = try CUDA.memoryStatistics(device)
+    #expect(after.systemAllocations == before.systemAllocations)
+    #expect(after.cacheHits > before.cacheHits)
+    #expect(after.bytesInUse == before.bytesInUse)
+    try CUDA.emptyCache(device)
+    #expect(try CUDA.memoryStatistics(device).bytesCached == 0)
+    #expect(throws: GPUError.self) { try CUDA.synchronize(.cpu) }
+  }
+}
