@@ -163,7 +163,22 @@ struct DeviceConformanceTests {
     let ints = Tensor([[1, 2, 3], [4, 5, 6]])
     expectSame(on(device, ints).sum(dim: 0), ints.sum(dim: 0), tolerance: 0, "int64 sum")
     let big = Tensor.randn([100_000])
-    expectSame(on(device, big).sum(), big.sum(), tolerance: 1e-4, "a long sum")
+    expectSame(on(device, big).sum(), big.sum(), tolerance: 1e-4, "a long sum (split in parts)")
+    expectSame(on(device, big).mean(), big.mean(), tolerance: 1e-4, "a long mean")
+    // Long rows split in parts: the first maximum and the last NaN must survive the combine.
+    let rows = Tensor.randn([3, 50_000])
+    rows[0, 40_000] = 100
+    rows[0, 45_000] = 100
+    rows[1, 30_000] = Tensor(Double.nan)
+    rows[1, 49_999] = Tensor(Double.nan)
+    let (lv, li) = on(device, rows).max(dim: 1)
+    let (rv, ri) = rows.max(dim: 1)
+    expectSame(lv, rv, tolerance: 0, "max over long rows")
+    expectSame(li, ri, tolerance: 0, "argmax over long rows: first maximum, NaN")
+    expectSame(on(device, rows).argmin(dim: 1), rows.argmin(dim: 1), tolerance: 0, "argmin over long rows")
+    expectSame(on(device, rows).sum(dim: 1), rows.sum(dim: 1), tolerance: 1e-4, "sums of long rows")
+    let longInts = Tensor.arange(0, 70_000)
+    expectSame(on(device, longInts).sum(), longInts.sum(), tolerance: 0, "a long int64 sum")
   }
 
   @Test("matrix products: mm, bmm, transposed operands, addmm, matmul of vectors", arguments: devices)

@@ -32,7 +32,7 @@ enum KernelRecipes {
   static func reduction(_ kind: ReductionKind, _ dtype: DType) -> KernelRecipe {
     let element = dtype.kernelType!
     let name = identifier("reduce", kind.rawValue, element)
-    return KernelRecipe(key: "reduce|\(kind)|\(element)", names: [name]) {
+    return KernelRecipe(key: "reduce|\(kind)|\(element)", names: ReductionSource.names(name)) {
       ReductionSource.make(name: name, kind: kind, element: element, floating: dtype.isFloatingPoint)
     }
   }
