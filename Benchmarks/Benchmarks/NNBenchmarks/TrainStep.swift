@@ -1,6 +1,6 @@
 // Whole training steps of the two networks of ../shared/bench (mlp_train.py, cnn_train.py),
-// batch 64, float32, seed 0; the PyTorch side is Tools/bench/train_step.py (same models, data,
-// batch gather and optimizer), and Tools/bench/compare.py prints the ratio of samples per second.
+// batch 64, float32, seed 0; the PyTorch side is Benchmarks/peers/train_step.py (same models, data,
+// batch gather and optimizer), and Benchmarks/peers/compare.py prints the ratio of samples per second.
 //
 //   train.mlp.b64.t<n>  Flatten, Linear(784, 256), ReLU, Linear(256, 128), ReLU, Linear(128, 10)
 //   train.cnn.b64.t<n>  Conv2d(1, 32, 3), ReLU, MaxPool2d(2), Conv2d(32, 64, 3), ReLU,

@@ -29,9 +29,9 @@ with a foreign load above 0.1 is repeated, up to --tries times, and the least-co
 one kept.
 
 Kindling's side: Benchmarks/Benchmarks/NNBenchmarks/TrainStep.swift (the same steps; its t1/t2 set
-BLAS.threadCount). Tools/bench/compare.py imports measure() from here.
+BLAS.threadCount). Benchmarks/peers/compare.py imports measure() from here.
 
-Usage: python Tools/bench/train_step.py [--models mlp,cnn] [--threads 1,2] [--json PATH]
+Usage: python Benchmarks/peers/train_step.py [--models mlp,cnn] [--threads 1,2] [--json PATH]
 """
 import argparse
 import json

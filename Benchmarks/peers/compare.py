@@ -26,14 +26,14 @@ Workloads (Benchmarks/README.md lists the Kindling side):
                   Linear(1024, 1024) on [256, 1024], forward (no grad) and forward+backward
   train.<m>.b64.t<n>  one training step (batch gather, zeroGrad, forward, cross-entropy, backward,
                   SGD-momentum step) of ../shared/bench/mlp_train.py's MLP and cnn_train.py's CNN,
-                  batch 64, BLAS.threadCount = n; the PyTorch side is Tools/bench/train_step.py
+                  batch 64, BLAS.threadCount = n; the PyTorch side is Benchmarks/peers/train_step.py
                   (its docstring says how it corresponds to the shared scripts) at n threads.
                   A second table gives samples/s and the ratio Kindling / PyTorch samples/s
                   against the targets (MLP >= 1.5, CNN >= 1.0).
   linalg.<f>.<n>  (LinalgBenchmarks) torch.linalg functions on float32 n x n matrices, n = 64, 256, 1024:
                   solve (A + n*I, one right-hand side vector), cholesky (M M^T / n + I), svd
                   (randn, reduced, with vectors) and eigh (M + M^T, with vectors); the
-                  PyTorch side is Tools/bench/linalg.py (same workloads) at 1 and 2 threads. Kindling
+                  PyTorch side is Benchmarks/peers/linalg.py (same workloads) at 1 and 2 threads. Kindling
                   runs with OpenBLAS's default thread count (every core). Rate: the LAPACK flop count
                   (solve 2n^3/3 + 2n^2, cholesky n^3/3) per second.
   fashion-mnist.epoch.b64.workers<w>  (DataBenchmarks) one shuffled Fashion-MNIST epoch through a
@@ -44,8 +44,9 @@ The machine is shared: each section first waits (up to --max-wait s) for the mac
 and the table ends with the CPU load other processes put on the machine during each section
 (0 = idle, 0.5 = one of 2 cores busy elsewhere; > 0.1 means the section's numbers are suspect).
 
-Usage (from the repository root; `make bench-compare` installs torch in .venv and runs this):
-  python Tools/bench/compare.py [--filter REGEX] [--max-wait S] [--json PATH] [--kindling-jmh PATH]
+Usage (from the repository root; `make compare` (or its old name `make bench-compare`) installs torch
+in .venv and runs this):
+  python Benchmarks/peers/compare.py [--filter REGEX] [--max-wait S] [--json PATH] [--kindling-jmh PATH]
 """
 import argparse
 import importlib.util
@@ -261,7 +262,7 @@ def torch_layers(torch, conv_fwd_bwd):
 
 
 def torch_linalg(linalg, names):
-    """Tools/bench/linalg.py's workloads for the linalg.* benchmarks that ran, at 1 and 2 threads:
+    """Benchmarks/peers/linalg.py's workloads for the linalg.* benchmarks that ran, at 1 and 2 threads:
     ({(linalg.<function>.<n>, threads): median µs per call}, foreign loads)."""
     results, foreign = {}, {}
     wanted = sorted(n for n in names if n.startswith("linalg."))
@@ -280,7 +281,7 @@ def linalg_key(name):
 
 
 def torch_train(train_step, names):
-    """Tools/bench/train_step.py's steps for the train.* benchmarks that ran:
+    """Benchmarks/peers/train_step.py's steps for the train.* benchmarks that ran:
     ({(train.<model>.b64, threads): median µs per step}, foreign loads)."""
     results, foreign = {}, {}
     for model in TRAIN_TARGETS:
@@ -443,6 +444,11 @@ def main():
     parser.add_argument("--json", default=None, help="also write every number to this JSON file")
     ARGS = parser.parse_args()
 
+    try:
+        import torch  # noqa: F401 (the scripts below import it too)
+    except ImportError as error:
+        sys.exit(f"compare.py: PyTorch cannot be imported by {sys.executable} ({error}). `make compare` installs it "
+                 "in .venv (pip install torch numpy); or run this script with a Python that has torch.")
     scripts = {name: os.path.join(ARGS.shared, f"{name}.py") for name in ("op_overhead", "elementwise_bw", "gemm_peak", "conv_fwd_bwd")}
     missing = [p for p in scripts.values() if not os.path.exists(p)]
     if missing:
