@@ -24,12 +24,12 @@ Workloads (Benchmarks/README.md lists the Kindling side):
   cblas_sgemm.<n> OpenBLAS cblas_sgemm called directly from Swift vs torch.mm(a, b, out=c) (MKL)
   layer.<l>.<m>   ../shared/bench/conv_fwd_bwd.py's layers: Conv2d(32, 64, 3) on [64, 32, 28, 28] and
                   Linear(1024, 1024) on [256, 1024], forward (no grad) and forward+backward
-  train.<m>.b64.t<n>  one training step (batch gather, zeroGrad, forward, cross-entropy, backward,
+  train.<m>.b<b>.t<n>  one training step (batch gather, zeroGrad, forward, cross-entropy, backward,
                   SGD-momentum step) of ../shared/bench/mlp_train.py's MLP and cnn_train.py's CNN,
-                  batch 64, BLAS.threadCount = n; the PyTorch side is Benchmarks/peers/train_step.py
-                  (its docstring says how it corresponds to the shared scripts) at n threads.
-                  A second table gives samples/s and the ratio Kindling / PyTorch samples/s
-                  against the targets (MLP >= 1.5, CNN >= 1.0).
+                  batch b = 64 (the scripts') and 256, BLAS.threadCount = n; the PyTorch side is
+                  Benchmarks/peers/train_step.py (its docstring says how it corresponds to the shared
+                  scripts) at n threads. A second table gives samples/s and the ratio Kindling /
+                  PyTorch samples/s against the targets (MLP >= 1.5, CNN >= 1.0) per batch size.
   linalg.<f>.<n>  (LinalgBenchmarks) torch.linalg functions on float32 n x n matrices, n = 64, 256, 1024:
                   solve (A + n*I, one right-hand side vector), cholesky (M M^T / n + I), svd
                   (randn, reduced, with vectors) and eigh (M + M^T, with vectors); the
@@ -82,9 +82,10 @@ OVERHEAD = [
 ]
 # Elementwise ops: bytes per element (reads + writes), as in elementwise_bw.py.
 EW_BYTES = {"add": 12, "mul": 12, "relu": 8, "exp": 8}
-# Training steps (NNBenchmarks' train.<model>.b64.t<threads>): batch size and the targets for
-# Kindling samples/s ÷ PyTorch samples/s (issue 5).
-TRAIN_BATCH = 64
+# Training steps (NNBenchmarks' train.<model>.b<batch>.t<threads>): batch sizes and the targets for
+# Kindling samples/s ÷ PyTorch samples/s (issue 5; the same at every batch size).
+TRAIN_BATCH = 64  # the shared scripts' batch, and the data loader's
+TRAIN_BATCHES = (64, 256)
 TRAIN_TARGETS = {"mlp": 1.5, "cnn": 1.0}
 # DataBenchmarks: batches in one Fashion-MNIST epoch of batch 64 (60000 / 64, the last one partial),
 # and the target for the loader's time per batch as a fraction of the MLP step (issue 6).
@@ -282,15 +283,16 @@ def linalg_key(name):
 
 def torch_train(train_step, names):
     """Benchmarks/peers/train_step.py's steps for the train.* benchmarks that ran:
-    ({(train.<model>.b64, threads): median µs per step}, foreign loads)."""
+    ({(train.<model>.b<batch>, threads): median µs per step}, foreign loads)."""
     results, foreign = {}, {}
     for model in TRAIN_TARGETS:
-        for nt in (1, 2):
-            if f"train.{model}.b{TRAIN_BATCH}.t{nt}" not in names:
-                continue
-            seconds, load = train_step.measure(model, nt, max_wait=ARGS.max_wait)
-            results[(f"train.{model}.b{TRAIN_BATCH}", nt)] = seconds * 1e6
-            foreign[f"train {model} t{nt}"] = load
+        for bs in TRAIN_BATCHES:
+            for nt in (1, 2):
+                if f"train.{model}.b{bs}.t{nt}" not in names:
+                    continue
+                seconds, load = train_step.measure(model, nt, max_wait=ARGS.max_wait, batch_size=bs)
+                results[(f"train.{model}.b{bs}", nt)] = seconds * 1e6
+                foreign[f"train {model} b{bs} t{nt}"] = load
     return results, foreign
 
 
@@ -343,27 +345,29 @@ def rows(kindling, spread, torch_results):
         out.append((name, kindling[name], spread[name], torch_results.get((name, 1)),
                     torch_results.get((name, 2)), rate))
     for model in TRAIN_TARGETS:
-        for nt in (1, 2):
-            name = f"train.{model}.b{TRAIN_BATCH}.t{nt}"
-            if name in kindling:
-                torch_us = torch_results.get((f"train.{model}.b{TRAIN_BATCH}", nt))
-                rate = f"{TRAIN_BATCH / kindling[name] * 1e6:.0f} samples/s"
-                out.append((name, kindling[name], spread[name], torch_us if nt == 1 else None,
-                            torch_us if nt == 2 else None, rate))
+        for bs in TRAIN_BATCHES:
+            for nt in (1, 2):
+                name = f"train.{model}.b{bs}.t{nt}"
+                if name in kindling:
+                    torch_us = torch_results.get((f"train.{model}.b{bs}", nt))
+                    rate = f"{bs / kindling[name] * 1e6:.0f} samples/s"
+                    out.append((name, kindling[name], spread[name], torch_us if nt == 1 else None,
+                                torch_us if nt == 2 else None, rate))
     return out
 
 
 def train_rows(kindling, torch_results):
-    """(model, threads, Kindling samples/s, PyTorch samples/s, ratio, target) per train.* benchmark."""
+    """(model, batch, threads, Kindling samples/s, PyTorch samples/s, ratio, target) per train.* benchmark."""
     out = []
     for model, target in TRAIN_TARGETS.items():
-        for nt in (1, 2):
-            name = f"train.{model}.b{TRAIN_BATCH}.t{nt}"
-            torch_us = torch_results.get((f"train.{model}.b{TRAIN_BATCH}", nt))
-            if name not in kindling or torch_us is None:
-                continue
-            k_rate, t_rate = TRAIN_BATCH / kindling[name] * 1e6, TRAIN_BATCH / torch_us * 1e6
-            out.append((model, nt, k_rate, t_rate, k_rate / t_rate, target))
+        for bs in TRAIN_BATCHES:
+            for nt in (1, 2):
+                name = f"train.{model}.b{bs}.t{nt}"
+                torch_us = torch_results.get((f"train.{model}.b{bs}", nt))
+                if name not in kindling or torch_us is None:
+                    continue
+                k_rate, t_rate = bs / kindling[name] * 1e6, bs / torch_us * 1e6
+                out.append((model, bs, nt, k_rate, t_rate, k_rate / t_rate, target))
     return out
 
 
@@ -412,10 +416,10 @@ def print_grid(lines):
 
 
 def print_train_table(rows_):
-    lines = [["training step, batch 64", "threads", "Kindling samples/s", "PyTorch samples/s",
+    lines = [["training step", "batch", "threads", "Kindling samples/s", "PyTorch samples/s",
               "ratio K/PT", "target", "met"]]
-    for model, nt, k_rate, t_rate, ratio, target in rows_:
-        lines.append([model, str(nt), f"{k_rate:.0f}", f"{t_rate:.0f}", f"{ratio:.2f}", f">= {target:.1f}",
+    for model, bs, nt, k_rate, t_rate, ratio, target in rows_:
+        lines.append([model, str(bs), str(nt), f"{k_rate:.0f}", f"{t_rate:.0f}", f"{ratio:.2f}", f">= {target:.1f}",
                       "yes" if ratio >= target else "NO"])
     print_grid(lines)
 
@@ -509,8 +513,8 @@ def main():
     print_table(table)
     print()
     if trains:
-        print("Training steps: samples/s (batch 64 / median step time); ratio = Kindling / PyTorch at the "
-              "same thread count (Kindling's t = BLAS.threadCount; its other kernels use every core)")
+        print("Training steps: samples/s (batch / median step time); ratio = Kindling / PyTorch at the "
+              "same batch and thread count (Kindling's t = BLAS.threadCount; its other kernels use every core)")
         print()
         print_train_table(trains)
         print()
@@ -532,8 +536,8 @@ def main():
                 "foreign_load": foreign,
                 "rows": [{"workload": r[0], "kindling_us": r[1], "torch_t1_us": r[3], "torch_t2_us": r[4]}
                          for r in table],
-                "train": [{"model": m, "threads": nt, "kindling_samples_per_s": k, "torch_samples_per_s": t,
-                           "ratio": r, "target": g} for m, nt, k, t, r, g in trains],
+                "train": [{"model": m, "batch": bs, "threads": nt, "kindling_samples_per_s": k,
+                           "torch_samples_per_s": t, "ratio": r, "target": g} for m, bs, nt, k, t, r, g in trains],
                 "loader": [{"workers": w, "us_per_batch": b,
                             "fraction_of_mlp_step": {f"t{nt}": fr for nt, _, fr in fr_list}}
                            for w, b, fr_list in loaders],
