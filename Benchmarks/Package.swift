@@ -81,6 +81,15 @@ package.targets.append(
     "LinalgBenchmarks",
     dependencies: [.product(name: "KindlingLinalg", package: "Kindling"), .product(name: "KindlingTensor", package: "Kindling")]))
 
+// Not a benchmark: a plain executable that creates the MLP of ../shared/bench and runs one
+// training step, for compare.py's "time to first training step from process start" row (it
+// times the release binary from outside). No Benchmark dependency, so no malloc interposer.
+package.targets.append(
+  .executableTarget(
+    name: "FirstTrainingStep",
+    dependencies: [.product(name: "KindlingNN", package: "Kindling"), .product(name: "KindlingOptim", package: "Kindling")],
+    path: "Sources/FirstTrainingStep"))
+
 // Future targets, one per module, go here when the module has code worth measuring; each gets
 // its sources in Benchmarks/<Name>/<Name>.swift:
 //   GPUBenchmarks      → .product(name: "KindlingGPU", package: "Kindling")

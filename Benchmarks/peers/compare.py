@@ -36,6 +36,19 @@ Workloads (Benchmarks/README.md lists the Kindling side):
                   PyTorch side is Benchmarks/peers/linalg.py (same workloads) at 1 and 2 threads. Kindling
                   runs with OpenBLAS's default thread count (every core). Rate: the LAPACK flop count
                   (solve 2n^3/3 + 2n^2, cholesky n^3/3) per second.
+  first-step.mlp.b64  time to first training step from process start: wall time from launching a
+                  process to the end of its first MLP training step (mlp_train.py's MLP, SGD-momentum,
+                  one synthetic batch of 64 random images and labels; no data set read), measured from
+                  here with time.perf_counter around subprocess.run, FIRST_STEP_RUNS runs after one
+                  untimed warm-up run, median. Kindling: the release binary of the Benchmarks package's
+                  FirstTrainingStep target (built here with swift build -c release). PyTorch: this
+                  Python running `-c FIRST_STEP_TORCH` (the same step), so interpreter start-up and
+                  `import torch` count. Both at their default thread counts. Target: Kindling <= 0.5 s.
+                  Not a package-benchmark benchmark: --filter selects it when the regex matches
+                  the name first-step.mlp.b64.
+  gpu.*           none yet: Kindling has no GPU benchmark target. GPU rows are skipped when KindlingGPU's
+                  CUDA.isAvailable is false (a GPUBenchmarks target registers its benchmarks only when it
+                  is true), so this script runs the same on machines with and without a GPU.
   fashion-mnist.epoch.b64.workers<w>  (DataBenchmarks) one shuffled Fashion-MNIST epoch through a
                   DataLoader, batch 64, collated to tensors; a third table gives the loader's time
                   per batch (epoch / 938 batches) as a fraction of the MLP training step (target < 5%).
@@ -91,6 +104,25 @@ TRAIN_TARGETS = {"mlp": 1.5, "cnn": 1.0}
 # and the target for the loader's time per batch as a fraction of the MLP step (issue 6).
 LOADER_BATCHES = -(-60000 // TRAIN_BATCH)
 LOADER_TARGET = 0.05
+# Time to first training step (first-step.mlp.b64): the pseudo-benchmark's name, runs, the target.
+FIRST_STEP_NAME = "first-step.mlp.b64"
+FIRST_STEP_RUNS = 7
+FIRST_STEP_TARGET = 0.5  # seconds, Kindling
+# PyTorch's side: the same as Benchmarks/Sources/FirstTrainingStep/main.swift.
+FIRST_STEP_TORCH = """
+import torch
+import torch.nn as nn
+torch.manual_seed(0)
+model = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
+                      nn.Linear(128, 10))
+opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+x, y = torch.rand(64, 784), torch.randint(10, (64,))
+opt.zero_grad(set_to_none=True)
+loss = nn.functional.cross_entropy(model(x), y)
+loss.backward()
+opt.step()
+print(f"first training step (MLP, batch 64): loss {loss.item()}")
+"""
 # LinalgBenchmarks' linalg.<function>.<n>: the table's order and each function's flop count (for the
 # rate column; a function without one gets no rate).
 LINALG_FLOPS = {
@@ -127,6 +159,8 @@ def run_kindling(filter_regex, jmh_path=None):
         foreign = load.value
     else:
         foreign = None
+    if not os.path.exists(jmh_path):  # the filter matched no benchmark (e.g. only first-step.*)
+        return {}, {}, foreign
     with open(jmh_path) as f:
         elements = json.load(f)
     medians, spread = {}, {}
@@ -296,6 +330,54 @@ def torch_train(train_step, names):
     return results, foreign
 
 
+# MARK: - Time to first training step
+
+
+def time_process(cmd, runs, cwd=None):
+    """Wall seconds of `runs` runs of `cmd` (after one untimed warm-up run), each from launch to exit."""
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+    return sorted(times)
+
+
+def first_step(runs):
+    """{"kindling": sorted seconds, "torch": sorted seconds}, foreign loads: the time from process
+    start to the end of the first MLP training step, Kindling's release binary against python -c."""
+    print("Kindling: swift build -c release --product FirstTrainingStep ...", file=sys.stderr, flush=True)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "FirstTrainingStep"], cwd=BENCH_PACKAGE,
+                   check=True, stdout=subprocess.DEVNULL)
+    bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=BENCH_PACKAGE,
+                              check=True, capture_output=True, text=True).stdout.strip()
+    commands = {"kindling": [os.path.join(bin_path, "FirstTrainingStep")],
+                "torch": [sys.executable, "-c", FIRST_STEP_TORCH]}
+    results, foreign = {}, {}
+    for side, cmd in commands.items():
+        print(f"{side}: time to first training step, {runs} runs ...", file=sys.stderr, flush=True)
+        shared.wait_quiet(max_wait=ARGS.max_wait)
+        with shared.ForeignLoad() as load:
+            results[side] = time_process(cmd, runs)
+        foreign[f"first-step {side}"] = load.value
+    return results, foreign
+
+
+def median(values):
+    return values[len(values) // 2] if len(values) % 2 else (values[len(values) // 2 - 1] + values[len(values) // 2]) / 2
+
+
+def print_first_step_table(result):
+    k, t = result["kindling"], result["torch"]
+    lines = [["time to first training step", "Kindling s", "(min–max)", "PyTorch s", "(min–max)",
+              "ratio PT/K", "target (Kindling)", "met"],
+             ["MLP, batch 64, from process start", f"{median(k):.3f}", f"{k[0]:.3f}–{k[-1]:.3f}",
+              f"{median(t):.3f}", f"{t[0]:.3f}–{t[-1]:.3f}", f"{median(t) / median(k):.1f}",
+              f"<= {FIRST_STEP_TARGET:.1f} s", "yes" if median(k) <= FIRST_STEP_TARGET else "NO"]]
+    print_grid(lines)
+
+
 # MARK: - The table
 
 
@@ -446,6 +528,8 @@ def main():
     parser.add_argument("--kindling-jmh", default=None,
                         help="read Kindling results from this JMH file instead of running the suite")
     parser.add_argument("--json", default=None, help="also write every number to this JSON file")
+    parser.add_argument("--first-step-runs", type=int, default=FIRST_STEP_RUNS,
+                        help=f"timed runs per side for {FIRST_STEP_NAME} (default {FIRST_STEP_RUNS}; median)")
     ARGS = parser.parse_args()
 
     try:
@@ -501,17 +585,24 @@ def main():
         r, f = torch_train(train_step, names)
         torch_results.update(r), foreign.update(f)
 
+    first = None
+    if ARGS.filter is None or re.fullmatch(ARGS.filter, FIRST_STEP_NAME):
+        first, f = first_step(ARGS.first_step_runs)
+        foreign.update(f)
+
     table = rows(kindling, spread, torch_results)
     trains = train_rows(kindling, torch_results)
     loaders = loader_rows(kindling)
     print()
     print(f"Kindling vs PyTorch {torch.__version__} ({torch.get_num_threads()} max threads), "
           f"{os.cpu_count()} CPUs, run took {time.time() - started:.0f} s")
-    print("Times: median µs per op. ratio = PyTorch / Kindling (> 1: Kindling faster). "
-          "Matmul rows compare the same thread count.")
     print()
-    print_table(table)
-    print()
+    if table:
+        print("Times: median µs per op. ratio = PyTorch / Kindling (> 1: Kindling faster). "
+              "Matmul rows compare the same thread count.")
+        print()
+        print_table(table)
+        print()
     if trains:
         print("Training steps: samples/s (batch / median step time); ratio = Kindling / PyTorch at the "
               "same batch and thread count (Kindling's t = BLAS.threadCount; its other kernels use every core)")
@@ -524,6 +615,16 @@ def main():
         print()
         print_loader_table(loaders)
         print()
+    if first:
+        print(f"Time to first training step: wall time from launching the process to the end of its first MLP "
+              f"step (batch 64, synthetic data), median of {ARGS.first_step_runs} runs after a warm-up run; "
+              "Kindling: Benchmarks' FirstTrainingStep release binary; PyTorch: python -c, so interpreter "
+              "start-up and `import torch` count")
+        print()
+        print_first_step_table(first)
+        print()
+    print("GPU rows: none (no GPU benchmark target yet; GPU benchmarks are skipped when KindlingGPU's "
+          "CUDA.isAvailable is false)")
     print("CPU load from other processes per section (0 = idle machine, > 0.1 = suspect):",
           json.dumps(foreign))
     if ARGS.json:
@@ -538,6 +639,7 @@ def main():
                          for r in table],
                 "train": [{"model": m, "batch": bs, "threads": nt, "kindling_samples_per_s": k,
                            "torch_samples_per_s": t, "ratio": r, "target": g} for m, bs, nt, k, t, r, g in trains],
+                "first_step_s": first,
                 "loader": [{"workers": w, "us_per_batch": b,
                             "fraction_of_mlp_step": {f"t{nt}": fr for nt, _, fr in fr_list}}
                            for w, b, fr_list in loaders],
