@@ -148,7 +148,10 @@ def run_kindling(filter_regex, jmh_path=None):
         base = ["swift", "package", "--disable-sandbox", "--allow-writing-to-directory", out_dir, "benchmark"]
         # Build first (the plugin's release build), outside the measured section.
         targets = [arg for target in TARGETS for arg in ("--target", target)]
-        subprocess.run(base + ["list"] + targets, cwd=BENCH_PACKAGE, check=True, stdout=subprocess.DEVNULL)
+        listed = subprocess.run(base + ["list"] + targets, cwd=BENCH_PACKAGE, check=True, stdout=subprocess.PIPE,
+                                text=True).stdout.splitlines()
+        if filter_regex and not any(re.fullmatch(filter_regex, line.strip()) for line in listed):
+            return {}, {}, None  # the filter selects no benchmark (e.g. only first-step.mlp.b64)
         cmd = base + targets + ["--no-progress", "--format", "jmh", "--path", out_dir]
         if filter_regex:
             cmd += ["--filter", filter_regex]
