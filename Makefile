@@ -8,7 +8,7 @@ SWIFT ?= swift
 APT_PACKAGES := pkg-config libopenblas-dev liblapacke-dev zlib1g-dev dataset-fashion-mnist \
   pocl-opencl-icd ocl-icd-libopencl1 python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Arguments passed on to `kindling train` (e.g. `make train ARGS="--epochs 5"`) or to Tools/bench/compare.py.
+# Arguments passed on to `kindling train` (e.g. `make train ARGS="--epochs 5"`) or to Benchmarks/peers/compare.py (`make compare`).
 ARGS ?=
 # Where `make fixtures` keeps the PyTorch it needs (never needed by the tests).
 VENV ?= .venv
@@ -18,7 +18,7 @@ GPU_VENV ?= .venv-gpu
 # Prints the path of the NVRTC library in $(GPU_VENV) (nothing until `make nvrtc-venv` has run).
 NVRTC_LIBRARY := ls -d $(CURDIR)/$(GPU_VENV)/lib/python3*/site-packages/nvidia/*/lib/libnvrtc.so.* 2>/dev/null | head -n 1
 
-.PHONY: all deps toolchain build release train test bench bench-check bench-compare fixtures torch-venv nvrtc-venv info clean
+.PHONY: all deps toolchain build release train test bench bench-check compare bench-compare fixtures torch-venv nvrtc-venv info clean
 
 all: build
 
@@ -74,21 +74,33 @@ bench-check: deps
 bench-build: deps
 	cd Benchmarks && $(SWIFT) build
 
-## bench-compare: KindlingTensor vs PyTorch on the same workloads, one run, one table (installs PyTorch in $(VENV)).
-## Needs the PyTorch baseline scripts in ../shared/bench; e.g. `make bench-compare ARGS="--max-wait 0"`.
-bench-compare: deps torch-venv
-	$(VENV)/bin/python Tools/bench/compare.py $(ARGS)
+## compare: Kindling's benchmarks vs PyTorch on the same workloads (Benchmarks/peers/), one run,
+## tables of ratios (installs PyTorch in $(VENV)). Needs the PyTorch baseline scripts in
+## ../shared/bench; e.g. `make compare ARGS="--filter 'train\..*' --max-wait 0"`.
+compare: deps torch-venv
+	$(VENV)/bin/python Benchmarks/peers/compare.py $(ARGS)
+
+## bench-compare: the same as `make compare` (its earlier name).
+bench-compare: compare
 
 ## fixtures: regenerate the PyTorch fixtures the tests compare with (installs PyTorch in $(VENV)).
 fixtures: torch-venv
 	$(VENV)/bin/python Tools/fixtures/generate_fixtures.py
 
-## torch-venv: PyTorch (CPU) in $(VENV), for `make fixtures` and `make bench-compare`.
+## torch-venv: PyTorch (CPU) in $(VENV), for `make fixtures` and `make compare`.
 torch-venv:
-	[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
-	# PyPI's torch wheel (2.15) links its CUDA libraries even on the CPU and fails to import
-	# without them, so it is installed with its dependencies (about 5 GB, under a minute here).
-	$(VENV)/bin/python -c 'import torch' 2>/dev/null || $(VENV)/bin/pip install -q torch numpy
+	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV) || { \
+	  echo "error: could not create the virtual environment $(VENV) (python3 -m venv failed;" \
+	       "on Debian/Ubuntu install python3-venv). PyTorch is needed only by make compare and make fixtures." >&2; \
+	  exit 1; }
+	@# PyPI's torch wheel (2.15) links its CUDA libraries even on the CPU and fails to import
+	@# without them, so it is installed with its dependencies (about 5 GB, under a minute here).
+	@$(VENV)/bin/python -c 'import torch' 2>/dev/null || $(VENV)/bin/pip install -q torch numpy || { \
+	  echo "error: PyTorch could not be installed in $(VENV) (pip install torch numpy failed, see pip's" \
+	       "message above: no network, no wheel for this Python, or a full disk). PyTorch is needed only by" \
+	       "make compare and make fixtures; install it in $(VENV) by hand, or point VENV at an environment" \
+	       "that has it (make compare VENV=/path/to/venv)." >&2; \
+	  exit 1; }
 	# safetensors.torch writes and checks the checkpoint fixtures (Tools/fixtures/checkpoints.py).
 	$(VENV)/bin/python -c 'import safetensors' 2>/dev/null || $(VENV)/bin/pip install -q safetensors
 

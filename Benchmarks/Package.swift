@@ -42,7 +42,7 @@ package.targets.append(
   benchmarkTarget("StorageBenchmarks", dependencies: [.product(name: "KindlingStorage", package: "Kindling")]))
 
 // KindlingTensor: per-op overhead on tiny tensors, elementwise bandwidth, matrix products
-// against cblas_sgemm. The same workloads as ../shared/bench (Tools/bench/compare.py).
+// against cblas_sgemm. The same workloads as ../shared/bench (Benchmarks/peers/compare.py).
 package.targets.append(
   benchmarkTarget(
     "TensorBenchmarks", dependencies: [.product(name: "KindlingTensor", package: "Kindling"), "CBenchmarkBLAS"]))
@@ -75,11 +75,20 @@ package.targets.append(
     dependencies: [.product(name: "KindlingOptim", package: "Kindling"), .product(name: "KindlingTensor", package: "Kindling")]))
 
 // KindlingLinalg: LAPACK-backed torch.linalg functions (solve, cholesky) on float32 matrices,
-// n = 64, 256, 1024; the PyTorch side is Tools/bench/linalg.py.
+// n = 64, 256, 1024; the PyTorch side is Benchmarks/peers/linalg.py.
 package.targets.append(
   benchmarkTarget(
     "LinalgBenchmarks",
     dependencies: [.product(name: "KindlingLinalg", package: "Kindling"), .product(name: "KindlingTensor", package: "Kindling")]))
+
+// Not a benchmark: a plain executable that creates the MLP of ../shared/bench and runs one
+// training step, for compare.py's "time to first training step from process start" row (it
+// times the release binary from outside). No Benchmark dependency, so no malloc interposer.
+package.targets.append(
+  .executableTarget(
+    name: "FirstTrainingStep",
+    dependencies: [.product(name: "KindlingNN", package: "Kindling"), .product(name: "KindlingOptim", package: "Kindling")],
+    path: "Sources/FirstTrainingStep"))
 
 // Future targets, one per module, go here when the module has code worth measuring; each gets
 // its sources in Benchmarks/<Name>/<Name>.swift:

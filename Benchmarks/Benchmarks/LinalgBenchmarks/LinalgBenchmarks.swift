@@ -1,5 +1,5 @@
 // Benchmarks of KindlingLinalg: LAPACK-backed torch.linalg functions on float32 matrices, the
-// same workloads as Tools/bench/linalg.py in PyTorch (Tools/bench/compare.py puts both side by side).
+// same workloads as Benchmarks/peers/linalg.py in PyTorch (Benchmarks/peers/compare.py puts both side by side).
 //
 //   linalg.solve.<n>      Linalg.solve(A, b): A = randn(n, n) + n·I (well-conditioned, seed 0),
 //                         b = randn(n) (seed 1), one right-hand side vector: getrf + getrs
@@ -13,7 +13,7 @@
 // blocked routines use; compare.py shows PyTorch at 1 and 2 threads beside it.
 //
 // Names are `linalg.<function>.<n>`: further functions add rows of the same form,
-// a `register…` call each in `benchmarks` below and a workload in Tools/bench/linalg.py.
+// a `register…` call each in `benchmarks` below and a workload in Benchmarks/peers/linalg.py.
 
 import Benchmark
 import KindlingLinalg

@@ -11,7 +11,7 @@
 // across every core: compare with torch.set_num_threads(2). One step per sample.
 //
 // TrainStep.swift adds whole training steps of the MLP and the CNN of ../shared/bench
-// (train.mlp.b64.t1 ...).
+// at batch 64 and 256 (train.mlp.b64.t1 ... train.cnn.b256.t2).
 
 import Benchmark
 import KindlingNN

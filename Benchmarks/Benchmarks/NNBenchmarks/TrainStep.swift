@@ -1,44 +1,41 @@
 // Whole training steps of the two networks of ../shared/bench (mlp_train.py, cnn_train.py),
-// batch 64, float32, seed 0; the PyTorch side is Tools/bench/train_step.py (same models, data,
-// batch gather and optimizer), and Tools/bench/compare.py prints the ratio of samples per second.
+// batch 64 (the scripts' batch) and 256, float32, seed 0; the PyTorch side is
+// Benchmarks/peers/train_step.py (same models, data, batch gather and optimizer), and
+// Benchmarks/peers/compare.py prints the ratio of samples per second.
 //
-//   train.mlp.b64.t<n>  Flatten, Linear(784, 256), ReLU, Linear(256, 128), ReLU, Linear(128, 10)
-//   train.cnn.b64.t<n>  Conv2d(1, 32, 3), ReLU, MaxPool2d(2), Conv2d(32, 64, 3), ReLU,
-//                       MaxPool2d(2), Flatten, Linear(1600, 128), ReLU, Linear(128, 10)
+//   train.mlp.b<b>.t<n>  Flatten, Linear(784, 256), ReLU, Linear(256, 128), ReLU, Linear(128, 10)
+//   train.cnn.b<b>.t<n>  Conv2d(1, 32, 3), ReLU, MaxPool2d(2), Conv2d(32, 64, 3), ReLU,
+//                        MaxPool2d(2), Flatten, Linear(1600, 128), ReLU, Linear(128, 10)
 //
-// One sample = one step: gather the next 64 rows of a preloaded data set (indexSelect of the
-// images and labels by a slice of a fixed permutation, as the shared scripts' timed region
-// gathers each epoch's shuffled batches), zeroGrad, forward, crossEntropy, backward,
-// SGD(lr: 0.05, momentum: 0.9).step(). The data set is 60,000 random images in [0, 1)
-// (Tensor.rand, [60000, 784], viewed as [60000, 1, 28, 28] for the CNN) with random int64
-// labels: random labels cannot be memorized within a benchmark's few thousand steps, so the
-// loss and the gradients stay ordinary numbers (a single fixed batch would be fitted to a loss
-// near 0, and denormal gradients would slow both frameworks down for no real-world reason).
+// b = 64 or 256; each batch size trains its own copy of the model. One sample = one step:
+// gather the next b rows of a preloaded data set (indexSelect of the images and labels by a
+// slice of a fixed permutation, as the shared scripts' timed region gathers each epoch's
+// shuffled batches), zeroGrad, forward, crossEntropy, backward, SGD(lr: 0.05, momentum:
+// 0.9).step(). The data set is 60,000 random images in [0, 1) (Tensor.rand, [60000, 784],
+// viewed as [60000, 1, 28, 28] for the CNN) with random int64 labels: random labels cannot be
+// memorized within a benchmark's few thousand steps, so the loss and the gradients stay
+// ordinary numbers (a single fixed batch would be fitted to a loss near 0, and denormal
+// gradients would slow both frameworks down for no real-world reason).
 //
 // t<n>: BLAS.threadCount = n (the GEMMs' threads, compared with torch.set_num_threads(n));
 // Kindling's other kernels (elementwise, im2col, pooling, reductions) split across every core
-// whatever n is. Samples per second = 64 / the time per step.
+// whatever n is. Samples per second = b / the time per step.
 
 import Benchmark
 import KindlingNN
 import KindlingOptim
-
-/// The shared scripts' batch size.
-let trainBatchSize = 64
 
 /// 60,000 random 28×28 "images" in [0, 1), random labels and one shuffled order (seed 0).
 private final class TrainingSet: @unchecked Sendable {
   let images: Tensor  // float32 [60000, 784]
   let labels: Tensor  // int64 [60000]
   let order: Tensor  // int64 [60000], a permutation
-  let batchCount: Int
 
   init() {
     let generator = Generator(seed: 0)
     images = Tensor.rand([60000, 784], generator: generator)
     labels = Tensor.randint(10, [60000], generator: generator)
     order = Tensor.randperm(60000, generator: generator)
-    batchCount = 60000 / trainBatchSize
   }
 }
 
@@ -49,19 +46,23 @@ private final class TrainStepCase: @unchecked Sendable {
   let model: Sequential
   let optimizer: SGD
   let images: Tensor
+  let batchSize: Int
+  let batchCount: Int
   var batch = 0
 
-  init(_ makeModel: () -> Sequential, imageShape: [Int]) {
+  init(_ makeModel: () -> Sequential, imageShape: [Int], batchSize: Int) {
     manualSeed(0)
     model = makeModel()
     optimizer = SGD(model.parameters(), lr: 0.05, momentum: 0.9)
     images = trainingSet.images.reshape([60000] + imageShape)
+    self.batchSize = batchSize
+    batchCount = 60000 / batchSize
   }
 
-  /// One training step on the next batch of 64.
+  /// One training step on the next batch of `batchSize`.
   func step() {
-    let index = trainingSet.order.narrow(dim: 0, start: batch * trainBatchSize, length: trainBatchSize)
-    batch = (batch + 1) % trainingSet.batchCount
+    let index = trainingSet.order.narrow(dim: 0, start: batch * batchSize, length: batchSize)
+    batch = (batch + 1) % batchCount
     let x = images.indexSelect(dim: 0, index: index)
     let y = trainingSet.labels.indexSelect(dim: 0, index: index)
     optimizer.zeroGrad()
@@ -71,19 +72,25 @@ private final class TrainStepCase: @unchecked Sendable {
   }
 }
 
-private let mlp = TrainStepCase(
-  { Sequential(Flatten(), Linear(784, 256), ReLU(), Linear(256, 128), ReLU(), Linear(128, 10)) },
-  imageShape: [784])
+private func makeMLP() -> Sequential {
+  Sequential(Flatten(), Linear(784, 256), ReLU(), Linear(256, 128), ReLU(), Linear(128, 10))
+}
 
-private let cnn = TrainStepCase(
-  {
-    Sequential(
-      Conv2d(1, 32, kernelSize: 3), ReLU(), MaxPool2d(kernelSize: 2),
-      Conv2d(32, 64, kernelSize: 3), ReLU(), MaxPool2d(kernelSize: 2),
-      Flatten(), Linear(1600, 128), ReLU(), Linear(128, 10))
-  }, imageShape: [1, 28, 28])
+private func makeCNN() -> Sequential {
+  Sequential(
+    Conv2d(1, 32, kernelSize: 3), ReLU(), MaxPool2d(kernelSize: 2),
+    Conv2d(32, 64, kernelSize: 3), ReLU(), MaxPool2d(kernelSize: 2),
+    Flatten(), Linear(1600, 128), ReLU(), Linear(128, 10))
+}
 
-/// Registers `train.mlp.b64.t1`, `.t2`, `train.cnn.b64.t1`, `.t2`.
+// Made when a benchmark that uses them first runs (global `let`s are lazy), so a filtered run
+// builds only its own.
+private let mlp64 = TrainStepCase(makeMLP, imageShape: [784], batchSize: 64)
+private let mlp256 = TrainStepCase(makeMLP, imageShape: [784], batchSize: 256)
+private let cnn64 = TrainStepCase(makeCNN, imageShape: [1, 28, 28], batchSize: 64)
+private let cnn256 = TrainStepCase(makeCNN, imageShape: [1, 28, 28], batchSize: 256)
+
+/// Registers `train.<mlp|cnn>.b<64|256>.t<1|2>`.
 func trainStepBenchmarks() {
   var configuration = Benchmark.Configuration(
     metrics: [.wallClock, .throughput],
@@ -93,11 +100,13 @@ func trainStepBenchmarks() {
     maxIterations: 3000
   )
   configuration.timeUnits = .microseconds
-  let cases: [(String, @Sendable () -> TrainStepCase)] = [("mlp", { mlp }), ("cnn", { cnn })]
-  for (name, trainCase) in cases {
+  let cases: [(String, Int, @Sendable () -> TrainStepCase)] = [
+    ("mlp", 64, { mlp64 }), ("mlp", 256, { mlp256 }), ("cnn", 64, { cnn64 }), ("cnn", 256, { cnn256 }),
+  ]
+  for (name, batchSize, trainCase) in cases {
     for threads in [1, 2] {
       let previous = BLAS.threadCount
-      Benchmark("train.\(name).b\(trainBatchSize).t\(threads)", configuration: configuration) { benchmark in
+      Benchmark("train.\(name).b\(batchSize).t\(threads)", configuration: configuration) { benchmark in
         let c = trainCase()
         for _ in benchmark.scaledIterations { c.step() }
       } setup: {

@@ -1,6 +1,6 @@
 // Benchmarks of KindlingOptim: one optimizer step over the parameters of the 784-256-128-10 MLP
 // (weights [256, 784], [128, 256], [10, 128] and their biases: 235,146 float32 parameters), with
-// fixed random gradients. The same workload as Tools/bench/optim_step.py in PyTorch
+// fixed random gradients. The same workload as Benchmarks/peers/optim_step.py in PyTorch
 // (`foreach=False` and the default foreach path).
 //
 //   step.sgd-momentum.mlp   SGD(lr: 0.01, momentum: 0.9)

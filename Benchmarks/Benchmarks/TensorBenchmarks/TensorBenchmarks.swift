@@ -1,5 +1,5 @@
 // Benchmarks of KindlingTensor: the workloads of the PyTorch baselines in ../shared/bench
-// (op_overhead.py, elementwise_bw.py, gemm_peak.py), so that Tools/bench/compare.py can print
+// (op_overhead.py, elementwise_bw.py, gemm_peak.py), so that Benchmarks/peers/compare.py can print
 // Kindling against PyTorch from one run. See README.md for the list.
 //
 //   overhead.<op>.<size>              per-op cost on tiny tensors (OpOverhead.swift)

@@ -6,7 +6,7 @@ Prints the median time per step in microseconds for torch.set_num_threads(1) and
 single-tensor path (foreach=False, what Kindling's fused steps are checked against) and PyTorch's
 default (foreach=True on CPU tensors).
 
-Usage: python Tools/bench/optim_step.py
+Usage: python Benchmarks/peers/optim_step.py
 """
 import statistics
 import time

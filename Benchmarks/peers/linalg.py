@@ -18,9 +18,9 @@ Kindling benchmark (`linalg.<function>`).
 Timing: 3 warm-up calls, then calls until --min-time seconds (default 0.5) and at least 5 calls;
 the median call. Before each measurement the script waits (up to --max-wait s) for a quiet
 machine and records the CPU load other processes put on it (train_step.py's ForeignLoad).
-Tools/bench/compare.py imports measure() from here.
+Benchmarks/peers/compare.py imports measure() from here.
 
-Usage: python Tools/bench/linalg.py [--sizes 64,256,1024] [--threads 1,2] [--min-time S] [--json PATH]
+Usage: python Benchmarks/peers/linalg.py [--sizes 64,256,1024] [--threads 1,2] [--min-time S] [--json PATH]
 """
 import argparse
 import importlib.util

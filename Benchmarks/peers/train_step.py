@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
-"""train_step.py -- PyTorch's side of NNBenchmarks' train.mlp.b64.* and train.cnn.b64.*: the
-time of one training step of the MLP and the CNN of ../shared/bench, at torch.set_num_threads(1)
-and (2), in samples per second.
+"""train_step.py -- PyTorch's side of NNBenchmarks' train.mlp.b<b>.* and train.cnn.b<b>.* (b = 64,
+256): the time of one training step of the MLP and the CNN of ../shared/bench, at
+torch.set_num_threads(1) and (2), in samples per second.
 
 How it corresponds to ../shared/bench/mlp_train.py and cnn_train.py: the same models
 (nn.Sequential of the same layers, default init, torch.manual_seed(0)), the same loss
-(nn.CrossEntropyLoss, mean), the same optimizer (SGD lr=0.05, momentum=0.9), batch 64, and per
-step the same work as their timed loop body:
+(nn.CrossEntropyLoss, mean), the same optimizer (SGD lr=0.05, momentum=0.9), batch 64 (theirs)
+or 256, and per step the same work as their timed loop body:
 
-    xb, yb = <64 rows of the data>      # they: xs[i:i+bs] of an epoch gathered once by xtr[perm]
+    xb, yb = <b rows of the data>      # they: xs[i:i+bs] of an epoch gathered once by xtr[perm]
     loss = lossf(model(xb), yb)
     opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
 
@@ -17,11 +17,12 @@ Differences, so that a step takes milliseconds instead of an epoch taking second
     [60000, 1, 28, 28] for the CNN) with random int64 labels, not Fashion-MNIST: the per-step work
     does not depend on the pixel values, and random labels keep the loss and gradients ordinary
     (a single fixed batch would be fitted until the gradients turn denormal);
-  * each step gathers its batch with index_select by 64 entries of a fixed permutation (a view
+  * each step gathers its batch with index_select by b entries of a fixed permutation (a view
     of it, no copy), where the scripts gather the whole epoch once (xtr[perm]) and then slice:
-    the same bytes copied per sample, in 64-row pieces;
+    the same bytes copied per sample, in b-row pieces;
   * only steps are timed: no randperm per epoch (about 1 ms per 60,000 samples), no evaluation.
-The timing: 10 warm-up steps, then timed blocks of `--steps` steps (default: MLP 50, CNN 5)
+The timing: 10 warm-up steps, then timed blocks of `--steps` steps (default at batch 64: MLP 50,
+CNN 5; a quarter of that, at least 2, at batch 256)
 until `--min-time` seconds (default 2) have passed; the time per step is the median block's
 mean. Before each measurement the script waits (up to --max-wait s) for a quiet machine and
 measures the CPU load other processes put on it (ForeignLoad of ../shared/bench); a measurement
@@ -29,9 +30,9 @@ with a foreign load above 0.1 is repeated, up to --tries times, and the least-co
 one kept.
 
 Kindling's side: Benchmarks/Benchmarks/NNBenchmarks/TrainStep.swift (the same steps; its t1/t2 set
-BLAS.threadCount). Tools/bench/compare.py imports measure() from here.
+BLAS.threadCount). Benchmarks/peers/compare.py imports measure() from here.
 
-Usage: python Tools/bench/train_step.py [--models mlp,cnn] [--threads 1,2] [--json PATH]
+Usage: python Benchmarks/peers/train_step.py [--models mlp,cnn] [--batches 64,256] [--threads 1,2] [--json PATH]
 """
 import argparse
 import json
@@ -43,7 +44,7 @@ import time
 import torch
 import torch.nn as nn
 
-BATCH = 64
+BATCH = 64  # the shared scripts' batch size; measure() also takes 256
 N = 60000
 
 
@@ -113,8 +114,9 @@ def data():
 class Trainer:
     """A model, its optimizer and the position in the data set."""
 
-    def __init__(self, name):
+    def __init__(self, name, batch_size=BATCH):
         images, self.labels, self.order = data()
+        self.batch_size = batch_size
         self.images = images.view(N, 784) if name == "mlp" else images.view(N, 1, 28, 28)
         torch.manual_seed(0)
         self.model = make_model(name)
@@ -123,8 +125,9 @@ class Trainer:
         self.batch = 0
 
     def step(self):
-        index = self.order[self.batch * BATCH:(self.batch + 1) * BATCH]
-        self.batch = (self.batch + 1) % (N // BATCH)
+        bs = self.batch_size
+        index = self.order[self.batch * bs:(self.batch + 1) * bs]
+        self.batch = (self.batch + 1) % (N // bs)
         xb, yb = self.images.index_select(0, index), self.labels.index_select(0, index)
         loss = self.lossf(self.model(xb), yb)
         self.opt.zero_grad(set_to_none=True)
@@ -149,16 +152,22 @@ def time_steps(trainer, steps, min_time):
 DEFAULT_STEPS = {"mlp": 50, "cnn": 5}
 
 
-def measure(name, threads, steps=None, min_time=2.0, max_wait=90.0, tries=3):
-    """(seconds per step, foreign load) of `name` ("mlp"/"cnn") at torch.set_num_threads(threads):
-    the least-contaminated of up to `tries` measurements (stops at the first with load <= 0.1)."""
+def default_steps(name, batch_size):
+    """Steps per timed block: DEFAULT_STEPS at batch 64, scaled down for larger batches (at least 2)."""
+    return max(2, DEFAULT_STEPS[name] * BATCH // batch_size)
+
+
+def measure(name, threads, steps=None, min_time=2.0, max_wait=90.0, tries=3, batch_size=BATCH):
+    """(seconds per step, foreign load) of `name` ("mlp"/"cnn") at batch `batch_size` and
+    torch.set_num_threads(threads): the least-contaminated of up to `tries` measurements (stops at
+    the first with load <= 0.1)."""
     torch.set_num_threads(threads)
-    trainer = Trainer(name)
+    trainer = Trainer(name, batch_size)
     best = None
     for _ in range(tries):
         wait_quiet(max_wait=max_wait)
         with ForeignLoad() as load:
-            seconds = time_steps(trainer, steps or DEFAULT_STEPS[name], min_time)
+            seconds = time_steps(trainer, steps or default_steps(name, batch_size), min_time)
         if best is None or load.value < best[1]:
             best = (seconds, load.value)
         if load.value <= 0.1:
@@ -169,8 +178,10 @@ def measure(name, threads, steps=None, min_time=2.0, max_wait=90.0, tries=3):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--models", default="mlp,cnn")
+    parser.add_argument("--batches", default="64,256")
     parser.add_argument("--threads", default="1,2")
-    parser.add_argument("--steps", type=int, default=None, help="steps per timed block (default: MLP 50, CNN 5)")
+    parser.add_argument("--steps", type=int, default=None,
+                        help="steps per timed block (default: MLP 50, CNN 5 at batch 64; a quarter at 256)")
     parser.add_argument("--min-time", type=float, default=2.0)
     parser.add_argument("--max-wait", type=float, default=90.0)
     parser.add_argument("--tries", type=int, default=3)
@@ -178,12 +189,13 @@ def main():
     args = parser.parse_args()
     results = []
     for name in args.models.split(","):
-        for threads in map(int, args.threads.split(",")):
-            seconds, foreign = measure(name, threads, args.steps, args.min_time, args.max_wait, args.tries)
-            results.append({"model": name, "threads": threads, "us_per_step": seconds * 1e6,
-                            "samples_per_s": BATCH / seconds, "foreign_load": foreign})
-            print(f"train.{name}.b{BATCH}.t{threads}: {seconds * 1e6:9.1f} us/step  {BATCH / seconds:9.0f} samples/s"
-                  f"  (foreign load {foreign})", flush=True)
+        for bs in map(int, args.batches.split(",")):
+            for threads in map(int, args.threads.split(",")):
+                seconds, foreign = measure(name, threads, args.steps, args.min_time, args.max_wait, args.tries, bs)
+                results.append({"model": name, "batch": bs, "threads": threads, "us_per_step": seconds * 1e6,
+                                "samples_per_s": bs / seconds, "foreign_load": foreign})
+                print(f"train.{name}.b{bs}.t{threads}: {seconds * 1e6:9.1f} us/step  {bs / seconds:9.0f} samples/s"
+                      f"  (foreign load {foreign})", flush=True)
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"torch": torch.__version__, "results": results}, f, indent=1)

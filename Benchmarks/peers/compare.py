@@ -24,18 +24,31 @@ Workloads (Benchmarks/README.md lists the Kindling side):
   cblas_sgemm.<n> OpenBLAS cblas_sgemm called directly from Swift vs torch.mm(a, b, out=c) (MKL)
   layer.<l>.<m>   ../shared/bench/conv_fwd_bwd.py's layers: Conv2d(32, 64, 3) on [64, 32, 28, 28] and
                   Linear(1024, 1024) on [256, 1024], forward (no grad) and forward+backward
-  train.<m>.b64.t<n>  one training step (batch gather, zeroGrad, forward, cross-entropy, backward,
+  train.<m>.b<b>.t<n>  one training step (batch gather, zeroGrad, forward, cross-entropy, backward,
                   SGD-momentum step) of ../shared/bench/mlp_train.py's MLP and cnn_train.py's CNN,
-                  batch 64, BLAS.threadCount = n; the PyTorch side is Tools/bench/train_step.py
-                  (its docstring says how it corresponds to the shared scripts) at n threads.
-                  A second table gives samples/s and the ratio Kindling / PyTorch samples/s
-                  against the targets (MLP >= 1.5, CNN >= 1.0).
+                  batch b = 64 (the scripts') and 256, BLAS.threadCount = n; the PyTorch side is
+                  Benchmarks/peers/train_step.py (its docstring says how it corresponds to the shared
+                  scripts) at n threads. A second table gives samples/s and the ratio Kindling /
+                  PyTorch samples/s against the targets (MLP >= 1.5, CNN >= 1.0) per batch size.
   linalg.<f>.<n>  (LinalgBenchmarks) torch.linalg functions on float32 n x n matrices, n = 64, 256, 1024:
                   solve (A + n*I, one right-hand side vector), cholesky (M M^T / n + I), svd
                   (randn, reduced, with vectors) and eigh (M + M^T, with vectors); the
-                  PyTorch side is Tools/bench/linalg.py (same workloads) at 1 and 2 threads. Kindling
+                  PyTorch side is Benchmarks/peers/linalg.py (same workloads) at 1 and 2 threads. Kindling
                   runs with OpenBLAS's default thread count (every core). Rate: the LAPACK flop count
                   (solve 2n^3/3 + 2n^2, cholesky n^3/3) per second.
+  first-step.mlp.b64  time to first training step from process start: wall time from launching a
+                  process to the end of its first MLP training step (mlp_train.py's MLP, SGD-momentum,
+                  one synthetic batch of 64 random images and labels; no data set read), measured from
+                  here with time.perf_counter around subprocess.run, FIRST_STEP_RUNS runs after one
+                  untimed warm-up run, median. Kindling: the release binary of the Benchmarks package's
+                  FirstTrainingStep target (built here with swift build -c release). PyTorch: this
+                  Python running `-c FIRST_STEP_TORCH` (the same step), so interpreter start-up and
+                  `import torch` count. Both at their default thread counts. Target: Kindling <= 0.5 s.
+                  Not a package-benchmark benchmark: --filter selects it when the regex matches
+                  the name first-step.mlp.b64.
+  gpu.*           none yet: Kindling has no GPU benchmark target. GPU rows are skipped when KindlingGPU's
+                  CUDA.isAvailable is false (a GPUBenchmarks target registers its benchmarks only when it
+                  is true), so this script runs the same on machines with and without a GPU.
   fashion-mnist.epoch.b64.workers<w>  (DataBenchmarks) one shuffled Fashion-MNIST epoch through a
                   DataLoader, batch 64, collated to tensors; a third table gives the loader's time
                   per batch (epoch / 938 batches) as a fraction of the MLP training step (target < 5%).
@@ -44,8 +57,9 @@ The machine is shared: each section first waits (up to --max-wait s) for the mac
 and the table ends with the CPU load other processes put on the machine during each section
 (0 = idle, 0.5 = one of 2 cores busy elsewhere; > 0.1 means the section's numbers are suspect).
 
-Usage (from the repository root; `make bench-compare` installs torch in .venv and runs this):
-  python Tools/bench/compare.py [--filter REGEX] [--max-wait S] [--json PATH] [--kindling-jmh PATH]
+Usage (from the repository root; `make compare` (or its old name `make bench-compare`) installs torch
+in .venv and runs this):
+  python Benchmarks/peers/compare.py [--filter REGEX] [--max-wait S] [--json PATH] [--kindling-jmh PATH]
 """
 import argparse
 import importlib.util
@@ -81,14 +95,34 @@ OVERHEAD = [
 ]
 # Elementwise ops: bytes per element (reads + writes), as in elementwise_bw.py.
 EW_BYTES = {"add": 12, "mul": 12, "relu": 8, "exp": 8}
-# Training steps (NNBenchmarks' train.<model>.b64.t<threads>): batch size and the targets for
-# Kindling samples/s ÷ PyTorch samples/s (issue 5).
-TRAIN_BATCH = 64
+# Training steps (NNBenchmarks' train.<model>.b<batch>.t<threads>): batch sizes and the targets for
+# Kindling samples/s ÷ PyTorch samples/s (issue 5; the same at every batch size).
+TRAIN_BATCH = 64  # the shared scripts' batch, and the data loader's
+TRAIN_BATCHES = (64, 256)
 TRAIN_TARGETS = {"mlp": 1.5, "cnn": 1.0}
 # DataBenchmarks: batches in one Fashion-MNIST epoch of batch 64 (60000 / 64, the last one partial),
 # and the target for the loader's time per batch as a fraction of the MLP step (issue 6).
 LOADER_BATCHES = -(-60000 // TRAIN_BATCH)
 LOADER_TARGET = 0.05
+# Time to first training step (first-step.mlp.b64): the pseudo-benchmark's name, runs, the target.
+FIRST_STEP_NAME = "first-step.mlp.b64"
+FIRST_STEP_RUNS = 7
+FIRST_STEP_TARGET = 0.5  # seconds, Kindling
+# PyTorch's side: the same as Benchmarks/Sources/FirstTrainingStep/main.swift.
+FIRST_STEP_TORCH = """
+import torch
+import torch.nn as nn
+torch.manual_seed(0)
+model = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
+                      nn.Linear(128, 10))
+opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+x, y = torch.rand(64, 784), torch.randint(10, (64,))
+opt.zero_grad(set_to_none=True)
+loss = nn.functional.cross_entropy(model(x), y)
+loss.backward()
+opt.step()
+print(f"first training step (MLP, batch 64): loss {loss.item()}")
+"""
 # LinalgBenchmarks' linalg.<function>.<n>: the table's order and each function's flop count (for the
 # rate column; a function without one gets no rate).
 LINALG_FLOPS = {
@@ -114,7 +148,10 @@ def run_kindling(filter_regex, jmh_path=None):
         base = ["swift", "package", "--disable-sandbox", "--allow-writing-to-directory", out_dir, "benchmark"]
         # Build first (the plugin's release build), outside the measured section.
         targets = [arg for target in TARGETS for arg in ("--target", target)]
-        subprocess.run(base + ["list"] + targets, cwd=BENCH_PACKAGE, check=True, stdout=subprocess.DEVNULL)
+        listed = subprocess.run(base + ["list"] + targets, cwd=BENCH_PACKAGE, check=True, stdout=subprocess.PIPE,
+                                text=True).stdout.splitlines()
+        if filter_regex and not any(re.fullmatch(filter_regex, line.strip()) for line in listed):
+            return {}, {}, None  # the filter selects no benchmark (e.g. only first-step.mlp.b64)
         cmd = base + targets + ["--no-progress", "--format", "jmh", "--path", out_dir]
         if filter_regex:
             cmd += ["--filter", filter_regex]
@@ -125,6 +162,8 @@ def run_kindling(filter_regex, jmh_path=None):
         foreign = load.value
     else:
         foreign = None
+    if not os.path.exists(jmh_path):  # the filter matched no benchmark (e.g. only first-step.*)
+        return {}, {}, foreign
     with open(jmh_path) as f:
         elements = json.load(f)
     medians, spread = {}, {}
@@ -261,7 +300,7 @@ def torch_layers(torch, conv_fwd_bwd):
 
 
 def torch_linalg(linalg, names):
-    """Tools/bench/linalg.py's workloads for the linalg.* benchmarks that ran, at 1 and 2 threads:
+    """Benchmarks/peers/linalg.py's workloads for the linalg.* benchmarks that ran, at 1 and 2 threads:
     ({(linalg.<function>.<n>, threads): median µs per call}, foreign loads)."""
     results, foreign = {}, {}
     wanted = sorted(n for n in names if n.startswith("linalg."))
@@ -280,17 +319,66 @@ def linalg_key(name):
 
 
 def torch_train(train_step, names):
-    """Tools/bench/train_step.py's steps for the train.* benchmarks that ran:
-    ({(train.<model>.b64, threads): median µs per step}, foreign loads)."""
+    """Benchmarks/peers/train_step.py's steps for the train.* benchmarks that ran:
+    ({(train.<model>.b<batch>, threads): median µs per step}, foreign loads)."""
     results, foreign = {}, {}
     for model in TRAIN_TARGETS:
-        for nt in (1, 2):
-            if f"train.{model}.b{TRAIN_BATCH}.t{nt}" not in names:
-                continue
-            seconds, load = train_step.measure(model, nt, max_wait=ARGS.max_wait)
-            results[(f"train.{model}.b{TRAIN_BATCH}", nt)] = seconds * 1e6
-            foreign[f"train {model} t{nt}"] = load
+        for bs in TRAIN_BATCHES:
+            for nt in (1, 2):
+                if f"train.{model}.b{bs}.t{nt}" not in names:
+                    continue
+                seconds, load = train_step.measure(model, nt, max_wait=ARGS.max_wait, batch_size=bs)
+                results[(f"train.{model}.b{bs}", nt)] = seconds * 1e6
+                foreign[f"train {model} b{bs} t{nt}"] = load
     return results, foreign
+
+
+# MARK: - Time to first training step
+
+
+def time_process(cmd, runs, cwd=None):
+    """Wall seconds of `runs` runs of `cmd` (after one untimed warm-up run), each from launch to exit."""
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+    return sorted(times)
+
+
+def first_step(runs):
+    """{"kindling": sorted seconds, "torch": sorted seconds}, foreign loads: the time from process
+    start to the end of the first MLP training step, Kindling's release binary against python -c."""
+    print("Kindling: swift build -c release --product FirstTrainingStep ...", file=sys.stderr, flush=True)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "FirstTrainingStep"], cwd=BENCH_PACKAGE,
+                   check=True, stdout=subprocess.DEVNULL)
+    bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=BENCH_PACKAGE,
+                              check=True, capture_output=True, text=True).stdout.strip()
+    commands = {"kindling": [os.path.join(bin_path, "FirstTrainingStep")],
+                "torch": [sys.executable, "-c", FIRST_STEP_TORCH]}
+    results, foreign = {}, {}
+    for side, cmd in commands.items():
+        print(f"{side}: time to first training step, {runs} runs ...", file=sys.stderr, flush=True)
+        shared.wait_quiet(max_wait=ARGS.max_wait)
+        with shared.ForeignLoad() as load:
+            results[side] = time_process(cmd, runs)
+        foreign[f"first-step {side}"] = load.value
+    return results, foreign
+
+
+def median(values):
+    return values[len(values) // 2] if len(values) % 2 else (values[len(values) // 2 - 1] + values[len(values) // 2]) / 2
+
+
+def print_first_step_table(result):
+    k, t = result["kindling"], result["torch"]
+    lines = [["time to first training step", "Kindling s", "(min–max)", "PyTorch s", "(min–max)",
+              "ratio PT/K", "target (Kindling)", "met"],
+             ["MLP, batch 64, from process start", f"{median(k):.3f}", f"{k[0]:.3f}–{k[-1]:.3f}",
+              f"{median(t):.3f}", f"{t[0]:.3f}–{t[-1]:.3f}", f"{median(t) / median(k):.1f}",
+              f"<= {FIRST_STEP_TARGET:.1f} s", "yes" if median(k) <= FIRST_STEP_TARGET else "NO"]]
+    print_grid(lines)
 
 
 # MARK: - The table
@@ -342,27 +430,29 @@ def rows(kindling, spread, torch_results):
         out.append((name, kindling[name], spread[name], torch_results.get((name, 1)),
                     torch_results.get((name, 2)), rate))
     for model in TRAIN_TARGETS:
-        for nt in (1, 2):
-            name = f"train.{model}.b{TRAIN_BATCH}.t{nt}"
-            if name in kindling:
-                torch_us = torch_results.get((f"train.{model}.b{TRAIN_BATCH}", nt))
-                rate = f"{TRAIN_BATCH / kindling[name] * 1e6:.0f} samples/s"
-                out.append((name, kindling[name], spread[name], torch_us if nt == 1 else None,
-                            torch_us if nt == 2 else None, rate))
+        for bs in TRAIN_BATCHES:
+            for nt in (1, 2):
+                name = f"train.{model}.b{bs}.t{nt}"
+                if name in kindling:
+                    torch_us = torch_results.get((f"train.{model}.b{bs}", nt))
+                    rate = f"{bs / kindling[name] * 1e6:.0f} samples/s"
+                    out.append((name, kindling[name], spread[name], torch_us if nt == 1 else None,
+                                torch_us if nt == 2 else None, rate))
     return out
 
 
 def train_rows(kindling, torch_results):
-    """(model, threads, Kindling samples/s, PyTorch samples/s, ratio, target) per train.* benchmark."""
+    """(model, batch, threads, Kindling samples/s, PyTorch samples/s, ratio, target) per train.* benchmark."""
     out = []
     for model, target in TRAIN_TARGETS.items():
-        for nt in (1, 2):
-            name = f"train.{model}.b{TRAIN_BATCH}.t{nt}"
-            torch_us = torch_results.get((f"train.{model}.b{TRAIN_BATCH}", nt))
-            if name not in kindling or torch_us is None:
-                continue
-            k_rate, t_rate = TRAIN_BATCH / kindling[name] * 1e6, TRAIN_BATCH / torch_us * 1e6
-            out.append((model, nt, k_rate, t_rate, k_rate / t_rate, target))
+        for bs in TRAIN_BATCHES:
+            for nt in (1, 2):
+                name = f"train.{model}.b{bs}.t{nt}"
+                torch_us = torch_results.get((f"train.{model}.b{bs}", nt))
+                if name not in kindling or torch_us is None:
+                    continue
+                k_rate, t_rate = bs / kindling[name] * 1e6, bs / torch_us * 1e6
+                out.append((model, bs, nt, k_rate, t_rate, k_rate / t_rate, target))
     return out
 
 
@@ -411,10 +501,10 @@ def print_grid(lines):
 
 
 def print_train_table(rows_):
-    lines = [["training step, batch 64", "threads", "Kindling samples/s", "PyTorch samples/s",
+    lines = [["training step", "batch", "threads", "Kindling samples/s", "PyTorch samples/s",
               "ratio K/PT", "target", "met"]]
-    for model, nt, k_rate, t_rate, ratio, target in rows_:
-        lines.append([model, str(nt), f"{k_rate:.0f}", f"{t_rate:.0f}", f"{ratio:.2f}", f">= {target:.1f}",
+    for model, bs, nt, k_rate, t_rate, ratio, target in rows_:
+        lines.append([model, str(bs), str(nt), f"{k_rate:.0f}", f"{t_rate:.0f}", f"{ratio:.2f}", f">= {target:.1f}",
                       "yes" if ratio >= target else "NO"])
     print_grid(lines)
 
@@ -441,8 +531,15 @@ def main():
     parser.add_argument("--kindling-jmh", default=None,
                         help="read Kindling results from this JMH file instead of running the suite")
     parser.add_argument("--json", default=None, help="also write every number to this JSON file")
+    parser.add_argument("--first-step-runs", type=int, default=FIRST_STEP_RUNS,
+                        help=f"timed runs per side for {FIRST_STEP_NAME} (default {FIRST_STEP_RUNS}; median)")
     ARGS = parser.parse_args()
 
+    try:
+        import torch  # noqa: F401 (the scripts below import it too)
+    except ImportError as error:
+        sys.exit(f"compare.py: PyTorch cannot be imported by {sys.executable} ({error}). `make compare` installs it "
+                 "in .venv (pip install torch numpy); or run this script with a Python that has torch.")
     scripts = {name: os.path.join(ARGS.shared, f"{name}.py") for name in ("op_overhead", "elementwise_bw", "gemm_peak", "conv_fwd_bwd")}
     missing = [p for p in scripts.values() if not os.path.exists(p)]
     if missing:
@@ -491,20 +588,27 @@ def main():
         r, f = torch_train(train_step, names)
         torch_results.update(r), foreign.update(f)
 
+    first = None
+    if ARGS.filter is None or re.fullmatch(ARGS.filter, FIRST_STEP_NAME):
+        first, f = first_step(ARGS.first_step_runs)
+        foreign.update(f)
+
     table = rows(kindling, spread, torch_results)
     trains = train_rows(kindling, torch_results)
     loaders = loader_rows(kindling)
     print()
     print(f"Kindling vs PyTorch {torch.__version__} ({torch.get_num_threads()} max threads), "
           f"{os.cpu_count()} CPUs, run took {time.time() - started:.0f} s")
-    print("Times: median µs per op. ratio = PyTorch / Kindling (> 1: Kindling faster). "
-          "Matmul rows compare the same thread count.")
     print()
-    print_table(table)
-    print()
+    if table:
+        print("Times: median µs per op. ratio = PyTorch / Kindling (> 1: Kindling faster). "
+              "Matmul rows compare the same thread count.")
+        print()
+        print_table(table)
+        print()
     if trains:
-        print("Training steps: samples/s (batch 64 / median step time); ratio = Kindling / PyTorch at the "
-              "same thread count (Kindling's t = BLAS.threadCount; its other kernels use every core)")
+        print("Training steps: samples/s (batch / median step time); ratio = Kindling / PyTorch at the "
+              "same batch and thread count (Kindling's t = BLAS.threadCount; its other kernels use every core)")
         print()
         print_train_table(trains)
         print()
@@ -514,6 +618,16 @@ def main():
         print()
         print_loader_table(loaders)
         print()
+    if first:
+        print(f"Time to first training step: wall time from launching the process to the end of its first MLP "
+              f"step (batch 64, synthetic data), median of {ARGS.first_step_runs} runs after a warm-up run; "
+              "Kindling: Benchmarks' FirstTrainingStep release binary; PyTorch: python -c, so interpreter "
+              "start-up and `import torch` count")
+        print()
+        print_first_step_table(first)
+        print()
+    print("GPU rows: none (no GPU benchmark target yet; GPU benchmarks are skipped when KindlingGPU's "
+          "CUDA.isAvailable is false)")
     print("CPU load from other processes per section (0 = idle machine, > 0.1 = suspect):",
           json.dumps(foreign))
     if ARGS.json:
@@ -526,8 +640,9 @@ def main():
                 "foreign_load": foreign,
                 "rows": [{"workload": r[0], "kindling_us": r[1], "torch_t1_us": r[3], "torch_t2_us": r[4]}
                          for r in table],
-                "train": [{"model": m, "threads": nt, "kindling_samples_per_s": k, "torch_samples_per_s": t,
-                           "ratio": r, "target": g} for m, nt, k, t, r, g in trains],
+                "train": [{"model": m, "batch": bs, "threads": nt, "kindling_samples_per_s": k,
+                           "torch_samples_per_s": t, "ratio": r, "target": g} for m, bs, nt, k, t, r, g in trains],
+                "first_step_s": first,
                 "loader": [{"workers": w, "us_per_batch": b,
                             "fraction_of_mlp_step": {f"t{nt}": fr for nt, _, fr in fr_list}}
                            for w, b, fr_list in loaders],
