@@ -6,7 +6,7 @@ public struct KindlingCommand: ParsableCommand {
     commandName: "kindling",
     abstract: "Kindling: PyTorch-style deep learning in Swift.",
     version: KindlingVersion.current,
-    subcommands: [InfoCommand.self, TrainCommand.self, EvalCommand.self, PredictCommand.self]
+    subcommands: [InfoCommand.self, TrainCommand.self, EvalCommand.self, PredictCommand.self, GPUCommand.self]
   )
 
   public init() {}

@@ -15,7 +15,7 @@ let indexingRules: [String: GradientRule] = [
     let indices: [TensorIndex] = c.attribute("indices")
     var oldValue: Tensor?
     if c.needs(0) {
-      let written = Tensor.zeros(c.node.inputShapes[0], dtype: .bool)
+      let written = Tensor.zeros(c.node.inputShapes[0], dtype: .bool, device: c.grad.device)
       noGrad { written.indexPut(indices, Tensor(true)) }
       oldValue = c.grad.maskedFill(written, 0.0)
     }
@@ -27,20 +27,23 @@ let indexingRules: [String: GradientRule] = [
     let index: Tensor = c.attribute("index")
     let shape = c.node.inputShapes[0]
     if shape.isEmpty { return [addedAt(index, c.grad, count: 1).reshape([])] }
-    return [Tensor.zeros(shape, dtype: c.grad.dtype).indexAdd(dim: dim, index: index, source: c.grad)]
+    return [Tensor.zeros(shape, dtype: c.grad.dtype, device: c.grad.device).indexAdd(dim: dim, index: onDevice(of: c.grad, index), source: c.grad)]
   },
   // gather: zeros(self).scatter_add_(dim, index, grad).
   "GatherBackward0": { c in
     let dim: Int = c.attribute("dim")
     let index: Tensor = c.attribute("index")
-    return [Tensor.zeros(c.node.inputShapes[0], dtype: c.grad.dtype).scatterAdd(dim: dim, index: index, src: c.grad)]
+    return [
+      Tensor.zeros(c.node.inputShapes[0], dtype: c.grad.dtype, device: c.grad.device).scatterAdd(
+        dim: dim, index: onDevice(of: c.grad, index), src: c.grad)
+    ]
   },
   // take: zeros(self).put_(index, grad, accumulate: true); negative positions count from the end.
   "TakeBackward0": { c in
     let index: Tensor = c.attribute("index")
     let shape = c.node.inputShapes[0]
     let count = shape.reduce(1, *)
-    if count == 0 { return [Tensor.zeros(shape, dtype: c.grad.dtype)] }
+    if count == 0 { return [Tensor.zeros(shape, dtype: c.grad.dtype, device: c.grad.device)] }
     return [addedAt(index.remainder(count), c.grad, count: count).reshape(shape)]
   },
   // scatter(src): self gets the gradient where nothing was written; src gets what its elements became.
@@ -94,7 +97,8 @@ let indexingRules: [String: GradientRule] = [
 /// A vector of `count` zeros with `gradient`'s elements added at the flat `positions` (same
 /// number of elements, repeats accumulate): `zeros(count).index_add_(0, positions, gradient)`.
 private func addedAt(_ positions: Tensor, _ gradient: Tensor, count: Int) -> Tensor {
-  Tensor.zeros([count], dtype: gradient.dtype).indexAdd(dim: 0, index: positions.reshape([-1]), source: gradient.reshape([-1]))
+  Tensor.zeros([count], dtype: gradient.dtype, device: gradient.device).indexAdd(
+    dim: 0, index: onDevice(of: gradient, positions.reshape([-1])), source: gradient.reshape([-1]))
 }
 
 /// `gradient.gather(dim, index)`, the gradient of scatter's src, padded with zeros to src's

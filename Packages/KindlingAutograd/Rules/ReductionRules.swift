@@ -155,7 +155,7 @@ private func tiesShared(_ c: GradientContext) -> Tensor {
 /// dim, sort, topk, kthvalue): scattered back to the positions they came from, zero elsewhere.
 private func selectedBackward(_ c: GradientContext, keepDim: Bool) -> Tensor {
   let shape = c.node.inputShapes[0]
-  if shape.isEmpty { return c.grad.count == 1 ? c.grad.reshape([]) : Tensor.zeros([], dtype: c.grad.dtype) }
+  if shape.isEmpty { return c.grad.count == 1 ? c.grad.reshape([]) : Tensor.zeros([], dtype: c.grad.dtype, device: c.grad.device) }
   let dim: Int = c.attribute("dim")
   let indices: Tensor = c.attribute("indices")
   let grad = keepDim ? c.grad : c.grad.unsqueeze(dim)

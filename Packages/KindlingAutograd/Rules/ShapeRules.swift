@@ -58,14 +58,14 @@ let shapeRules: [String: GradientRule] = [
     let shapes = c.node.inputShapes
     // Skipped one-dimensional empty inputs (and an all-empty cat) get empty gradients.
     guard let sizes = c.optionalAttribute("sizes", as: [Int].self) else {
-      return shapes.indices.map { c.needs($0) ? Tensor.zeros(shapes[$0], dtype: c.grad.dtype) : nil }
+      return shapes.indices.map { c.needs($0) ? Tensor.zeros(shapes[$0], dtype: c.grad.dtype, device: c.grad.device) : nil }
     }
     let d: Int = c.attribute("dim")
     var start = 0
     return shapes.indices.map { i in
       defer { start += sizes[i] }
       guard c.needs(i) else { return nil }
-      if shapes[i] == [0] && c.grad.rank != 1 { return Tensor.zeros([0], dtype: c.grad.dtype) }
+      if shapes[i] == [0] && c.grad.rank != 1 { return Tensor.zeros([0], dtype: c.grad.dtype, device: c.grad.device) }
       return c.grad.narrow(dim: d, start: start, length: sizes[i])
     }
   },
@@ -104,10 +104,10 @@ let shapeRules: [String: GradientRule] = [
   // has no `viewIndex`.
   "CopySlices": { c in
     guard let viewIndex = c.optionalAttribute("viewIndex", as: Tensor.self) else { return [unpad(c, .circular)] }
-    let flatIndex = viewIndex.reshape([-1])
+    let flatIndex = onDevice(of: c.grad, viewIndex.reshape([-1]))
     var oldBase: Tensor?
     if c.needs(0) {
-      let written = Tensor.zeros([c.grad.count], dtype: .bool)
+      let written = Tensor.zeros([c.grad.count], dtype: .bool, device: c.grad.device)
       noGrad { written.indexPut([.tensor(flatIndex)], Tensor(true)) }
       oldBase = c.grad.maskedFill(written.reshape(c.grad.shape), 0.0)
     }
@@ -119,13 +119,20 @@ let shapeRules: [String: GradientRule] = [
   "AsStridedBackward0": { c in
     let viewIndex: Tensor = c.attribute("viewIndex")
     let shape = c.node.inputShapes[0]
-    let flat = Tensor.zeros([shape.reduce(1, *)], dtype: c.grad.dtype)
-    return [flat.indexAdd(dim: 0, index: viewIndex.reshape([-1]), source: c.grad.reshape([-1])).reshape(shape)]
+    let flat = Tensor.zeros([shape.reduce(1, *)], dtype: c.grad.dtype, device: c.grad.device)
+    let index = onDevice(of: c.grad, viewIndex.reshape([-1]))
+    return [flat.indexAdd(dim: 0, index: index, source: c.grad.reshape([-1])).reshape(shape)]
   },
   "CopyBackwards": { c in
-    [c.needs(0) ? Tensor.zeros(c.node.inputShapes[0], dtype: c.grad.dtype) : nil, c.needs(1) ? c.grad : nil]
+    [c.needs(0) ? Tensor.zeros(c.node.inputShapes[0], dtype: c.grad.dtype, device: c.grad.device) : nil, c.needs(1) ? c.grad : nil]
   },
 ]
+
+/// `t` on `reference`'s device: index tensors a rule keeps (built on the CPU) meet the gradient
+/// where it lives. A move that fails leaves `t`, and the op then names both devices.
+func onDevice(of reference: Tensor, _ t: Tensor) -> Tensor {
+  t.device == reference.device ? t : (try? t.to(reference.device)) ?? t
+}
 
 /// `t` padded along dimension `d` with `before` and `after` zeros (negative amounts crop).
 private func padded(_ t: Tensor, dim d: Int, before: Int, after: Int) -> Tensor {
@@ -183,8 +190,8 @@ private func unpad(_ c: GradientContext, _ mode: PadMode) -> Tensor {
     let sources = mode.sourcePositions(before: pad[2 * i], after: pad[2 * i + 1], size: shape[d])
     var target = g.shape
     target[d] = shape[d]
-    g = Tensor.zeros(target, dtype: g.dtype).indexAdd(
-      dim: d, index: Tensor(scalars: sources, shape: [sources.count]), source: g)
+    g = Tensor.zeros(target, dtype: g.dtype, device: g.device).indexAdd(
+      dim: d, index: onDevice(of: g, Tensor(scalars: sources, shape: [sources.count])), source: g)
   }
   return g
 }

@@ -34,7 +34,7 @@ public func embedding(_ input: Tensor, weight: Tensor, paddingIdx: Int? = nil) -
   guard GradMode.isEnabled, weight.requiresGrad else { return output }
   output.gradFn = GraphNode(name: "EmbeddingBackward0", inputs: [weight], output: output) { grad, node in
     let rowsGrad = grad.reshape([-1, dim])
-    var weightGrad = Tensor.zeros([rows, dim], dtype: grad.dtype).indexAdd(dim: 0, index: flat, source: rowsGrad)
+    var weightGrad = Tensor.zeros([rows, dim], dtype: grad.dtype, device: grad.device).indexAdd(dim: 0, index: flat, source: rowsGrad)
     if let padding {
       var keep = [Double](repeating: 1, count: rows)
       keep[padding] = 0

@@ -122,7 +122,7 @@ extension Tensor {
 
   /// ``scatter(dim:index:src:)`` with one value everywhere (`scatter(dim, index, value)`).
   public func scatter(dim: Int, index: Tensor, value: Double) -> Tensor {
-    let source = Tensor.full([], value, dtype: dtype).expand(index.shape)
+    let source = Tensor.full([], value, dtype: dtype, device: device).expand(index.shape)
     let out = scattered(dim: dim, index: index, src: source, mode: .assign, op: "scatter")
     return record(out.1, "ScatterBackward1", self, ["dim": out.0, "index": out.2])
   }

@@ -91,7 +91,7 @@ extension Tensor {
 
   /// Constant padding: the output filled with `value`, the overlapping block copied in.
   private func constantPad(_ pad: [Int], outShape: [Int], value: Double) -> Tensor {
-    let out = Tensor.full(outShape, value, dtype: dtype)
+    let out = Tensor.full(outShape, value, dtype: dtype, device: device)
     var source = detach()
     var target = out
     for i in 0..<(pad.count / 2) {
