@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The GPU check of issue 10, in one run on a machine with an NVIDIA GPU and no Swift.
+#
+# Here (with Swift):   Tools/gpu/device-check.sh build    -> .gpu/kindling, a static binary
+# There (GPU, torch):  Tools/gpu/device-check.sh run      -> the checks, then both benchmarks
+#
+# `run` finds NVRTC and cuBLAS in the Python environment that holds PyTorch (its pip wheels
+# nvidia-cuda-nvrtc and nvidia-cublas), runs `kindling gpu check` (every op family and a CNN's
+# training steps against the CPU), then `kindling gpu bench` and Benchmarks/peers/gpu_bench.py on
+# the same GPU, and prints the ratios (Kindling / PyTorch; > 1 means Kindling is faster).
+# Outputs land in $OUT (or ./gpu-out) as check.txt, kindling.tsv, torch.tsv and ratios.txt.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+case "${1:-}" in
+build)
+  swift build -c release --static-swift-stdlib --product kindling
+  mkdir -p .gpu
+  cp "$(swift build -c release --show-bin-path)/kindling" .gpu/kindling
+  strip .gpu/kindling || true
+  ls -la .gpu/kindling
+  ;;
+run)
+  out="${OUT:-gpu-out}"
+  mkdir -p "$out"
+  python=${PYTHON:-python3}
+  lib=$("$python" -c 'import nvidia, os; print(os.path.dirname(nvidia.__path__[0]))' 2>/dev/null || true)
+  export KINDLING_NVRTC=${KINDLING_NVRTC:-$(ls -d "$lib"/nvidia/*/lib/libnvrtc.so.* 2>/dev/null | head -n 1)}
+  export KINDLING_CUBLAS=${KINDLING_CUBLAS:-$(ls -d "$lib"/nvidia/*/lib/libcublas.so.* 2>/dev/null | head -n 1)}
+  echo "NVRTC: $KINDLING_NVRTC"; echo "cuBLAS: $KINDLING_CUBLAS"
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
+  .gpu/kindling info | tee "$out/info.txt"
+  .gpu/kindling gpu check --device cuda 2>&1 | tee "$out/check.txt" || echo "gpu check FAILED"
+  .gpu/kindling gpu bench --device cuda "${@:2}" 2>&1 | tee "$out/kindling.tsv"
+  "$python" Benchmarks/peers/gpu_bench.py "${@:2}" 2>&1 | tee "$out/torch.tsv"
+  "$python" - "$out/kindling.tsv" "$out/torch.tsv" <<'PY' | tee "$out/ratios.txt"
+import sys
+def table(path):
+    rows = {}
+    for line in open(path):
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) == 3 and parts[0] != "workload":
+            rows[parts[0]] = float(parts[1])
+    return rows
+kindling, torch = table(sys.argv[1]), table(sys.argv[2])
+print("workload\tKindling s\tPyTorch s\tratio (PyTorch time / Kindling time)")
+for name, t in kindling.items():
+    if name in torch:
+        print(f"{name}\t{t:.3e}\t{torch[name]:.3e}\t{torch[name] / t:.2f}")
+PY
+  ;;
+*)
+  echo "usage: $0 build | run [kindling gpu bench options]" >&2
+  exit 2
+  ;;
+esac
