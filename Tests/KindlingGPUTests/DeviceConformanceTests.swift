@@ -181,6 +181,29 @@ struct DeviceConformanceTests {
     expectSame(on(device, longInts).sum(), longInts.sum(), tolerance: 0, "a long int64 sum")
   }
 
+  @Test("indexing: tensor and mask subscripts, assignment through them, index_select, cat, pad", arguments: devices)
+  func indexing(device: Device) {
+    let x = Tensor.randn([5, 6])
+    let d = on(device, x)
+    let rows = Tensor([3, 0, 3]), mask = x .> 0
+    expectSame(d[on(device, rows)], x[rows], tolerance: 0, "x[rows]")
+    expectSame(d[on(device, mask)], x[mask], tolerance: 0, "x[mask]")
+    expectSame(d.indexSelect(dim: 1, index: on(device, Tensor([5, 1]))), x.indexSelect(dim: 1, index: Tensor([5, 1])), tolerance: 0, "index_select")
+    let (dc, c) = (d.clone(), x.clone())
+    dc[on(device, mask)] = Tensor(0.0)
+    c[mask] = Tensor(0.0)
+    expectSame(dc, c, tolerance: 0, "x[mask] = 0")
+    expectSame(Tensor.cat([d, d * 2], dim: 1), Tensor.cat([x, x * 2], dim: 1), tolerance: 0, "cat")
+    expectSame(d.pad([1, 2]), x.pad([1, 2]), tolerance: 0, "pad")
+    let leaf = on(device, x).detach()
+    leaf.requiresGrad = true
+    (leaf[on(device, rows)] * 3).sum().backward()
+    let cpuLeaf = x.detach()
+    cpuLeaf.requiresGrad = true
+    (cpuLeaf[rows] * 3).sum().backward()
+    expectSame(leaf.grad!, cpuLeaf.grad!, tolerance: 0, "gradient of x[rows]")
+  }
+
   @Test("matrix products: mm, bmm, transposed operands, addmm, matmul of vectors", arguments: devices)
   func products(device: Device) {
     let a = Tensor.randn([7, 5]), b = Tensor.randn([5, 9]), c = Tensor.randn([7, 9])

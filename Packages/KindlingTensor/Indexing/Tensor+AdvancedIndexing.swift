@@ -8,6 +8,11 @@ extension Tensor {
   /// Gathers the elements that `entries` pick (a copy).
   func advancedIndex(_ entries: [(dim: Int, index: Tensor)]) -> Tensor {
     let plan = AdvancedIndexPlan(self, entries)
+    if device != .cpu {
+      let out = Tensor(uninitializedShape: plan.shape, dtype: dtype, device: device)
+      DeviceRegistry.run(plan.storageGather(from: self, into: out), on: device)
+      return record(out, "IndexBackward0", self, ["plan": plan])
+    }
     let out = Tensor(uninitializedShape: plan.shape, dtype: dtype)
     let size = dtype.itemSize
     let source = storage.data
@@ -21,11 +26,44 @@ extension Tensor {
   /// Writes `value`, broadcast to the picked shape, into the elements `entries` pick.
   func advancedIndexPut(_ entries: [(dim: Int, index: Tensor)], _ value: Tensor) {
     let plan = AdvancedIndexPlan(self, entries)
+    let value = device == value.device ? value : Tensor.onOneDevice([self, value], op: "index_put_")[1]
     let source = value.to(dtype).expand(plan.shape, op: "index_put_").contiguous()
+    if device != .cpu {
+      let count = plan.offsets.count
+      let work = DeviceWork.scatter(
+        output: Tensor(storage: storage, shape: [count], strides: [0], storageOffset: 0, dtype: dtype),
+        source: source, index: plan.storageOffsets(on: device),
+        dimStride: 1, dimSize: storage.byteCount / dtype.itemSize, addAlpha: nil,
+        failure: { "index_put_: storage offset \($0) is out of range" })
+      return DeviceRegistry.run(work, on: device)
+    }
     let size = dtype.itemSize
     for (i, offset) in plan.offsets.enumerated() {
       (storage.data + offset * size).copyMemory(from: source.storage.data + (source.storageOffset + i) * size, byteCount: size)
     }
+  }
+}
+
+extension AdvancedIndexPlan {
+  /// The storage offsets as an int64 tensor on `device`.
+  func storageOffsets(on device: Device) -> Tensor {
+    do {
+      return try Tensor(scalars: offsets.map(Int64.init), shape: [offsets.count]).to(device)
+    } catch {
+      preconditionFailure("index: \(error)")
+    }
+  }
+
+  /// The device gather of the picked elements of `source` into `out` (contiguous, `shape`): the
+  /// elements are read straight from the storage at their offsets.
+  func storageGather(from source: Tensor, into out: Tensor) -> DeviceWork {
+    let count = offsets.count
+    return .gather(
+      output: out.view([count]),
+      source: Tensor(storage: source.storage, shape: [count], strides: [0], storageOffset: 0, dtype: source.dtype),
+      index: storageOffsets(on: source.device), dimStride: 1,
+      dimSize: source.storage.byteCount / source.dtype.itemSize, wrapsNegative: false,
+      failure: { "index: storage offset \($0) is out of range" })
   }
 }
 
