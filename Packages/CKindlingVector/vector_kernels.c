@@ -128,3 +128,9 @@ void kindling_maxpool2x2_f32(const float *row, const float *next, float *out, lo
     indices[i] = first + 2 * i + offset;
   }
 }
+
+void (*kindling_device_backends_hook)(void) = 0;
+
+void kindling_call_device_backends_hook(void) {
+  if (kindling_device_backends_hook) kindling_device_backends_hook();
+}

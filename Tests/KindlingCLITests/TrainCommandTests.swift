@@ -39,10 +39,13 @@ private func temporaryDirectory() -> URL {
   return url
 }
 
-private func settings(_ dataRoot: URL, model: ModelKind = .mlp, epochs: Int = 2, optimizer: String = "sgd", scheduler: String = "none") -> TrainSettings {
+private func settings(
+  _ dataRoot: URL, model: ModelKind = .mlp, epochs: Int = 2, optimizer: String = "sgd", scheduler: String = "none",
+  device: String = "cpu"
+) -> TrainSettings {
   TrainSettings(
     model: model, dataset: "fashion-mnist", dataRoot: dataRoot.path, epochs: epochs, batchSize: 20, learningRate: 0.05,
-    optimizer: optimizer, momentum: 0.9, weightDecay: 0, scheduler: scheduler, device: "cpu", threads: nil, seed: 0,
+    optimizer: optimizer, momentum: 0.9, weightDecay: 0, scheduler: scheduler, device: device, threads: nil, seed: 0,
     workers: 0)
 }
 
@@ -128,6 +131,33 @@ struct TrainCommandTests {
       #expect(resumed.history.map(\.testLoss) == straight.history.map(\.testLoss), "\(model)")
       #expect(resumed.history.map(\.testAccuracy) == straight.history.map(\.testAccuracy), "\(model)")
     }
+  }
+
+  @Test("--device opencl trains the same run as the CPU (the GPU kernels, run by POCL here)", .isolatedRandomness)
+  func trainOnDevice() throws {
+    guard (try? Tensor.zeros([1]).to(.opencl)) != nil else { return print("skipped: no OpenCL device") }
+    let data = temporaryDirectory()
+    try writeSyntheticDataSet(to: data)
+    func run(_ device: String) throws -> TrainProgress {
+      let run = settings(data, model: .cnn, epochs: 1, device: device)
+      return try Trainer(
+        settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: temporaryDirectory().path), log: { _ in }
+      ).run()
+    }
+    let (gpu, cpu) = (try run("opencl").history[0], try run("cpu").history[0])
+    #expect(abs(gpu.trainLoss - cpu.trainLoss) < 1e-4 && abs(gpu.testLoss - cpu.testLoss) < 1e-4)
+    #expect(gpu.testAccuracy == cpu.testAccuracy)
+  }
+
+  @Test("--device cuda without a GPU stops with one line naming what is missing")
+  func missingDevice() throws {
+    guard !CUDA.isAvailable else { return }
+    let data = temporaryDirectory()
+    try writeSyntheticDataSet(to: data)
+    let run = settings(data, device: "cuda")
+    #expect {
+      _ = try Trainer(settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: temporaryDirectory().path), log: { _ in }).run()
+    } throws: { "\($0)".hasPrefix("--device cuda: cannot use cuda:0: CUDA is not available") }
   }
 
   @Test("bad input gives one clear line: missing data set, a checkpoint that is not one, an unwritable output")

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The GPU check of issue 10, in one run on a machine with an NVIDIA GPU and no Swift.
 #
-# Here (with Swift):   Tools/gpu/device-check.sh build    -> .gpu/kindling, a static binary
+# Here (with Swift):   Tools/gpu/device-check.sh build    -> .gpu/kindling-gpu.tar.gz (about 42 MB):
+#                      the binary with a static Swift runtime, and the BLAS/LAPACK it links
 # There (GPU, torch):  Tools/gpu/device-check.sh run      -> the checks, then both benchmarks
+#                      (the device tool: run with carry [".gpu"], timeout_s 600)
 #
 # `run` finds NVRTC and cuBLAS in the Python environment that holds PyTorch (its pip wheels
 # nvidia-cuda-nvrtc and nvidia-cublas), runs `kindling gpu check` (every op family and a CNN's
@@ -14,24 +16,33 @@ cd "$(dirname "$0")/../.."
 
 case "${1:-}" in
 build)
+  # A static Swift runtime, and the system libraries the binary links (OpenBLAS, LAPACKE and
+  # theirs), packed small enough to travel (the device tool carries at most 64 MiB).
   swift build -c release --static-swift-stdlib --product kindling
-  mkdir -p .gpu
-  cp "$(swift build -c release --show-bin-path)/kindling" .gpu/kindling
-  strip .gpu/kindling || true
-  ls -la .gpu/kindling
+  rm -rf .gpu && mkdir -p .gpu/pack/lib
+  cp "$(swift build -c release --show-bin-path)/kindling" .gpu/pack/kindling
+  strip .gpu/pack/kindling || true
+  ldd .gpu/pack/kindling | awk '/=> \// { print $3 }' \
+    | grep -v -E '/(libc|libm|libstdc\+\+|libgcc_s|ld-linux[^/]*)\.so' | xargs -I{} cp -L {} .gpu/pack/lib/
+  tar -czf .gpu/kindling-gpu.tar.gz -C .gpu/pack .
+  rm -rf .gpu/pack
+  ls -la .gpu/kindling-gpu.tar.gz
   ;;
 run)
   out="${OUT:-gpu-out}"
-  mkdir -p "$out"
+  mkdir -p "$out" /tmp/kindling-gpu
+  tar -xzf .gpu/kindling-gpu.tar.gz -C /tmp/kindling-gpu
+  export LD_LIBRARY_PATH=/tmp/kindling-gpu/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  kindling=/tmp/kindling-gpu/kindling
   python=${PYTHON:-python3}
   lib=$("$python" -c 'import nvidia, os; print(os.path.dirname(nvidia.__path__[0]))' 2>/dev/null || true)
   export KINDLING_NVRTC=${KINDLING_NVRTC:-$(ls -d "$lib"/nvidia/*/lib/libnvrtc.so.* 2>/dev/null | head -n 1)}
   export KINDLING_CUBLAS=${KINDLING_CUBLAS:-$(ls -d "$lib"/nvidia/*/lib/libcublas.so.* 2>/dev/null | head -n 1)}
   echo "NVRTC: $KINDLING_NVRTC"; echo "cuBLAS: $KINDLING_CUBLAS"
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
-  .gpu/kindling info | tee "$out/info.txt"
-  .gpu/kindling gpu check --device cuda 2>&1 | tee "$out/check.txt" || echo "gpu check FAILED"
-  .gpu/kindling gpu bench --device cuda "${@:2}" 2>&1 | tee "$out/kindling.tsv"
+  "$kindling" info | tee "$out/info.txt"
+  "$kindling" gpu check --device cuda 2>&1 | tee "$out/check.txt" || echo "gpu check FAILED"
+  "$kindling" gpu bench --device cuda "${@:2}" 2>&1 | tee "$out/kindling.tsv"
   "$python" Benchmarks/peers/gpu_bench.py "${@:2}" 2>&1 | tee "$out/torch.tsv"
   "$python" - "$out/kindling.tsv" "$out/torch.tsv" <<'PY' | tee "$out/ratios.txt"
 import sys

@@ -29,3 +29,12 @@ void kindling_maxpool2x2_f32(const float *row, const float *next, float *out, lo
 void kindling_cpu_relax(void);
 /// Whether the AVX2 + FMA versions run on this CPU.
 int kindling_vector_isa_avx2(void);
+
+/// Set by a device backend's load-time constructor (KindlingGPU's, in CKindlingCUDA) to the
+/// function that registers its devices. KindlingTensor's device registry calls it once, the first
+/// time a device without a backend is asked for, so no Swift code has to run while the program
+/// is still loading. NULL when no backend is linked.
+extern void (*kindling_device_backends_hook)(void);
+
+/// Calls kindling_device_backends_hook if a backend set it.
+void kindling_call_device_backends_hook(void);

@@ -1,9 +1,10 @@
 import KindlingStorage
 import KindlingTensor
 
-/// Joins KindlingTensor's device registry: called once as the program loads (from a C
-/// constructor in CKindlingCUDA), it installs a provider that creates the CUDA backend the first
-/// time `.cuda` is used. Nothing is loaded or probed until then.
+/// Joins KindlingTensor's device registry: a C constructor in CKindlingCUDA leaves this function
+/// in the registry's hook as the program loads, and the registry calls it the first time a
+/// device without a backend is asked for. It installs providers that create the CUDA and
+/// OpenCL backends on first use; nothing is loaded or probed until then.
 @_cdecl("kindling_gpu_module_loaded")
 public func _kindlingGPUModuleLoaded() {
   DeviceRegistry.registerProvider(for: .cuda) { () throws(DeviceError) in try GPURegistration.cudaDevices() }

@@ -1,3 +1,4 @@
+import CKindlingVector
 import KindlingStorage
 
 /// What a device backend (KindlingGPU for CUDA) provides to the tensor layer: an allocator,
@@ -57,10 +58,26 @@ public enum DeviceRegistry {
     lock.withLock { providers[kind] = provider }
   }
 
+  /// Whether the linked backends' registration hook has run (see `kindling_device_backends_hook`).
+  nonisolated(unsafe) private static var hookCalled = false
+
+  /// Runs the registration hook a linked backend module left at load time, once.
+  private static func callBackendHook() {
+    // Its own lock: the hook registers through `lock`, and a second thread waits here until the
+    // providers are in.
+    hookLock.withLock {
+      if hookCalled { return }
+      hookCalled = true
+      kindling_call_device_backends_hook()
+    }
+  }
+  private static let hookLock = Lock()
+
   /// The backend of `device`'s kind, or `nil` for the CPU.
   public static func backend(for device: Device) throws(DeviceError) -> (any DeviceBackend)? {
     if device == .cpu { return nil }
     if let backend = lock.withLock({ backends[device.kind] }) { return backend }
+    callBackendHook()
     if let provider = lock.withLock({ providers[device.kind] }) {
       let backend: any DeviceBackend
       do {
