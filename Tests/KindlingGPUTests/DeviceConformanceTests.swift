@@ -61,7 +61,9 @@ struct DeviceConformanceTests {
   func runtimes() {
     if (try? OpenCLRuntime.make()) != nil { #expect(Self.devices.contains(.opencl)) }
     if CUDA.isAvailable { #expect(Self.devices.contains(.cuda)) }
-    if Self.devices.count < 2 { print("GPU conformance runs on \(Self.devices); skipped: \(ConformanceDevices.skipped)") }
+    if Self.devices.count < 2 {
+      print("GPU conformance runs on \(Self.devices); skipped: \(ConformanceDevices.skipped)")
+    }
   }
 
   @Test("copies to the device and back keep values, views and dtypes", arguments: devices)
@@ -83,12 +85,20 @@ struct DeviceConformanceTests {
   @Test("fills of every dtype", arguments: devices)
   func fills(device: Device) {
     for dtype in [DType.float32, .float64, .int64, .int32, .uint8, .bool] {
-      expectSame(Tensor.full([2, 3], 7, dtype: dtype, device: device), Tensor.full([2, 3], 7, dtype: dtype), tolerance: 0, "full \(dtype)")
-      expectSame(Tensor.zeros([4], dtype: dtype, device: device), Tensor.zeros([4], dtype: dtype), tolerance: 0, "zeros \(dtype)")
+      expectSame(
+        Tensor.full([2, 3], 7, dtype: dtype, device: device), Tensor.full([2, 3], 7, dtype: dtype), tolerance: 0,
+        "full \(dtype)")
+      expectSame(
+        Tensor.zeros([4], dtype: dtype, device: device), Tensor.zeros([4], dtype: dtype), tolerance: 0, "zeros \(dtype)"
+      )
     }
     let t = on(device, Tensor.zeros([4, 4]))
     t[1].fill_(3)
-    expectSame(t, { let c = Tensor.zeros([4, 4]); c[1].fill_(3); return c }(), tolerance: 0, "fill_ through a view")
+    expectSame(
+      t,
+      {
+        let c = Tensor.zeros([4, 4]); c[1].fill_(3); return c
+      }(), tolerance: 0, "fill_ through a view")
   }
 
   @Test("unary functions in float32 and float64", arguments: devices)
@@ -188,7 +198,9 @@ struct DeviceConformanceTests {
     let rows = Tensor([3, 0, 3]), mask = x .> 0
     expectSame(d[on(device, rows)], x[rows], tolerance: 0, "x[rows]")
     expectSame(d[on(device, mask)], x[mask], tolerance: 0, "x[mask]")
-    expectSame(d.indexSelect(dim: 1, index: on(device, Tensor([5, 1]))), x.indexSelect(dim: 1, index: Tensor([5, 1])), tolerance: 0, "index_select")
+    expectSame(
+      d.indexSelect(dim: 1, index: on(device, Tensor([5, 1]))), x.indexSelect(dim: 1, index: Tensor([5, 1])),
+      tolerance: 0, "index_select")
     let (dc, c) = (d.clone(), x.clone())
     dc[on(device, mask)] = Tensor(0.0)
     c[mask] = Tensor(0.0)
@@ -252,7 +264,9 @@ extension Tensor {
 
 @Suite("GPU memory: the caching allocator reuses blocks and reports them")
 struct DeviceMemoryTests {
-  @Test("steady-state ops allocate nothing new from the driver; empty cache gives blocks back", arguments: ConformanceDevices.available)
+  @Test(
+    "steady-state ops allocate nothing new from the driver; empty cache gives blocks back",
+    arguments: ConformanceDevices.available)
   func caching(device: Device) throws {
     let x = try Tensor.randn([256, 256]).to(device)
     for _ in 0..<3 { _ = (x * 2).relu().sum() }

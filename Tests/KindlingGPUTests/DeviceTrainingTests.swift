@@ -17,8 +17,10 @@ struct DeviceTrainingTests {
     optimizer makeOptimizer: ([Tensor]) -> any Optimizer = { SGD($0, lr: 0.1, momentum: 0.9) }
   ) throws -> (losses: [Double], weights: [Tensor]) {
     manualSeed(3)
-    let model = dropout
-      ? Sequential(Linear(20, 32), ReLU(), Dropout(p: 0.3), Linear(32, 5)) : Sequential(Linear(20, 32), ReLU(), Linear(32, 5))
+    let model =
+      dropout
+      ? Sequential(Linear(20, 32), ReLU(), Dropout(p: 0.3), Linear(32, 5))
+      : Sequential(Linear(20, 32), ReLU(), Linear(32, 5))
     let x = Tensor.randn([16, 20]), y = Tensor.randint(0, 5, [16])
     try model.to(device)
     let (input, target) = (try x.to(device), try y.to(device))
@@ -42,7 +44,8 @@ struct DeviceTrainingTests {
     for (g, c) in zip(gpu.weights, cpu.weights) { expectSame(g, c, tolerance: 1e-4, "trained weight") }
   }
 
-  @Test("Adam (L2, amsgrad), AdamW and dropout train on the device as on the CPU", arguments: ConformanceDevices.available)
+  @Test(
+    "Adam (L2, amsgrad), AdamW and dropout train on the device as on the CPU", arguments: ConformanceDevices.available)
   func adam(device: Device) throws {
     let optimizers: [(String, ([Tensor]) -> any Optimizer)] = [
       ("adam", { Adam($0, lr: 0.01, weightDecay: 0.1, amsgrad: true) }), ("adamw", { AdamW($0, lr: 0.01) }),
@@ -50,7 +53,9 @@ struct DeviceTrainingTests {
     for (name, make) in optimizers {
       let gpu = try train(on: device, steps: 4, dropout: true, optimizer: make)
       let cpu = try train(on: .cpu, steps: 4, dropout: true, optimizer: make)
-      for (g, c) in zip(gpu.losses, cpu.losses) { #expect(abs(g - c) <= 1e-4 * max(1, abs(c)), "\(name) loss \(g) vs \(c)") }
+      for (g, c) in zip(gpu.losses, cpu.losses) {
+        #expect(abs(g - c) <= 1e-4 * max(1, abs(c)), "\(name) loss \(g) vs \(c)")
+      }
       // Adam divides by sqrt(v): float32 rounding in near-zero gradients moves a weight by up to ~1e-4 · lr scale.
       for (g, c) in zip(gpu.weights, cpu.weights) { expectSame(g, c, tolerance: 1e-3, "\(name) weight") }
     }
@@ -62,7 +67,9 @@ struct DeviceTrainingTests {
       _ = try Tensor.ones([2]).to(.opencl) + Tensor.ones([2])
     }
     let stderr = result.map { String(decoding: $0.standardErrorContent, as: UTF8.self) } ?? ""
-    #expect(stderr.contains("Expected all tensors to be on the same device, but found at least two devices, opencl:0 and cpu"))
+    #expect(
+      stderr.contains("Expected all tensors to be on the same device, but found at least two devices, opencl:0 and cpu")
+    )
   }
 
   /// The output and the input, weight and bias gradients of `f` on `device`.
@@ -76,7 +83,9 @@ struct DeviceTrainingTests {
     return try [y, dx.grad!, dw.grad!, db.grad!].map { try $0.to(.cpu) }
   }
 
-  @Test("conv2d forward and backward (padding, stride, dilation, groups) match the CPU", arguments: ConformanceDevices.available)
+  @Test(
+    "conv2d forward and backward (padding, stride, dilation, groups) match the CPU",
+    arguments: ConformanceDevices.available)
   func convolution(device: Device) throws {
     let x = Tensor.randn([3, 4, 9, 8]), w = Tensor.randn([6, 2, 3, 2]), b = Tensor.randn([6])
     let cases: [(String, (Tensor, Tensor, Tensor) -> Tensor)] = [
@@ -89,7 +98,8 @@ struct DeviceTrainingTests {
     }
   }
 
-  @Test("max pooling forward and backward (ties, overlaps, padding) match the CPU", arguments: ConformanceDevices.available)
+  @Test(
+    "max pooling forward and backward (ties, overlaps, padding) match the CPU", arguments: ConformanceDevices.available)
   func pooling(device: Device) throws {
     let x = Tensor.randn([2, 3, 7, 6]).mul(Tensor(2)).round()  // rounded: ties in most windows
     for (kernel, stride, padding) in [([2], [2], [0]), ([3], [1], [1]), ([3, 2], [2, 1], [1, 0])] {
@@ -100,7 +110,9 @@ struct DeviceTrainingTests {
         (y * Tensor.arange(0, Double(y.count)).view(y.shape).to(device, orFail: ())).sum().backward()
         return try [y, indices, input.grad!].map { try $0.to(.cpu) }
       }
-      for (g, c) in zip(try run(device), try run(.cpu)) { expectSame(g, c, tolerance: 1e-6, "pool \(kernel) \(stride) \(padding)") }
+      for (g, c) in zip(try run(device), try run(.cpu)) {
+        expectSame(g, c, tolerance: 1e-6, "pool \(kernel) \(stride) \(padding)")
+      }
     }
   }
 

@@ -7,7 +7,9 @@ extension GPUBackend {
     let outputs = [values, indices].compactMap { $0 }
     try checkDevice([input] + outputs, op: kind.rawValue)
     guard input.dtype.kernelType != nil else { throw unsupported(kind.rawValue, "dtype \(input.dtype)") }
-    if let values, values.dtype != input.dtype { throw unsupported(kind.rawValue, "a \(values.dtype) result of \(input.dtype)") }
+    if let values, values.dtype != input.dtype {
+      throw unsupported(kind.rawValue, "a \(values.dtype) result of \(input.dtype)")
+    }
     let layout = ReductionLayout(input, reducedDims: dims.filter { $0 < input.rank })
     guard layout.fits else { throw unsupported(kind.rawValue, "more than 8 dimensions") }
     guard layout.outerCount > 0, let anyOutput = outputs.first else { return }
@@ -17,7 +19,9 @@ extension GPUBackend {
     let argument = layout.argument(
       offset: input.storageOffset, valuesOffset: values?.storageOffset ?? 0, indicesOffset: indices?.storageOffset ?? 0)
     let (valuesBuffer, indicesBuffer) = ((values ?? anyOutput).storage.data, (indices ?? anyOutput).storage.data)
-    let flags: [KernelArgument] = [.int64(values == nil ? 0 : 1), .int64(indices == nil ? 0 : 1), .int64(Int64(splits))]
+    let flags: [KernelArgument] = [
+      .int64(values == nil ? 0 : 1), .int64(indices == nil ? 0 : 1), .int64(Int64(splits)),
+    ]
     guard splits > 1 else {
       return try runtime.launch(
         functions[recipe.names[0]]!, blocks: min(layout.outerCount, LaunchShape.maxBlocks),
@@ -41,7 +45,8 @@ extension GPUBackend {
       memory.deallocate(partialIndex, byteCount: 8 * parts)
     }
     try runtime.launch(
-      functions[recipe.names[0]]!, blocks: min(parts, LaunchShape.maxBlocks), threadsPerBlock: ReductionSource.threadsPerBlock,
+      functions[recipe.names[0]]!, blocks: min(parts, LaunchShape.maxBlocks),
+      threadsPerBlock: ReductionSource.threadsPerBlock,
       arguments: [.buffer(valuesBuffer), .buffer(indicesBuffer), .buffer(input.storage.data), argument] + flags
         + [.buffer(partial), .buffer(partialIndex)])
     try runtime.launch(

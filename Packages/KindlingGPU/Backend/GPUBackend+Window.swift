@@ -17,7 +17,8 @@ extension GPUBackend {
     let recipe = KernelRecipes.window(kind, a.dtype.kernelType!)
     let functions = try kernels(recipe)
     try runtime.launch(
-      functions[recipe.names[0]]!, blocks: LaunchShape(count: count).blocks, threadsPerBlock: LaunchShape.threadsPerBlock,
+      functions[recipe.names[0]]!, blocks: LaunchShape(count: count).blocks,
+      threadsPerBlock: LaunchShape.threadsPerBlock,
       arguments: [.buffer(a.storage.data), .buffer(b.storage.data)] + extra
         + [geometry.argument(offsetA: offsets?.0 ?? a.storageOffset, offsetB: offsets?.1 ?? b.storageOffset)])
   }

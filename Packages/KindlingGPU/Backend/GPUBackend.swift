@@ -45,9 +45,11 @@ final class GPUBackend: @unchecked Sendable {
     guard byteCount > 0 else { return }
     switch (sourceDevice == .cpu, destinationDevice == .cpu) {
     case (true, false):
-      try runtime.copyToDevice(from: source + sourceOffset, to: destination, offset: destinationOffset, byteCount: byteCount)
+      try runtime.copyToDevice(
+        from: source + sourceOffset, to: destination, offset: destinationOffset, byteCount: byteCount)
     case (false, true):
-      try runtime.copyToHost(from: source, offset: sourceOffset, to: destination + destinationOffset, byteCount: byteCount)
+      try runtime.copyToHost(
+        from: source, offset: sourceOffset, to: destination + destinationOffset, byteCount: byteCount)
     case (false, false):
       try runtime.copy(
         from: source, offset: sourceOffset, to: destination, offset: destinationOffset, byteCount: byteCount)
@@ -74,8 +76,10 @@ final class GPUBackend: @unchecked Sendable {
         tensors: [image, columns])
     case .maxPool(let input, let values, let indices, let g):
       try window(
-        "maxPool", op: "max_pool2d", values, indices, extra: [.int64(Int64(indices.storageOffset)), .buffer(input.storage.data)],
-        offsets: (values.storageOffset, input.storageOffset), geometry: g, count: g.batch * g.channels * g.columnCount, tensors: [input, values, indices])
+        "maxPool", op: "max_pool2d", values, indices,
+        extra: [.int64(Int64(indices.storageOffset)), .buffer(input.storage.data)],
+        offsets: (values.storageOffset, input.storageOffset), geometry: g, count: g.batch * g.channels * g.columnCount,
+        tensors: [input, values, indices])
     case .maxPoolBackward(let grad, let indices, let gradInput, let g):
       try window(
         "maxPoolBackward", op: "max_pool2d_with_indices_backward", gradInput, grad,
@@ -106,7 +110,8 @@ final class GPUBackend: @unchecked Sendable {
   func unsupported(_ op: String, _ what: String) -> GPUError {
     .unsupported(
       op: op,
-      reason: "\(what) has no \(device.kind == .cuda ? "CUDA" : "device") kernel in Kindling yet. Move the tensors to the "
+      reason:
+        "\(what) has no \(device.kind == .cuda ? "CUDA" : "device") kernel in Kindling yet. Move the tensors to the "
         + "CPU with .to(.cpu) for this op.")
   }
 }

@@ -43,7 +43,8 @@ final class GPUDevices: DeviceBackend, @unchecked Sendable {
     let gpu = destinationDevice == .cpu ? sourceDevice : destinationDevice
     if sourceDevice != .cpu && destinationDevice != .cpu && sourceDevice != destinationDevice {
       throw .backendFailure(
-        gpu, message: "copies between two GPUs (\(sourceDevice) to \(destinationDevice)) go through the CPU: "
+        gpu,
+        message: "copies between two GPUs (\(sourceDevice) to \(destinationDevice)) go through the CPU: "
           + "call .to(.cpu) first")
     }
     let backend = try backend(gpu)

@@ -28,7 +28,9 @@ package enum GPURegistration {
       throw .noBackend(.opencl, reason: error.description)
     }
     return GPUDevices { index throws(GPUError) in
-      guard index == 0 else { throw .unavailable("Kindling uses one OpenCL device, opencl:0; there is no opencl:\(index)") }
+      guard index == 0 else {
+        throw .unavailable("Kindling uses one OpenCL device, opencl:0; there is no opencl:\(index)")
+      }
       return try OpenCLRuntime.make()
     }
   }

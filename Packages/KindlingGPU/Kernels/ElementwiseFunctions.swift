@@ -28,7 +28,6 @@ enum ElementwiseFunctions {
       (ElementwiseFunction(name: "TrigOp.\($0)"), 1)
     }
 
-
   /// The expression for `function` computing in `compute` and storing `output`, or `nil`.
   static func expression(for function: ElementwiseFunction, compute: DType, output: DType) -> String? {
     let t = compute.kernelType ?? "float"

@@ -18,14 +18,14 @@ enum ElementwiseSource {
 
     func body(offset: (Int) -> String) -> String {
       var lines: [String] = []
-      for (k, type) in inputs.enumerated() { lines.append("    \(type) \(inputNames[k]) = p\(inputNames[k])[\(offset(k + 1))];") }
+      for (k, type) in inputs.enumerated() {
+        lines.append("    \(type) \(inputNames[k]) = p\(inputNames[k])[\(offset(k + 1))];")
+      }
       if inputs.count == 1 { lines.append("    \(inputs[0]) x = a; (void)x;") }
       lines.append("    y[\(offset(0))] = (\(output))(\(expression));")
       return lines.joined(separator: "\n")
     }
 
-    let indexWalk = (0...inputs.count).map { "o\($0) += k * L.stride[\($0)][d];" }.joined(separator: " ")
-    let offsets = (0...inputs.count).map { "o\($0) = L.offset[\($0)]" }.joined(separator: ", ")
     return KernelLayout.declaration + """
       KERNEL \(flat)(\(signature)) {
         (void)p0; (void)p1;
@@ -37,12 +37,7 @@ enum ElementwiseSource {
       KERNEL \(strided)(\(signature)) {
         (void)p0; (void)p1;
         for (i64 i = BLOCK_ID * BLOCK_SIZE + THREAD_ID; i < L.count; i += BLOCK_SIZE * GRID_SIZE) {
-          i64 r = i, \(offsets);
-          for (i64 d = L.rank - 1; d >= 0; --d) {
-            i64 n = L.shape[d], q = r / n, k = r - q * n;
-            r = q;
-            \(indexWalk)
-          }
+          \(KernelLayout.offsetWalk(operands: inputs.count + 1))
       \(body { "o\($0)" })
         }
       }
@@ -57,12 +52,7 @@ enum ElementwiseSource {
       KERNEL \(name)(GLOBAL \(output) *y, KLayout L, double v, i64 iv) {
         (void)v; (void)iv;
         for (i64 i = BLOCK_ID * BLOCK_SIZE + THREAD_ID; i < L.count; i += BLOCK_SIZE * GRID_SIZE) {
-          i64 r = i, o0 = L.offset[0];
-          for (i64 d = L.rank - 1; d >= 0; --d) {
-            i64 n = L.shape[d], q = r / n, k = r - q * n;
-            r = q;
-            o0 += k * L.stride[0][d];
-          }
+          \(KernelLayout.offsetWalk(operands: 1))
           y[o0] = \(value);
         }
       }

@@ -11,12 +11,7 @@ enum IndexSource {
       KERNEL \(name)(GLOBAL \(element) *y, GLOBAL const \(element) *x, GLOBAL const i64 *ix, KLayout L, i64 dimStride,
                      i64 dimSize, i64 wraps, GLOBAL i64 *bad) {
         for (i64 i = BLOCK_ID * BLOCK_SIZE + THREAD_ID; i < L.count; i += BLOCK_SIZE * GRID_SIZE) {
-          i64 r = i, o0 = L.offset[0], o1 = L.offset[1], o2 = L.offset[2];
-          for (i64 d = L.rank - 1; d >= 0; --d) {
-            i64 n = L.shape[d], q = r / n, k = r - q * n;
-            r = q;
-            o0 += k * L.stride[0][d]; o1 += k * L.stride[1][d]; o2 += k * L.stride[2][d];
-          }
+          \(KernelLayout.offsetWalk(operands: 3))
           i64 k = ix[o1];
           if (k < 0 && wraps) k += dimSize;
           if (k < 0 || k >= dimSize) { bad[0] = ix[o1]; continue; }
@@ -35,12 +30,7 @@ enum IndexSource {
                      i64 dimSize, i64 add, double alpha, GLOBAL i64 *bad) {
         if (BLOCK_ID != 0 || THREAD_ID != 0) return;
         for (i64 i = 0; i < L.count; ++i) {
-          i64 r = i, o0 = L.offset[0], o1 = L.offset[1], o2 = L.offset[2];
-          for (i64 d = L.rank - 1; d >= 0; --d) {
-            i64 n = L.shape[d], q = r / n, k = r - q * n;
-            r = q;
-            o0 += k * L.stride[0][d]; o1 += k * L.stride[1][d]; o2 += k * L.stride[2][d];
-          }
+          \(KernelLayout.offsetWalk(operands: 3))
           i64 k = ix[o1];
           if (k < 0 || k >= dimSize) { bad[0] = k; return; }
           i64 t = o0 + k * dimStride;

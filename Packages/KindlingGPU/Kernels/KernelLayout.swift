@@ -47,6 +47,21 @@ struct KernelLayout {
     self.strides = strides
   }
 
+  /// Kernel text that turns the flat index `i` into the element offsets `o0 … o<operands-1>` of
+  /// the operands of the `KLayout L` (the strided kernels' index walk).
+  static func offsetWalk(operands: Int) -> String {
+    let starts = (0..<operands).map { "o\($0) = L.offset[\($0)]" }.joined(separator: ", ")
+    let steps = (0..<operands).map { "o\($0) += k * L.stride[\($0)][d];" }.joined(separator: " ")
+    return """
+      i64 r = i, \(starts);
+          for (i64 d = L.rank - 1; d >= 0; --d) {
+            i64 n = L.shape[d], q = r / n, k = r - q * n;
+            r = q;
+            \(steps)
+          }
+      """
+  }
+
   /// One merged dimension: the kernel's dense variant, without index arithmetic.
   var isFlat: Bool { shape.count == 1 }
 

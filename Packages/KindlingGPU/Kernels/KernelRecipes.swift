@@ -94,12 +94,16 @@ enum KernelRecipes {
     }
     for from in dtypes {
       for to in dtypes {
-        if let recipe = elementwise(ElementwiseFunction(name: "Cast"), inputs: [from], output: to) { recipes.append(recipe) }
+        if let recipe = elementwise(ElementwiseFunction(name: "Cast"), inputs: [from], output: to) {
+          recipes.append(recipe)
+        }
       }
     }
     for dtype in dtypes {
       recipes.append(fill(dtype))
-      for kind in ReductionKind.allCases where kind != .mean || dtype.isFloatingPoint { recipes.append(reduction(kind, dtype)) }
+      for kind in ReductionKind.allCases where kind != .mean || dtype.isFloatingPoint {
+        recipes.append(reduction(kind, dtype))
+      }
       recipes.append(scatter(dtype.kernelType!))
     }
     for width in [1, 2, 4, 8] { recipes.append(gather(bits(width))) }
@@ -116,7 +120,9 @@ enum KernelRecipes {
     let text = parts.joined(separator: "_")
     return "k_"
       + String(
-        text.unicodeScalars.map { ($0.properties.isAlphabetic && $0.isASCII) || ("0"..."9").contains($0) ? Character($0) : "_" })
+        text.unicodeScalars.map {
+          ($0.properties.isAlphabetic && $0.isASCII) || ("0"..."9").contains($0) ? Character($0) : "_"
+        })
   }
 
   /// A short hash of `text` that is the same in every process (FNV-1a, hex), so kernel names and

@@ -33,7 +33,9 @@ struct ReductionLayout {
   var fits: Bool { outerShape.count <= 8 && innerShape.count <= 8 }
 
   func argument(offset: Int, valuesOffset: Int, indicesOffset: Int) -> KernelArgument {
-    func padded(_ values: [Int], _ fill: Int) -> [Int64] { (0..<8).map { $0 < values.count ? Int64(values[$0]) : Int64(fill) } }
+    func padded(_ values: [Int], _ fill: Int) -> [Int64] {
+      (0..<8).map { $0 < values.count ? Int64(values[$0]) : Int64(fill) }
+    }
     var words: [Int64] = [Int64(outerShape.count), Int64(innerShape.count), Int64(outerCount), Int64(innerCount)]
     words += padded(outerShape, 1) + padded(outerStrides, 0) + padded(innerShape, 1) + padded(innerStrides, 0)
     words += [Int64(offset), Int64(valuesOffset), Int64(indicesOffset)]

@@ -24,6 +24,25 @@ extension WindowGeometry {
 /// backward. One thread per output element; col2im and the pooling backward gather what they
 /// sum (no atomics), so results do not depend on scheduling.
 enum WindowSource {
+  /// Kernel text running `body` for every window position `(oh, ow)` whose window reads the
+  /// image element `(h, w)`, at window offset `(i, j)` (the adjoint loops of col2im and the
+  /// pooling backward).
+  static func coveringWindows(_ body: String) -> String {
+    """
+    for (i64 i = 0; i < G.kernelH; ++i) {
+          i64 hh = h + G.padTop - i * G.dilationH;
+          if (hh < 0 || hh % G.strideH != 0 || hh / G.strideH >= G.outH) continue;
+          i64 oh = hh / G.strideH;
+          for (i64 j = 0; j < G.kernelW; ++j) {
+            i64 ww = w + G.padLeft - j * G.dilationW;
+            if (ww < 0 || ww % G.strideW != 0 || ww / G.strideW >= G.outW) continue;
+            i64 ow = ww / G.strideW;
+            \(body)
+          }
+        }
+    """
+  }
+
   /// `cols (A) ← image (B)`.
   static func im2col(name: String, element: String) -> String {
     WindowGeometry.declaration + """
@@ -52,16 +71,10 @@ enum WindowSource {
           i64 w = idx % G.width, h = (idx / G.width) % G.height;
           i64 c = (idx / (G.width * G.height)) % G.channels, n = idx / (G.width * G.height * G.channels);
           \(element) acc = (\(element))0;
-          for (i64 i = 0; i < G.kernelH; ++i) {
-            i64 hh = h + G.padTop - i * G.dilationH;
-            if (hh < 0 || hh % G.strideH != 0 || hh / G.strideH >= G.outH) continue;
-            for (i64 j = 0; j < G.kernelW; ++j) {
-              i64 ww = w + G.padLeft - j * G.dilationW;
-              if (ww < 0 || ww % G.strideW != 0 || ww / G.strideW >= G.outW) continue;
-              i64 r = (c * G.kernelH + i) * G.kernelW + j;
-              acc += cols[G.offsetB + (n * rows + r) * L + (hh / G.strideH) * G.outW + ww / G.strideW];
-            }
-          }
+          \(coveringWindows("""
+            i64 r = (c * G.kernelH + i) * G.kernelW + j;
+            acc += cols[G.offsetB + (n * rows + r) * L + oh * G.outW + ow];
+            """))
           img[G.offsetA + idx] = acc;
         }
       }
@@ -111,16 +124,10 @@ enum WindowSource {
           i64 w = idx % G.width, h = (idx / G.width) % G.height, p = idx / (G.width * G.height);
           i64 self = h * G.width + w;
           \(element) acc = (\(element))0;
-          for (i64 i = 0; i < G.kernelH; ++i) {
-            i64 hh = h + G.padTop - i * G.dilationH;
-            if (hh < 0 || hh % G.strideH != 0 || hh / G.strideH >= G.outH) continue;
-            for (i64 j = 0; j < G.kernelW; ++j) {
-              i64 ww = w + G.padLeft - j * G.dilationW;
-              if (ww < 0 || ww % G.strideW != 0 || ww / G.strideW >= G.outW) continue;
-              i64 o = (p * G.outH + hh / G.strideH) * G.outW + ww / G.strideW;
-              if (indices[indicesOffset + o] == self) acc += gy[G.offsetB + o];
-            }
-          }
+          \(coveringWindows("""
+            i64 o = (p * G.outH + oh) * G.outW + ow;
+            if (indices[indicesOffset + o] == self) acc += gy[G.offsetB + o];
+            """))
           gx[G.offsetA + idx] = acc;
         }
       }

@@ -52,37 +52,32 @@ extension ConvolutionOp {
       if let bias { out = out + denseCopy(bias).view([1, groups * perGroup, 1]) }
       return out.view(outputShape)
     }
-    let inputs = [input, weight] + (bias.map { [$0] } ?? [])
-    guard GradMode.isEnabled, inputs.contains(where: \.requiresGrad) else { return output }
     let this = self
-    output.gradFn = GraphNode(
-      name: "ConvolutionBackward0", inputs: inputs, output: output,
-      backward: { grad, node in
-        noGrad {
-          let x = denseCopy(node.savedInput(0)), w = this.groupedWeight(node.savedInput(1))
-          let window = this.window
-          let g = denseCopy(grad).view([window.batch, groups * perGroup, window.columnCount])
-          var gradInput: Tensor? = nil
-          if node.edges[0] != nil {
-            let columnGradient = this.groupProducts(w.transpose(1, 2), g)
-            let image = Tensor(uninitializedShape: x.shape, dtype: x.dtype, device: x.device)
-            DeviceRegistry.run(.col2im(columns: columnGradient, image: image, window: window), on: x.device)
-            gradInput = image
-          }
-          var gradWeight: Tensor? = nil
-          if node.edges[1] != nil {
-            let columns = this.columns(x)
-            let perGroupGradients = (0..<groups).map { k in
-              g.narrow(dim: 1, start: k * perGroup, length: perGroup)
-                .bmm(columns.narrow(dim: 1, start: k * rows, length: rows).transpose(1, 2)).sum(dim: 0)
-            }
-            gradWeight = Tensor.cat(perGroupGradients, dim: 0).view(node.inputShapes[1])
-          }
-          let needsBias = node.edges.count > 2 && node.edges[2] != nil
-          let gradBias = needsBias ? g.sum(dims: [0, 2]) : nil
-          return [gradInput, gradWeight] + (node.edges.count > 2 ? [gradBias] : [])
+    return attachBackward(output, input, weight, bias) { grad, node in
+      noGrad {
+        let x = denseCopy(node.savedInput(0)), w = this.groupedWeight(node.savedInput(1))
+        let window = this.window
+        let g = denseCopy(grad).view([window.batch, groups * perGroup, window.columnCount])
+        var gradInput: Tensor? = nil
+        if node.edges[0] != nil {
+          let columnGradient = this.groupProducts(w.transpose(1, 2), g)
+          let image = Tensor(uninitializedShape: x.shape, dtype: x.dtype, device: x.device)
+          DeviceRegistry.run(.col2im(columns: columnGradient, image: image, window: window), on: x.device)
+          gradInput = image
         }
-      })
-    return output
+        var gradWeight: Tensor? = nil
+        if node.edges[1] != nil {
+          let columns = this.columns(x)
+          let perGroupGradients = (0..<groups).map { k in
+            g.narrow(dim: 1, start: k * perGroup, length: perGroup)
+              .bmm(columns.narrow(dim: 1, start: k * rows, length: rows).transpose(1, 2)).sum(dim: 0)
+          }
+          gradWeight = Tensor.cat(perGroupGradients, dim: 0).view(node.inputShapes[1])
+        }
+        let needsBias = node.edges.count > 2 && node.edges[2] != nil
+        let gradBias = needsBias ? g.sum(dims: [0, 2]) : nil
+        return [gradInput, gradWeight] + (node.edges.count > 2 ? [gradBias] : [])
+      }
+    }
   }
 }

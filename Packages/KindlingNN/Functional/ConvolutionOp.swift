@@ -16,28 +16,37 @@ struct ConvolutionOp {
     floatKernel(
       input.dtype, op: kernelName, float: { forward(x, w, b, output, Float.self) },
       double: { forward(x, w, b, output, Double.self) })
+    let this = self
+    return attachBackward(output, input, weight, bias) { grad, node in
+      let x = denseCopy(node.savedInput(0)), w = denseCopy(node.savedInput(1)), g = denseCopy(grad)
+      let gradInput = node.edges[0] == nil ? nil : Tensor(uninitializedShape: x.shape, dtype: x.dtype)
+      let gradWeight = node.edges[1] == nil ? nil : Tensor(uninitializedShape: w.shape, dtype: w.dtype)
+      floatKernel(
+        x.dtype, op: this.kernelName,
+        float: { this.backward(x, w, g, gradInput, gradWeight, Float.self) },
+        double: { this.backward(x, w, g, gradInput, gradWeight, Double.self) })
+      let needsBias = node.edges.count > 2 && node.edges[2] != nil
+      let gradBias = needsBias ? g.sum(dims: [0] + Array(2..<g.rank)) : nil
+      return [gradInput, gradWeight] + (node.edges.count > 2 ? [gradBias] : [])
+    }
+  }
+
+  /// Gives `output` the node `ConvolutionBackward0` over `input`, `weight` and `bias` (when one
+  /// needs a gradient and grad mode is on), with `backward` as its rule.
+  func attachBackward(
+    _ output: Tensor, _ input: Tensor, _ weight: Tensor, _ bias: Tensor?,
+    _ backward: @escaping (Tensor, GraphNode) -> [Tensor?]
+  ) -> Tensor {
     let inputs = [input, weight] + (bias.map { [$0] } ?? [])
     guard GradMode.isEnabled, inputs.contains(where: \.requiresGrad) else { return output }
-    let this = self
-    output.gradFn = GraphNode(
-      name: "ConvolutionBackward0", inputs: inputs, output: output,
-      backward: { grad, node in
-        let x = denseCopy(node.savedInput(0)), w = denseCopy(node.savedInput(1)), g = denseCopy(grad)
-        let gradInput = node.edges[0] == nil ? nil : Tensor(uninitializedShape: x.shape, dtype: x.dtype)
-        let gradWeight = node.edges[1] == nil ? nil : Tensor(uninitializedShape: w.shape, dtype: w.dtype)
-        floatKernel(
-          x.dtype, op: this.kernelName,
-          float: { this.backward(x, w, g, gradInput, gradWeight, Float.self) },
-          double: { this.backward(x, w, g, gradInput, gradWeight, Double.self) })
-        let needsBias = node.edges.count > 2 && node.edges[2] != nil
-        let gradBias = needsBias ? g.sum(dims: [0] + Array(2..<g.rank)) : nil
-        return [gradInput, gradWeight] + (node.edges.count > 2 ? [gradBias] : [])
-      })
+    output.gradFn = GraphNode(name: "ConvolutionBackward0", inputs: inputs, output: output, backward: backward)
     return output
   }
 
   private func forward<T: KernelFloat>(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ out: Tensor, _: T.Type) {
-    let (px, pw, pb, po) = (x.elements(as: T.self), w.elements(as: T.self), b?.elements(as: T.self), out.elements(as: T.self))
+    let (px, pw, pb, po) = (
+      x.elements(as: T.self), w.elements(as: T.self), b?.elements(as: T.self), out.elements(as: T.self)
+    )
     if transposed {
       problem.imageFromColumns(column: px, weight: pw, bias: pb.map { UnsafePointer($0) }, into: po, dtype: x.dtype)
     } else {

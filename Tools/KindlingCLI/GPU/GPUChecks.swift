@@ -40,7 +40,10 @@ enum GPUChecks {
     GPUCheck(name: "reductions (sum, mean, max with indices)", tolerance: 1e-4) { d in
       let x = try Tensor.randn([300, 2000]).to(d)
       let (values, indices) = x.max(dim: 1)
-      return [x.sum(), x.mean(dim: 0), values, indices, x.transpose(0, 1).sum(dim: 1), try Tensor.randn([5_000_000]).to(d).sum()]
+      return [
+        x.sum(), x.mean(dim: 0), values, indices, x.transpose(0, 1).sum(dim: 1),
+        try Tensor.randn([5_000_000]).to(d).sum(),
+      ]
     },
     GPUCheck(name: "matmul 1024 float32 (cuBLAS on CUDA)", tolerance: 1e-4) { d in
       let a = try Tensor.randn([1024, 1024]).to(d), b = try Tensor.randn([1024, 1024]).to(d)

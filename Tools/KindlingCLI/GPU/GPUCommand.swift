@@ -30,7 +30,8 @@ struct GPUCheckCommand: ParsableCommand {
     commandName: "check",
     abstract: "Runs each op family and a short training run on the GPU and on the CPU, and compares them.")
 
-  @Option(name: .customLong("device"), help: "A device to check (cuda, cuda:1, opencl); repeat for several. Default: all.")
+  @Option(
+    name: .customLong("device"), help: "A device to check (cuda, cuda:1, opencl); repeat for several. Default: all.")
   var devices: [String] = []
 
   func run() throws {
@@ -45,7 +46,10 @@ struct GPUCheckCommand: ParsableCommand {
         let error = try check.maxError(device)
         let ok = error <= check.tolerance
         if !ok { failures += 1 }
-        print(String(format: "  %@  %-44@ max error %.2e (tolerance %.0e)", ok ? "ok  " : "FAIL", check.name, error, check.tolerance))
+        print(
+          String(
+            format: "  %@  %-44@ max error %.2e (tolerance %.0e)", ok ? "ok  " : "FAIL", check.name, error,
+            check.tolerance))
       }
     }
     if failures > 0 { throw CLIError("\(failures) GPU check\(failures == 1 ? "" : "s") failed") }
