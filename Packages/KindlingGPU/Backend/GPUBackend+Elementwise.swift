@@ -7,19 +7,18 @@ extension GPUBackend {
     try checkDevice(inputs + [output], op: function.name)
     guard output.count > 0 else { return }
     let compute = inputs[inputs.count - 1].dtype
+    let types = inputs.map(\.dtype)
     guard inputs.allSatisfy({ $0.dtype == compute }) || function.name == "Cast" || function.name == "where",
-      let recipe = KernelRecipes.elementwise(function, inputs: inputs.map(\.dtype), output: output.dtype)
-    else { throw unsupported(function.name, "\(function.name) on \(inputs.map(\.dtype)) giving \(output.dtype)") }
+      let (flat, strided) = try elementwiseKernels(function, inputs: types, output: output.dtype)
+    else { throw unsupported(function.name, "\(function.name) on \(types) giving \(output.dtype)") }
     let layout = KernelLayout([output] + inputs)
     guard layout.fits else { throw unsupported(function.name, "a layout of more than 8 dimensions") }
-    let functions = try kernels(recipe)
-    let (flat, strided) = (recipe.names[0], recipe.names[1])
     let p = function.parameters
     var arguments: [KernelArgument] = [.buffer(output.storage.data)]
     arguments += inputs.map { .buffer($0.storage.data) }
     arguments += [layout.argument, .float64(p.count > 0 ? p[0] : 0), .float64(p.count > 1 ? p[1] : 0)]
     try runtime.launch(
-      functions[layout.isFlat ? flat : strided]!, blocks: LaunchShape(count: layout.count).blocks,
+      layout.isFlat ? flat : strided, blocks: LaunchShape(count: layout.count).blocks,
       threadsPerBlock: LaunchShape.threadsPerBlock, arguments: arguments)
   }
 

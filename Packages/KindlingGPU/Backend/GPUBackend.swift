@@ -16,6 +16,8 @@ final class GPUBackend: @unchecked Sendable {
   let memory: GPUAllocator
   private var mutex = pthread_mutex_t()
   private var compiled: [String: [String: any KernelFunction]] = [:]
+  /// Elementwise kernels by what picks them, so the hot path builds no source text or key string.
+  private var elementwiseKernels: [ElementwiseKey: (flat: any KernelFunction, strided: any KernelFunction)] = [:]
 
   init(runtime: any KernelRuntime, device: Device) {
     self.runtime = runtime
@@ -35,6 +37,25 @@ final class GPUBackend: @unchecked Sendable {
     compiled[recipe.key] = functions
     pthread_mutex_unlock(&mutex)
     return functions
+  }
+
+  /// The (flat, strided) kernels of an elementwise function at dtypes, compiled once; `nil` when
+  /// there is no kernel for them.
+  func elementwiseKernels(_ function: ElementwiseFunction, inputs: [DType], output: DType) throws(GPUError)
+    -> (flat: any KernelFunction, strided: any KernelFunction)?
+  {
+    let key = ElementwiseKey(function, inputs: inputs, output: output)
+    pthread_mutex_lock(&mutex)
+    let cached = elementwiseKernels[key]
+    pthread_mutex_unlock(&mutex)
+    if let cached { return cached }
+    guard let recipe = KernelRecipes.elementwise(function, inputs: inputs, output: output) else { return nil }
+    let functions = try kernels(recipe)
+    let pair = (flat: functions[recipe.names[0]]!, strided: functions[recipe.names[1]]!)
+    pthread_mutex_lock(&mutex)
+    elementwiseKernels[key] = pair
+    pthread_mutex_unlock(&mutex)
+    return pair
   }
 
   /// Copies bytes between the host and this device, or within the device.

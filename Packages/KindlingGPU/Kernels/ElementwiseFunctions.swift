@@ -92,3 +92,30 @@ enum ElementwiseFunctions {
     }
   }
 }
+
+/// What picks an elementwise kernel: the function, the parameter values its expression is
+/// specialized on (``ElementwiseFunctions/variant(_:)``), and the dtypes.
+struct ElementwiseKey: Hashable {
+  let name: String
+  let variant: Double?
+  let inputs: [DType]
+  let output: DType
+
+  init(_ function: ElementwiseFunction, inputs: [DType], output: DType) {
+    (name, variant, self.inputs, self.output) = (function.name, ElementwiseFunctions.variant(function), inputs, output)
+  }
+}
+
+extension ElementwiseFunctions {
+  /// The parameter value a function's expression depends on, for the kernel cache: `alpha == 1`
+  /// for AddOp and SubOp, the exponent of PowScalarOp's shortcuts; `nil` for the rest (their
+  /// parameters are kernel arguments).
+  static func variant(_ function: ElementwiseFunction) -> Double? {
+    switch function.name {
+    case "AddOp", "SubOp": function.parameters.first == 1 ? 1 : 0
+    case "PowScalarOp":
+      [2, 3, 0.5, -0.5, -1, -2].contains(function.parameters.first ?? .nan) ? function.parameters.first : .infinity
+    default: nil
+    }
+  }
+}

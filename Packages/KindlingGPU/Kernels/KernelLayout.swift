@@ -14,37 +14,51 @@ struct KernelLayout {
 
     """
 
-  private(set) var shape: [Int]
-  private(set) var strides: [[Int]]
-  let offsets: [Int]
+  /// The struct's words, in the C declaration's order: rank, count, shape, strides, offsets.
+  private var words: [Int64]
+  /// Merged dimensions (1 for a single element), or more than ``maxRank`` when they do not fit.
+  let rank: Int
+  /// Elements in the index space.
   let count: Int
 
-  /// The layout of `operands` (output first), which all have the output's shape.
+  private static let shapeStart = 2
+  private static func strideIndex(_ operand: Int, _ dim: Int) -> Int { 2 + maxRank + operand * maxRank + dim }
+  private static let offsetStart = 2 + maxRank + maxOperands * maxRank
+
+  /// The layout of `operands` (output first), which all have the output's shape: size-1
+  /// dimensions dropped, neighbours merged where they are contiguous with each other in every
+  /// operand. Built straight into the struct's words, as this runs for every op.
   init(_ operands: [Tensor]) {
+    precondition(operands.count <= Self.maxOperands, "KernelLayout: at most \(Self.maxOperands) operands")
     let full = operands[0].shape
-    count = full.reduce(1, *)
-    offsets = operands.map(\.storageOffset)
-    // Size-1 dimensions move nothing; drop them, then merge neighbours that are contiguous
-    // with each other in every operand.
-    var shape: [Int] = []
-    var strides: [[Int]] = Array(repeating: [], count: operands.count)
-    for d in full.indices where full[d] != 1 {
-      if let last = shape.indices.last,
-        operands.indices.allSatisfy({ strides[$0][last] == operands[$0].strides[d] * full[d] })
+    var words = [Int64](repeating: 0, count: Self.offsetStart + Self.maxOperands)
+    var rank = 0, count = 1
+    for d in full.indices {
+      let size = full[d]
+      count *= size
+      if size == 1 { continue }
+      if rank > 0, rank <= Self.maxRank,
+        operands.indices.allSatisfy({ words[Self.strideIndex($0, rank - 1)] == Int64(operands[$0].strides[d] * size) })
       {
-        shape[last] *= full[d]
-        for k in operands.indices { strides[k][last] = operands[k].strides[d] }
-      } else {
-        shape.append(full[d])
-        for k in operands.indices { strides[k].append(operands[k].strides[d]) }
+        words[Self.shapeStart + rank - 1] *= Int64(size)
+        for k in operands.indices { words[Self.strideIndex(k, rank - 1)] = Int64(operands[k].strides[d]) }
+        continue
       }
+      if rank < Self.maxRank {
+        words[Self.shapeStart + rank] = Int64(size)
+        for k in operands.indices { words[Self.strideIndex(k, rank)] = Int64(operands[k].strides[d]) }
+      }
+      rank += 1
     }
-    if shape.isEmpty {
-      shape = [1]
-      strides = strides.map { _ in [0] }
+    if rank == 0 {
+      rank = 1
+      words[Self.shapeStart] = 1
     }
-    self.shape = shape
-    self.strides = strides
+    for d in rank..<Self.maxRank where rank < Self.maxRank { words[Self.shapeStart + d] = 1 }
+    for (k, operand) in operands.enumerated() { words[Self.offsetStart + k] = Int64(operand.storageOffset) }
+    words[0] = Int64(rank)
+    words[1] = Int64(count)
+    (self.words, self.rank, self.count) = (words, rank, count)
   }
 
   /// Kernel text that turns the flat index `i` into the element offsets `o0 … o<operands-1>` of
@@ -63,21 +77,13 @@ struct KernelLayout {
   }
 
   /// One merged dimension: the kernel's dense variant, without index arithmetic.
-  var isFlat: Bool { shape.count == 1 }
+  var isFlat: Bool { rank == 1 }
 
   /// Whether the kernels can take this layout.
-  var fits: Bool { shape.count <= Self.maxRank }
+  var fits: Bool { rank <= Self.maxRank }
 
   /// The struct's bytes, as the kernel's `KLayout` parameter.
-  var argument: KernelArgument {
-    var words: [Int64] = [Int64(shape.count), Int64(count)]
-    words += (0..<Self.maxRank).map { $0 < shape.count ? Int64(shape[$0]) : 1 }
-    for k in 0..<Self.maxOperands {
-      words += (0..<Self.maxRank).map { k < strides.count && $0 < shape.count ? Int64(strides[k][$0]) : 0 }
-    }
-    words += (0..<Self.maxOperands).map { $0 < offsets.count ? Int64(offsets[$0]) : 0 }
-    return .bytes(words.withUnsafeBytes { Array($0) })
-  }
+  var argument: KernelArgument { .bytes(words.withUnsafeBytes { Array($0) }) }
 }
 
 /// A 1-D launch that covers `count` elements with a grid-stride loop.
