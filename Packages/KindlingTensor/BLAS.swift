@@ -1,7 +1,8 @@
 import CKindlingBLAS
+import Synchronization
 
 /// The BLAS library KindlingTensor's CPU kernels call (OpenBLAS, from Debian's
-/// `libopenblas-dev`), and its thread pool.
+/// `libopenblas-dev`), and how many threads a matrix product uses.
 ///
 /// ```swift
 /// print(BLAS.configuration)   // OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64
@@ -21,17 +22,41 @@ public enum BLAS {
     return String(words[index + 1])
   }
 
-  /// The number of threads OpenBLAS uses for one call (`OPENBLAS_NUM_THREADS` sets the
-  /// default; `torch.set_num_threads`' counterpart for BLAS work).
+  /// The number of threads one matrix product (matmul, mm, bmm, addmm, Linear, convolution)
+  /// runs on; 1 runs each product on the calling thread (`torch.set_num_threads`' counterpart
+  /// for BLAS work). The default is OpenBLAS's: `OPENBLAS_NUM_THREADS` when set, else every core.
+  ///
+  /// Kindling splits a large product itself into this many blocks, one single-threaded OpenBLAS
+  /// call each, run on the worker threads that every other parallel kernel uses; OpenBLAS's own
+  /// thread pool is set to one thread the first time Kindling calls it and stays there (its idle
+  /// threads spun against Kindling's workers and slowed two-thread training steps down).
+  /// Products under 2¹⁸ multiply-adds are never split.
   ///
   /// - Precondition: set to 1 or more.
   public static var threadCount: Int {
-    get { Int(openblas_get_num_threads()) }
+    get { requestedThreads.load(ordering: .relaxed) }
     set {
       precondition(newValue >= 1, "BLAS.threadCount must be at least 1, but got \(newValue)")
-      openblas_set_num_threads(Int32(newValue))
+      requestedThreads.store(newValue, ordering: .relaxed)
     }
   }
+
+  /// ``threadCount``; its first use reads OpenBLAS's thread count (its default) and then sets
+  /// OpenBLAS to one thread.
+  private static let requestedThreads = Atomic<Int>(pinnedOpenBLASDefault)
+
+  /// OpenBLAS's default thread count, read once before OpenBLAS is set to one thread.
+  private static let pinnedOpenBLASDefault: Int = {
+    let initial = max(1, Int(openblas_get_num_threads()))
+    openblas_set_num_threads(1)
+    return initial
+  }()
+
+  /// Makes sure OpenBLAS runs on one thread: call before any OpenBLAS routine (the GEMMs and
+  /// KindlingLinalg's LAPACK calls do), since the first Kindling call into OpenBLAS may come
+  /// before anything reads ``threadCount``.
+  @inline(__always)
+  package static func pinOpenBLAS() { _ = pinnedOpenBLASDefault }
 
   /// The number of processors OpenBLAS sees.
   public static var processorCount: Int { Int(openblas_get_num_procs()) }

@@ -145,6 +145,11 @@ struct MatmulTests {
   @Test("matmul is a few percent from cblas_sgemm alone (set KINDLING_MATMUL_BENCH=1 to print timings)",
         .enabled(if: ProcessInfo.processInfo.environment["KINDLING_MATMUL_BENCH"] != nil))
   func overhead() {
+    // One thread on both sides: OpenBLAS stays on one thread and matmul splits products itself
+    // across BLAS.threadCount threads.
+    let threads = BLAS.threadCount
+    BLAS.threadCount = 1
+    defer { BLAS.threadCount = threads }
     for n in [64, 128, 256, 512, 1024, 2048] {
       let a = Tensor(scalars: (0..<(n * n)).map { Float($0 % 13) / 13 }, shape: [n, n])
       let b = Tensor(scalars: (0..<(n * n)).map { Float($0 % 7) / 7 }, shape: [n, n])

@@ -7,8 +7,9 @@
 //   layer.linear.fwd    Linear(1024, 1024) on x[256, 1024] under noGrad (0.537 GFLOP)
 //   layer.linear.fwdbwd as conv.fwdbwd
 //
-// Kindling's GEMMs run on OpenBLAS's threads (BLAS.threadCount, 2 here) and im2col/col2im split
-// across every core: compare with torch.set_num_threads(2). One step per sample.
+// Kindling's GEMMs split across BLAS.threadCount threads (2 here, one OpenBLAS call per block) and
+// im2col/col2im across every core, all on Kindling's worker pool: compare with
+// torch.set_num_threads(2). One step per sample.
 //
 // TrainStep.swift adds whole training steps of the MLP and the CNN of ../shared/bench
 // at batch 64 and 256 (train.mlp.b64.t1 ... train.cnn.b256.t2).

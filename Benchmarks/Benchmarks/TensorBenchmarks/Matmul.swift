@@ -3,8 +3,11 @@
 //   matmul.<n>.t<threads>        a.matmul(b), allocating the result, with BLAS.threadCount = threads
 //   cblas_sgemm.<n>.t<threads>   OpenBLAS's cblas_sgemm called directly on the buffers of three
 //                                contiguous Kindling tensors (C = A·B, row-major, no transposes),
-//                                with BLAS.threadCount = threads: the floor a Kindling matmul
-//                                built on OpenBLAS can reach.
+//                                on OpenBLAS's own thread pool set to `threads` threads for this
+//                                benchmark (Kindling keeps OpenBLAS at one thread and splits
+//                                products itself, BLAS.threadCount): the floor a Kindling matmul
+//                                built on OpenBLAS can reach, and at t2 OpenBLAS's threading
+//                                against Kindling's split.
 //
 // n = 64, 128, 256, 512, 1024, 2048; threads 1 and 2. One product per sample; throughput is
 // products per second (GFLOP/s = 2·n³ · throughput / 1e9).
@@ -74,8 +77,11 @@ func registerMatmul() {
         for _ in benchmark.scaledIterations { sgemm(operands.a, operands.b, into: operands.c) }
         blackHole(operands.c)
       } setup: {
-        BLAS.threadCount = threads
+        BLAS.threadCount = threads  // first: Kindling sets OpenBLAS to one thread on first use
+        openblas_set_num_threads(Int32(threads))
         _ = squareOperands(n)
+      } teardown: {
+        openblas_set_num_threads(1)  // back to what Kindling expects
       }
     }
   }

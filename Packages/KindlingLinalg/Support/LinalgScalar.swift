@@ -29,11 +29,11 @@ extension Linalg {
   /// LAPACK's routines in OpenBLAS are mostly reference LAPACK over BLAS calls on thin panels,
   /// which OpenBLAS's thread pool slows down (measured here: `eigh` of a 64×64 matrix 199 µs on
   /// one thread, 343 µs on two; `cholesky` of 1024×1024 8.3 ms against 10.3 ms), so every LAPACK
-  /// call runs single-threaded and the previous ``BLAS/threadCount`` comes back afterwards.
+  /// call runs single-threaded. OpenBLAS stays on one thread for Kindling (``BLAS/threadCount``
+  /// only splits Kindling's own GEMMs), so this only makes sure it has been set to one before the
+  /// first LAPACK call of a program that has run no matrix product yet.
   static func lapackDispatch<V: LAPACKVisitor>(_ dtype: DType, _ visitor: V, op: String) -> V.Result {
-    let threads = BLAS.threadCount
-    if threads != 1 { BLAS.threadCount = 1 }
-    defer { if threads != 1 { BLAS.threadCount = threads } }
+    BLAS.pinOpenBLAS()
     switch dtype {
     case .float32: return visitor.visit(Float.self)
     case .float64: return visitor.visit(Double.self)

@@ -1,4 +1,3 @@
-import CKindlingBLAS
 import Dispatch
 
 #if canImport(Glibc)
@@ -6,37 +5,13 @@ import Dispatch
 #endif
 
 /// The element types the convolution and pooling kernels run on (float32 and float64), with
-/// OpenBLAS's row-major GEMM `c = alpha·op(a)·op(b) + beta·c` for each.
-protocol KernelFloat: BinaryFloatingPoint, Sendable {
-  // swift-format-ignore
-  static func gemm(
-    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
-    b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
-}
+/// KindlingTensor's row-major GEMM `c = alpha·op(a)·op(b) + beta·c` for each
+/// (``BLASFloat/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:threads:)``, split
+/// across `BLAS.threadCount` threads).
+protocol KernelFloat: BLASFloat {}
 
-private func cblasTranspose(_ transposed: Bool) -> CBLAS_TRANSPOSE { transposed ? CblasTrans : CblasNoTrans }
-
-extension Float: KernelFloat {
-  static func gemm(
-    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-    b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
-  ) {
-    cblas_sgemm(
-      CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB), Int32(m), Int32(n), Int32(k), 1, a,
-      Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-  }
-}
-
-extension Double: KernelFloat {
-  static func gemm(
-    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
-    b: UnsafePointer<Double>, ldb: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
-  ) {
-    cblas_dgemm(
-      CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB), Int32(m), Int32(n), Int32(k), 1, a,
-      Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-  }
-}
+extension Float: KernelFloat {}
+extension Double: KernelFloat {}
 
 extension Tensor {
   /// The first element's address as `T` (the tensor's dtype), for the kernels in this module.

@@ -19,8 +19,9 @@
 /// Samples go in chunks (``chunk``): the column matrices of a chunk's samples sit side by side,
 /// `[columnRows, chunk·columnCount]`, so each group does one large GEMM per chunk instead of one
 /// per sample; the column side is gathered to (or scattered from) the matching
-/// `[columnChannels, chunk·columnCount]` layout by plain copies. GEMMs run on OpenBLAS's
-/// threads; im2col, col2im and the copies split their work across cores. A 1×1 stride-1
+/// `[columnChannels, chunk·columnCount]` layout by plain copies. GEMMs split across
+/// `BLAS.threadCount` threads (``BLASFloat``); im2col, col2im and the copies split their work
+/// across cores. A 1×1 stride-1
 /// unpadded window skips im2col and goes sample by sample on the tensors themselves.
 struct ConvProblem: Sendable {
   let batch: Int

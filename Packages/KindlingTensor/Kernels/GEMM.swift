@@ -1,4 +1,3 @@
-import CKindlingBLAS
 import Dispatch
 
 /// Batched matrix products `c[b] = beta * c[b] + alpha * a[b] @ b[b]`, the kernel under mm, bmm,
@@ -6,7 +5,8 @@ import Dispatch
 ///
 /// `a` is `[batch, m, k]`, `b` is `[batch, k, n]` (any strides; a batch stride of 0 repeats a
 /// matrix) and `c` a contiguous `[batch, m, n]` tensor of the same dtype. float32 and float64
-/// call OpenBLAS's `cblas_sgemm`/`cblas_dgemm`: an operand whose rows or columns are dense is
+/// call OpenBLAS's `cblas_sgemm`/`cblas_dgemm` (a large product split across
+/// ``BLAS/threadCount`` threads, ``BLASFloat``): an operand whose rows or columns are dense is
 /// passed as it is (transposed views as `CblasTrans` with their leading dimension), and only an
 /// operand with neither dense is copied. float16 and bfloat16 compute in float32; the integer
 /// types run one generic kernel whose arithmetic wraps, as PyTorch's does. When `beta` is 0,
@@ -91,32 +91,26 @@ enum GEMM {
     }
 
     private static func fits(_ stride: Int) -> Bool { stride <= Int(Int32.max) }
-
-    var blasTranspose: CBLAS_TRANSPOSE { transposed ? CblasTrans : CblasNoTrans }
   }
 
-  /// One gemm call per batch: float32 or float64 operands of `c`'s dtype.
+  /// One gemm per batch: float32 or float64 operands of `c`'s dtype, split across
+  /// ``BLAS/threadCount`` threads by ``BLASFloat/gemmBatched(batches:transposeA:transposeB:m:n:k:alpha:a:lda:strideA:b:ldb:strideB:beta:c:ldc:strideC:threads:)``.
   private static func blas(_ a: Tensor, _ b: Tensor, into c: Tensor, alpha: Double, beta: Double) {
+    if c.dtype == .float32 {
+      blas(Float.self, a, b, into: c, alpha: Float(alpha), beta: Float(beta))
+    } else {
+      blas(Double.self, a, b, into: c, alpha: alpha, beta: beta)
+    }
+  }
+
+  private static func blas<T: BLASFloat>(_: T.Type, _ a: Tensor, _ b: Tensor, into c: Tensor, alpha: T, beta: T) {
     let r = c.rank
     let (batches, m, k, n) = (r == 3 ? c.shape[0] : 1, a.shape[r - 2], a.shape[r - 1], b.shape[r - 1])
     let lhs = Operand(a), rhs = Operand(b)
-    let (m32, n32, k32) = (Int32(m), Int32(n), Int32(k))
-    let (lda, ldb, ldc) = (Int32(lhs.leading), Int32(rhs.leading), Int32(max(1, n)))
-    if c.dtype == .float32 {
-      let (pa, pb, pc) = (lhs.tensor.pointer(as: Float.self), rhs.tensor.pointer(as: Float.self), c.pointer(as: Float.self))
-      for i in 0..<batches {
-        cblas_sgemm(
-          CblasRowMajor, lhs.blasTranspose, rhs.blasTranspose, m32, n32, k32, Float(alpha),
-          pa + i * lhs.batchStride, lda, pb + i * rhs.batchStride, ldb, Float(beta), pc + i * m * n, ldc)
-      }
-    } else {
-      let (pa, pb, pc) = (lhs.tensor.pointer(as: Double.self), rhs.tensor.pointer(as: Double.self), c.pointer(as: Double.self))
-      for i in 0..<batches {
-        cblas_dgemm(
-          CblasRowMajor, lhs.blasTranspose, rhs.blasTranspose, m32, n32, k32, alpha,
-          pa + i * lhs.batchStride, lda, pb + i * rhs.batchStride, ldb, beta, pc + i * m * n, ldc)
-      }
-    }
+    T.gemmBatched(
+      batches: batches, transposeA: lhs.transposed, transposeB: rhs.transposed, m: m, n: n, k: k, alpha: alpha,
+      a: lhs.tensor.pointer(as: T.self), lda: lhs.leading, strideA: lhs.batchStride, b: rhs.tensor.pointer(as: T.self),
+      ldb: rhs.leading, strideB: rhs.batchStride, beta: beta, c: c.pointer(as: T.self), ldc: max(1, n), strideC: m * n)
   }
 }
 

@@ -84,8 +84,8 @@ package enum Parallel {
 /// Worker `w` runs chunk `w` of a job, if it claims it first: a slot per worker holds the
 /// generation it was last claimed for and by whom, and the caller, once its own chunk is done,
 /// claims every chunk no worker has started and runs it itself. A worker that the OS has not
-/// scheduled (on two cores, OpenBLAS's threads spin for a long time after each product) then
-/// costs nothing but parallelism, never a wait.
+/// scheduled (another process, or any other thread, holds its core) then costs nothing but
+/// parallelism, never a wait.
 private final class WorkerPool: @unchecked Sendable {
   static let shared = WorkerPool(workers: Parallel.coreCount - 1)
 
@@ -203,9 +203,9 @@ private final class WorkerPool: @unchecked Sendable {
       if current != seen { return current }
       polls += 1
       if polls & 15 == 0 && DispatchTime.now().uptimeNanoseconds > deadline { break }
-      // Yield rather than only pause: on two cores, OpenBLAS's threads need this core for the
-      // next matrix product, and a worker that only spun here would hold it off for the whole
-      // polling window.
+      // Yield rather than only pause: on two cores, any other ready thread (the program's own,
+      // another process's) would be held off this core for the whole polling window. (OpenBLAS's
+      // threads were such threads until matrix products moved onto this pool, BLAS.threadCount.)
       if polls > 64 { sched_yield() } else { kindling_cpu_relax() }
     }
     pthread_mutex_lock(mutex)
