@@ -43,13 +43,14 @@ enum WindowSource {
     """
   }
 
-  /// `cols (A) ← image (B)`.
+  /// `cols (A) ← image (B)`: the column matrix `[rows, batch·L]`, sample `n`'s columns at
+  /// `n·L ..< (n+1)·L` of each row.
   static func im2col(name: String, element: String) -> String {
     WindowGeometry.declaration + """
       KERNEL \(name)(GLOBAL \(element) *cols, GLOBAL const \(element) *img, WGeom G) {
         i64 L = G.outH * G.outW, rows = G.channels * G.kernelH * G.kernelW, total = G.batch * rows * L;
         for (i64 idx = BLOCK_ID * BLOCK_SIZE + THREAD_ID; idx < total; idx += BLOCK_SIZE * GRID_SIZE) {
-          i64 l = idx % L, r = (idx / L) % rows, n = idx / (L * rows);
+          i64 l = idx % L, n = (idx / L) % G.batch, r = idx / (L * G.batch);
           i64 ow = l % G.outW, oh = l / G.outW;
           i64 j = r % G.kernelW, i = (r / G.kernelW) % G.kernelH, c = r / (G.kernelW * G.kernelH);
           i64 h = oh * G.strideH - G.padTop + i * G.dilationH, w = ow * G.strideW - G.padLeft + j * G.dilationW;
@@ -61,11 +62,12 @@ enum WindowSource {
       """
   }
 
-  /// `image (A) ← Σ cols (B)` over the window positions that read each image element.
+  /// `image (A) ← Σ cols (B)` over the window positions that read each image element (columns
+  /// laid out as im2col writes them).
   static func col2im(name: String, element: String) -> String {
     WindowGeometry.declaration + """
       KERNEL \(name)(GLOBAL \(element) *img, GLOBAL const \(element) *cols, WGeom G) {
-        i64 L = G.outH * G.outW, rows = G.channels * G.kernelH * G.kernelW;
+        i64 L = G.outH * G.outW;
         i64 total = G.batch * G.channels * G.height * G.width;
         for (i64 idx = BLOCK_ID * BLOCK_SIZE + THREAD_ID; idx < total; idx += BLOCK_SIZE * GRID_SIZE) {
           i64 w = idx % G.width, h = (idx / G.width) % G.height;
@@ -73,7 +75,7 @@ enum WindowSource {
           \(element) acc = (\(element))0;
           \(coveringWindows("""
             i64 r = (c * G.kernelH + i) * G.kernelW + j;
-            acc += cols[G.offsetB + (n * rows + r) * L + oh * G.outW + ow];
+            acc += cols[G.offsetB + (r * G.batch + n) * L + oh * G.outW + ow];
             """))
           img[G.offsetA + idx] = acc;
         }

@@ -1,8 +1,11 @@
 import KindlingAutograd
 
-/// Convolution on a device (a GPU): im2col and col2im kernels around batched matrix products, so
-/// every FLOP runs in the device's GEMM (cuBLAS on CUDA), as PyTorch's `slow_conv2d` does. Same
-/// node name, inputs and gradients as the CPU kernel.
+/// Convolution on a device (a GPU): im2col and col2im kernels around one large matrix product per
+/// group, so every FLOP runs in the device's GEMM (cuBLAS on CUDA). The column matrix holds every
+/// sample side by side, `[groups·columnRows, batch·columnCount]` (the CPU kernel's chunk layout
+/// with the whole batch as one chunk), so a group's forward, weight gradient and column gradient
+/// are each a single product rather than one per sample. Same node name, inputs and gradients as
+/// the CPU kernel.
 extension ConvolutionOp {
   /// The window over all of the image side's channels (every group's).
   private var window: WindowGeometry {
@@ -13,11 +16,11 @@ extension ConvolutionOp {
       padLeft: g.padLeft, dilationH: g.dilationH, dilationW: g.dilationW, outH: g.outH, outW: g.outW)
   }
 
-  /// `[batch, groups·columnRows, columnCount]`: every sample's column matrix.
+  /// `[groups·columnRows, batch·columnCount]`: the samples' column matrices side by side.
   private func columns(_ image: Tensor) -> Tensor {
     let window = window
     let columns = Tensor(
-      uninitializedShape: [window.batch, window.columnRows, window.columnCount], dtype: image.dtype,
+      uninitializedShape: [window.columnRows, window.batch * window.columnCount], dtype: image.dtype,
       device: image.device)
     DeviceRegistry.run(.im2col(image: image, columns: columns, window: window), on: image.device)
     return columns
@@ -28,17 +31,17 @@ extension ConvolutionOp {
     denseCopy(weight).view([problem.groups, problem.columnChannels, problem.geometry.columnRows])
   }
 
-  /// `left[g] · right` for each group `g`, the groups' results side by side along dim 1:
-  /// `left` `[groups, p, q]` (the same for every sample), `right` `[batch, groups·q, r]`.
+  /// `left[g] · right[g]` for each group `g`, stacked along dim 0: `left` `[groups, p, q]`,
+  /// `right` `[groups·q, r]` → `[groups·p, r]`.
   private func groupProducts(_ left: Tensor, _ right: Tensor) -> Tensor {
     let (groups, p, q) = (left.shape[0], left.shape[1], left.shape[2])
-    let (batch, r) = (right.shape[0], right.shape[2])
-    let out = Tensor(uninitializedShape: [batch, groups * p, r], dtype: right.dtype, device: right.device)
-    for g in 0..<groups {
-      let product = left[g].unsqueeze(0).expand([batch, p, q]).bmm(right.narrow(dim: 1, start: g * q, length: q))
-      out.narrow(dim: 1, start: g * p, length: p).copy_(product)
-    }
-    return out
+    if groups == 1 { return left[0].mm(right) }
+    return Tensor.cat((0..<groups).map { left[$0].mm(right.narrow(dim: 0, start: $0 * q, length: q)) }, dim: 0)
+  }
+
+  /// `[channels, batch·L]` (the products' layout) as `[batch, channels, L]`, contiguous.
+  private func batchFirst(_ t: Tensor) -> Tensor {
+    t.view([t.shape[0], problem.batch, t.shape[1] / max(problem.batch, 1)]).transpose(0, 1).contiguous()
   }
 
   func runOnDevice(_ input: Tensor, weight: Tensor, bias: Tensor?, outputShape: [Int]) -> Tensor {
@@ -46,10 +49,10 @@ extension ConvolutionOp {
       !transposed,
       "\(op): transposed convolution has no \(input.device) kernel in Kindling yet; move the tensors to the CPU with "
         + ".to(.cpu)")
-    let (groups, perGroup, rows) = (problem.groups, problem.columnChannels, problem.geometry.columnRows)
+    let channels = problem.groups * problem.columnChannels
     let output = noGrad { () -> Tensor in
-      var out = groupProducts(groupedWeight(weight), columns(denseCopy(input)))
-      if let bias { out = out + denseCopy(bias).view([1, groups * perGroup, 1]) }
+      var out = batchFirst(groupProducts(groupedWeight(weight), columns(denseCopy(input))))
+      if let bias { out = out + denseCopy(bias).view([1, channels, 1]) }
       return out.view(outputShape)
     }
     let this = self
@@ -57,7 +60,9 @@ extension ConvolutionOp {
       noGrad {
         let x = denseCopy(node.savedInput(0)), w = this.groupedWeight(node.savedInput(1))
         let window = this.window
-        let g = denseCopy(grad).view([window.batch, groups * perGroup, window.columnCount])
+        // The output gradient in the products' layout: [channels, batch·L].
+        let g = grad.reshape([window.batch, channels, window.columnCount]).transpose(0, 1).contiguous()
+          .view([channels, window.batch * window.columnCount])
         var gradInput: Tensor? = nil
         if node.edges[0] != nil {
           let columnGradient = this.groupProducts(w.transpose(1, 2), g)
@@ -68,14 +73,15 @@ extension ConvolutionOp {
         var gradWeight: Tensor? = nil
         if node.edges[1] != nil {
           let columns = this.columns(x)
-          let perGroupGradients = (0..<groups).map { k in
-            g.narrow(dim: 1, start: k * perGroup, length: perGroup)
-              .bmm(columns.narrow(dim: 1, start: k * rows, length: rows).transpose(1, 2)).sum(dim: 0)
+          let (perGroup, rows) = (this.problem.columnChannels, this.problem.geometry.columnRows)
+          let products = (0..<this.problem.groups).map { k in
+            g.narrow(dim: 0, start: k * perGroup, length: perGroup).mm(
+              columns.narrow(dim: 0, start: k * rows, length: rows).t())
           }
-          gradWeight = Tensor.cat(perGroupGradients, dim: 0).view(node.inputShapes[1])
+          gradWeight = (products.count == 1 ? products[0] : Tensor.cat(products, dim: 0)).view(node.inputShapes[1])
         }
         let needsBias = node.edges.count > 2 && node.edges[2] != nil
-        let gradBias = needsBias ? g.sum(dims: [0, 2]) : nil
+        let gradBias = needsBias ? g.sum(dim: 1) : nil
         return [gradInput, gradWeight] + (node.edges.count > 2 ? [gradBias] : [])
       }
     }

@@ -84,9 +84,9 @@ public enum DeviceWork {
   case scatter(
     output: Tensor, source: Tensor, index: Tensor, dimStride: Int, dimSize: Int, addAlpha: Double?,
     failure: (Int) -> String)
-  /// `columns[n, (c·kernelH + i)·kernelW + j, oh·outW + ow] = image[n, c, oh·strideH - padTop +
-  /// i·dilationH, ow·strideW - padLeft + j·dilationW]`, 0 in the padding (`F.unfold`); both
-  /// contiguous, columns `[batch, columnRows, columnCount]`.
+  /// `columns[(c·kernelH + i)·kernelW + j, n·columnCount + oh·outW + ow] = image[n, c, oh·strideH
+  /// - padTop + i·dilationH, ow·strideW - padLeft + j·dilationW]`, 0 in the padding (`F.unfold`
+  /// with the samples side by side); both contiguous, columns `[columnRows, batch·columnCount]`.
   case im2col(image: Tensor, columns: Tensor, window: WindowGeometry)
   /// The adjoint of ``im2col(image:columns:window:)``: every image element becomes the sum of
   /// the column entries that read it (`F.fold`); the image is overwritten.
