@@ -60,7 +60,9 @@ enum GPUChecks {
       loss.backward()
       return [loss, logits.grad!, logits.softmax(dim: 1)]
     },
-    GPUCheck(name: "conv2d and max pooling with gradients", tolerance: 1e-4) { d in
+    // The weight gradient sums 25,088 products per element in float32: float accumulation in a
+    // different order than OpenBLAS's (cuBLAS's, or the tiled kernel's) moves it by ~3e-4.
+    GPUCheck(name: "conv2d and max pooling with gradients", tolerance: 1e-3) { d in
       let x = try Tensor.randn([32, 3, 28, 28]).to(d).detach(), w = try Tensor.randn([16, 3, 3, 3]).to(d).detach()
       x.requiresGrad = true
       w.requiresGrad = true
