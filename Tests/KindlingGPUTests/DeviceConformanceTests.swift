@@ -216,6 +216,22 @@ struct DeviceConformanceTests {
     expectSame(leaf.grad!, cpuLeaf.grad!, tolerance: 0, "gradient of x[rows]")
   }
 
+  @Test("empty and 0-d tensors: ops, reductions and copies", arguments: devices)
+  func edgeShapes(device: Device) {
+    let empty = Tensor.zeros([0, 3]), scalar = Tensor(2.5)
+    let (de, ds) = (on(device, empty), on(device, scalar))
+    expectSame(de + 1, empty + 1, tolerance: 0, "empty + 1")
+    expectSame(de.sum(), empty.sum(), tolerance: 0, "sum of nothing")
+    expectSame(de.sum(dim: 0), empty.sum(dim: 0), tolerance: 0, "sums over an empty dim")
+    expectSame(de.t().mm(on(device, Tensor.ones([0, 4]))), empty.t().mm(Tensor.ones([0, 4])), tolerance: 0, "k = 0 product")
+    expectSame(ds * ds, scalar * scalar, tolerance: 0, "0-d")
+    expectSame(ds.exp(), scalar.exp(), tolerance: 1e-6, "0-d exp")
+    #expect(ds.item() == 2.5)
+    let ints = Tensor([[1, -2], [3, 4]], dtype: .int32)
+    expectSame(on(device, ints) * on(device, ints), ints * ints, tolerance: 0, "int32")
+    expectSame(on(device, ints).abs().max(), ints.abs().max(), tolerance: 0, "int32 max")
+  }
+
   @Test("matrix products: mm, bmm, transposed operands, addmm, matmul of vectors", arguments: devices)
   func products(device: Device) {
     let a = Tensor.randn([7, 5]), b = Tensor.randn([5, 9]), c = Tensor.randn([7, 9])
@@ -264,21 +280,34 @@ extension Tensor {
 
 @Suite("GPU memory: the caching allocator reuses blocks and reports them")
 struct DeviceMemoryTests {
-  @Test(
-    "steady-state ops allocate nothing new from the driver; empty cache gives blocks back",
-    arguments: ConformanceDevices.available)
-  func caching(device: Device) throws {
-    let x = try Tensor.randn([256, 256]).to(device)
-    for _ in 0..<3 { _ = (x * 2).relu().sum() }
-    try CUDA.synchronize(device)
-    let before = try CUDA.memoryStatistics(device)
-    for _ in 0..<10 { _ = (x * 2).relu().sum() }
-    let after = try CUDA.memoryStatistics(device)
+  @Test("a steady allocation pattern asks the driver for nothing new; empty cache gives blocks back")
+  func caching() throws {
+    // Its own allocator over a runtime that runs nothing: other suites' tensors on the shared
+    // devices cannot move these counters.
+    let allocator = GPUAllocator(device: .cuda(9), runtime: NullRuntime())
+    func round() throws {
+      let blocks = try [1000, 4096, 1 << 20, 100].map { ($0, try allocator.allocate(byteCount: $0)) }
+      for (size, block) in blocks { allocator.deallocate(block, byteCount: size) }
+    }
+    try round()
+    let before = allocator.statistics
+    for _ in 0..<10 { try round() }
+    let after = allocator.statistics
     #expect(after.systemAllocations == before.systemAllocations)
-    #expect(after.cacheHits > before.cacheHits)
-    #expect(after.bytesInUse == before.bytesInUse)
-    try CUDA.emptyCache(device)
-    #expect(try CUDA.memoryStatistics(device).bytesCached == 0)
+    #expect(after.cacheHits == before.cacheHits + 40)
+    #expect(after.bytesInUse == 0 && after.blocksInUse == 0)
+    #expect(GPUAllocator.blockSize(for: 1000) == 1024 && GPUAllocator.blockSize(for: 1) == 512)
+    allocator.emptyCache()
+    #expect(allocator.statistics.bytesCached == 0)
+  }
+
+  @Test("a device's allocator and queue are reachable through CUDA's functions", arguments: ConformanceDevices.available)
+  func deviceFunctions(device: Device) throws {
+    let x = try Tensor.randn([256, 256]).to(device)
+    _ = (x * 2).relu().sum()
+    try CUDA.synchronize(device)
+    let statistics = try CUDA.memoryStatistics(device)
+    #expect(statistics.allocations > 0 && statistics.bytesInUse >= 256 * 256 * 4)
     #expect(throws: GPUError.self) { try CUDA.synchronize(.cpu) }
   }
 }

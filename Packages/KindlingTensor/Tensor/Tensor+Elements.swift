@@ -164,7 +164,9 @@ extension Tensor {
     } catch {
       throw .backendFailure(device, message: "\(error)")
     }
-    let out = Tensor(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), dtype: dtype)
+    // A Swift number stays one (it keeps yielding in type promotion), on any device.
+    let out = Tensor(
+      storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), dtype: dtype, wrapped: isWrappedNumber)
     out.assign(contiguous())
     return record(out, "ToCopyBackward0", self)
   }
