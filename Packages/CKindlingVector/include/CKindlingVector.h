@@ -15,6 +15,10 @@ void kindling_add_f32(const float *a, const float *b, float *y, long n);
 void kindling_sub_f32(const float *a, const float *b, float *y, long n);
 void kindling_mul_f32(const float *a, const float *b, float *y, long n);
 void kindling_div_f32(const float *a, const float *b, float *y, long n);
+/// The sum of x[0..<n] in double: element i goes to accumulator i % 16, and the 16 are added in a
+/// fixed tree, so every clone gives the same bits.
+double kindling_sum_f32(const float *x, long n);
+double kindling_sum_f64(const double *x, long n);
 /// SGD with momentum, PyTorch's `_single_tensor_sgd` without weight decay, dampening, nesterov or
 /// maximize, after the first step: buf = momentum * buf + g (two roundings, as `buf.mul_(momentum)
 /// .add_(g)`), then p = p - lr * buf rounded once (a fused multiply-add, as `p.add_(buf, alpha=-lr)`).

@@ -16,54 +16,84 @@ enum BackwardEngine {
   static func run(
     roots: [(Tensor, Tensor)], retainGraph: Bool, createGraph: Bool, sink: Sink = .accumulate
   ) -> [Tensor?] {
-    // 1. The nodes reachable from the roots, and how many edges lead to each.
-    var dependencies: [ObjectIdentifier: Int] = [:]
-    var stack: [any GradientFunction] = []
-    var seen: Set<ObjectIdentifier> = []
-    for (root, _) in roots {
-      guard let fn = root.gradFn ?? (root.requiresGrad ? root.gradientEdge : nil) else { continue }
-      if seen.insert(ObjectIdentifier(fn)).inserted { stack.append(fn) }
+    // 1. Number the nodes reachable from the roots, and note where each node's edges lead (one
+    // flat array, by number; -1 for an input that takes no gradient) and how many edges lead to
+    // each node. The rest of the run works on numbers: one hash look-up per edge in all.
+    var number: [ObjectIdentifier: Int] = [:]
+    var nodes: [any GradientFunction] = []
+    var dependencies: [Int] = []
+    var firstEdge: [Int] = []
+    var edgeTargets: [Int] = []
+    func numbered(_ fn: any GradientFunction) -> Int {
+      if let n = number[ObjectIdentifier(fn)] { return n }
+      let n = nodes.count
+      number[ObjectIdentifier(fn)] = n
+      nodes.append(fn)
+      dependencies.append(0)
+      firstEdge.append(-1)
+      return n
     }
-    while let fn = stack.popLast() {
-      guard let node = fn as? GraphNode else { continue }
-      for case let next? in node.edges {
-        let id = ObjectIdentifier(next)
-        dependencies[id, default: 0] += 1
-        if seen.insert(id).inserted { stack.append(next) }
+    var stack: [Int] = []
+    var rootNumbers: [Int?] = []
+    for (root, _) in roots {
+      guard let fn = root.gradFn ?? (root.requiresGrad ? root.gradientEdge : nil) else {
+        rootNumbers.append(nil)
+        continue
+      }
+      let seen = nodes.count
+      let n = numbered(fn)
+      rootNumbers.append(n)
+      if n == seen { stack.append(n) }
+    }
+    while let n = stack.popLast() {
+      guard let node = nodes[n] as? GraphNode else { continue }
+      firstEdge[n] = edgeTargets.count
+      for edge in node.edges {
+        guard let next = edge else {
+          edgeTargets.append(-1)
+          continue
+        }
+        let seen = nodes.count
+        let m = numbered(next)
+        edgeTargets.append(m)
+        dependencies[m] += 1
+        if m == seen { stack.append(m) }
       }
     }
 
     // 2. Gradients waiting for their node, summed over every path.
-    var pending: [ObjectIdentifier: Tensor] = [:]
-    var ready: [any GradientFunction] = []
+    var pending = [Tensor?](repeating: nil, count: nodes.count)
+    var ready: [Int] = []
     var captured = [Tensor?](repeating: nil, count: { if case .capture(let m) = sink { m.count } else { 0 } }())
 
     /// Hands a gradient (or, with `nil`, the news that none comes) along one edge; the node
     /// runs once every edge into it has delivered.
-    func deliver(_ gradient: Tensor?, to fn: any GradientFunction) {
-      let id = ObjectIdentifier(fn)
-      if let gradient { pending[id] = pending[id].map { $0 + gradient } ?? gradient }
-      let left = (dependencies[id] ?? 0) - 1
-      dependencies[id] = left
-      if left == 0 { ready.append(fn) }
+    func deliver(_ gradient: Tensor?, to m: Int) {
+      if let gradient { pending[m] = pending[m].map { $0 + gradient } ?? gradient }
+      dependencies[m] -= 1
+      if dependencies[m] == 0 { ready.append(m) }
     }
 
-    for (root, gradient) in roots {
-      guard let fn = root.gradFn ?? (root.requiresGrad ? root.gradientEdge : nil) else { continue }
-      let id = ObjectIdentifier(fn)
-      pending[id] = pending[id].map { $0 + gradient } ?? gradient
-      if (dependencies[id] ?? 0) == 0, !ready.contains(where: { $0 === fn }) { ready.append(fn) }
+    for ((_, gradient), n) in zip(roots, rootNumbers) {
+      guard let n else { continue }
+      pending[n] = pending[n].map { $0 + gradient } ?? gradient
+      if dependencies[n] == 0, !ready.contains(n) { ready.append(n) }
     }
 
     // 3. Run each node once all gradients for it have arrived.
     GradMode.with(enabled: createGraph) {
-      while let fn = ready.popLast() {
-        let id = ObjectIdentifier(fn)
-        guard var gradient = pending.removeValue(forKey: id) else {
+      while let n = ready.popLast() {
+        let fn = nodes[n]
+        guard var gradient = pending[n] else {
           // No gradient reached this node: nothing flows on, but its edges are done.
-          if let node = fn as? GraphNode { for case let next? in node.edges { deliver(nil, to: next) } }
+          if fn is GraphNode {
+            for e in firstEdge[n]..<firstEdge[n] + (fn as! GraphNode).edges.count where edgeTargets[e] >= 0 {
+              deliver(nil, to: edgeTargets[e])
+            }
+          }
           continue
         }
+        pending[n] = nil
         if let accumulator = fn as? AccumulateGrad {
           let leaf = accumulator.variable
           for hook in leaf.gradientHooks { gradient = hook(gradient) ?? gradient }
@@ -85,10 +115,11 @@ enum BackwardEngine {
         }
         let inputGradients = apply(node, gradient)
         if !retainGraph { node.releaseSavedTensors() }
-        for (i, next) in node.edges.enumerated() {
-          guard let next else { continue }
+        for i in 0..<node.edges.count {
+          let m = edgeTargets[firstEdge[n] + i]
+          guard m >= 0 else { continue }
           let g = i < inputGradients.count ? inputGradients[i] : nil
-          deliver(g.map { reduce($0, toShape: node.inputShapes[i], dtype: node.inputDTypes[i]) }, to: next)
+          deliver(g.map { reduce($0, toShape: node.inputShapes[i], dtype: node.inputDTypes[i]) }, to: m)
         }
       }
     }
@@ -145,4 +176,3 @@ enum BackwardEngine {
     return g.dtype == dtype || !dtype.isFloatingPoint ? g : g.to(dtype)
   }
 }
-

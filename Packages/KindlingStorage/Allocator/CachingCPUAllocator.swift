@@ -25,7 +25,7 @@ public final class CachingCPUAllocator: StorageAllocator {
   /// The free blocks of one size, as addresses. A class, so that taking one out of the
   /// dictionary's entry changes it in place (no copy, no accessor frame on the heap).
   private final class FreeList {
-    var addresses: [UInt] = []
+    @exclusivity(unchecked) var addresses: [UInt] = []
   }
 
   private struct State {

@@ -21,7 +21,7 @@ public final class Storage: @unchecked Sendable {
 
   /// Counts the in-place writes made through any tensor that views this storage (PyTorch's
   /// version counter), so autograd can tell that a tensor it saved was changed.
-  public var version = 0
+  @exclusivity(unchecked) public var version = 0
 
   /// The device the bytes live on.
   public var device: Device { allocator.device }

@@ -17,7 +17,7 @@ public final class GraphNode: GradientFunction {
   public let attributes: [String: Any]
   /// Where each input's gradient goes: its producer's node, the accumulator of a leaf that
   /// requires a gradient, or `nil` when the input needs none.
-  public private(set) var edges: [(any GradientFunction)?]
+  @exclusivity(unchecked) public private(set) var edges: InlineList<(any GradientFunction)?>
   /// Each input's shape and dtype, to undo broadcasting and casts in the backward: read from the
   /// saved inputs on first use (a tensor's shape and dtype never change), and kept when
   /// ``releaseSavedTensors()`` drops the inputs, so recording an op costs no arrays for them.
@@ -28,10 +28,10 @@ public final class GraphNode: GradientFunction {
   public let outputDType: DType
   /// The inputs (the tensors themselves, so a backward with `createGraph` connects to their
   /// history), until ``releaseSavedTensors()``.
-  public private(set) var savedInputs: [Tensor]?
+  @exclusivity(unchecked) public private(set) var savedInputs: InlineList<Tensor>?
   /// The output's memory and layout: the node must not own its output tensor (which owns the
   /// node), so ``savedOutput`` rebuilds a detached view of it on demand.
-  private var outputStorage: Storage?
+  @exclusivity(unchecked) private var outputStorage: Storage?
   private let outputStrides: [Int]
   private let outputOffset: Int
   /// The storage versions of the output and of the inputs when they were saved, to detect
@@ -48,10 +48,14 @@ public final class GraphNode: GradientFunction {
   /// name: takes the output's gradient and this node, returns one gradient per input.
   public var customBackward: ((Tensor, GraphNode) -> [Tensor?])?
 
-  init(name: String, inputs: [Tensor], output: Tensor, attributes: [String: Any]) {
+  convenience init(name: String, inputs: [Tensor], output: Tensor, attributes: [String: Any]) {
+    self.init(name: name, inputs: InlineList(inputs), output: output, attributes: attributes)
+  }
+
+  init(name: String, inputs: InlineList<Tensor>, output: Tensor, attributes: [String: Any]) {
     self.name = name
     self.attributes = attributes
-    self.edges = inputs.map { $0.requiresGrad ? $0.gradientEdge : nil }
+    self.edges = inputs.mapInline { $0.requiresGrad ? $0.gradientEdge : nil }
     self.outputShape = output.shape
     self.outputDType = output.dtype
     self.savedInputs = inputs
@@ -93,7 +97,7 @@ public final class GraphNode: GradientFunction {
   }
 
   /// The nodes this one sends gradients to, in input order (`next_functions`).
-  public var nextFunctions: [(any GradientFunction)?] { edges }
+  public var nextFunctions: [(any GradientFunction)?] { Array(edges) }
 
   /// Whether the saved tensors are still held (a backward without `retainGraph` frees them).
   public var hasSavedTensors: Bool { savedInputs != nil }
@@ -122,7 +126,7 @@ public final class GraphNode: GradientFunction {
     return t
   }
 
-  private func savedTensorsOrStop() -> [Tensor] {
+  private func savedTensorsOrStop() -> InlineList<Tensor> {
     guard let savedInputs else {
       preconditionFailure(
         "Trying to backward through the graph a second time (or directly access saved tensors after they have "
@@ -170,6 +174,14 @@ extension Tensor {
 func record(
   _ output: Tensor, _ name: String, _ inputs: [Tensor], _ attributes: @autoclosure () -> [String: Any] = [:]
 ) -> Tensor {
+  record(output, name, InlineList(inputs), attributes())
+}
+
+/// ``record(_:_:_:_:)`` with the inputs in an ``InlineList``: what the one- and two-input forms
+/// call, so that recording their node allocates no arrays.
+func record(
+  _ output: Tensor, _ name: String, _ inputs: InlineList<Tensor>, _ attributes: @autoclosure () -> [String: Any] = [:]
+) -> Tensor {
   guard output.dtype.isFloatingPoint, inputs.contains(where: { $0.requiresGrad }), GradMode.isEnabled else {
     return output
   }
@@ -184,7 +196,7 @@ func record(
   _ output: Tensor, _ name: String, _ input: Tensor, _ attributes: @autoclosure () -> [String: Any] = [:]
 ) -> Tensor {
   guard input.requiresGrad else { return output }
-  return record(output, name, [input], attributes())
+  return record(output, name, InlineList(input), attributes())
 }
 
 /// ``record(_:_:_:_:)`` for an op of two inputs (see the one-input form).
@@ -193,7 +205,7 @@ func record(
   _ output: Tensor, _ name: String, _ a: Tensor, _ b: Tensor, _ attributes: @autoclosure () -> [String: Any] = [:]
 ) -> Tensor {
   guard a.requiresGrad || b.requiresGrad else { return output }
-  return record(output, name, [a, b], attributes())
+  return record(output, name, InlineList(a, b), attributes())
 }
 
 extension DType {

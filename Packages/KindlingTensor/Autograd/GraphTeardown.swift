@@ -12,8 +12,8 @@
 /// per-thread list, and the outermost `deinit` on the thread releases the list in a loop.
 enum GraphTeardown {
   private final class State {
-    var pending: [AnyObject] = []
-    var draining = false
+    @exclusivity(unchecked) var pending: [AnyObject] = []
+    @exclusivity(unchecked) var draining = false
   }
 
   private static let key: pthread_key_t = {
@@ -36,11 +36,11 @@ enum GraphTeardown {
   /// What a dying node does: moves its edges and saved inputs onto this thread's list (emptying
   /// them, so that nothing else holds them), then drains the list unless an outer call on this
   /// thread is already doing so. One look-up of the list, no intermediate arrays.
-  static func release(edges: inout [(any GradientFunction)?], inputs: inout [Tensor]?) {
+  static func release(edges: inout InlineList<(any GradientFunction)?>, inputs: inout InlineList<Tensor>?) {
     let state = state
     for case let edge? in edges { state.pending.append(edge) }
     if let inputs { for input in inputs { state.pending.append(input) } }
-    edges = []
+    edges = InlineList()
     inputs = nil
     drain(state)
   }

@@ -15,11 +15,10 @@ extension Tensor {
   /// history (`AsStridedBackward0`). Other views of the same base taken before the write keep
   /// their old nodes.
   func rebasingHistory(
-    _ op: String, _ others: [Tensor] = [], outOfPlace: (Tensor) -> Tensor, inPlace: () -> Tensor
+    _ op: String, _ other: Tensor? = nil, outOfPlace: (Tensor) -> Tensor, inPlace: () -> Tensor
   ) -> Tensor {
     checkInPlaceAllowed(op: op)
-    guard GradMode.isEnabled,
-      requiresGrad || others.contains(where: { $0.requiresGrad }) || (base?.requiresGrad ?? false)
+    guard GradMode.isEnabled, requiresGrad || (other?.requiresGrad ?? false) || (base?.requiresGrad ?? false)
     else { return inPlace() }
     let before = GradMode.with(enabled: false) { clone() }
     before.gradFn = gradFn

@@ -28,7 +28,7 @@ extension Tensor {
       return
     }
     _ = rebasingHistory(
-      "index_put_", [value],
+      "index_put_", value,
       outOfPlace: { before in
         let out = GradMode.with(enabled: false) { before.clone() }
         GradMode.with(enabled: false) { out.writeIndexed(indices, value.detach()) }

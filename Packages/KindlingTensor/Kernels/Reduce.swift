@@ -19,6 +19,13 @@ protocol Reducer {
   /// Writes the result of `count` folded elements as output element `output` (row-major over
   /// the kept dimensions of a fresh contiguous output).
   func write(_ acc: Accumulator, count: Int, at output: Int)
+  /// The accumulator of the `count` contiguous elements at `p`, from a vector loop, or `nil`
+  /// when this reducer has none (the kernel then folds them one by one).
+  func contiguousFold(_ p: UnsafePointer<Element>, count: Int) -> Accumulator?
+}
+
+extension Reducer {
+  func contiguousFold(_: UnsafePointer<Element>, count _: Int) -> Accumulator? { nil }
 }
 
 /// Which dimensions a reduction folds and which it keeps, as two index spaces over the input.
@@ -89,7 +96,8 @@ enum Reduction {
           let (reducer, partials, p) = shared.value
           let start = Swift.min(n, t * chunk), end = Swift.min(n, start + chunk)
           (partials.baseAddress! + t).initialize(
-            to: reducer.foldedRow(p, base: base + start * rowStride, count: end - start, stride: rowStride, first: start))
+            to: reducer.foldedRow(
+              p, base: base + start * rowStride, count: end - start, stride: rowStride, first: start))
         }
         var acc = partials[0]
         for t in 1..<threads { reducer.merge(&acc, partials[t]) }
@@ -130,6 +138,10 @@ enum Reduction {
     _ reducer: R, _ acc: inout R.Accumulator, _ p: UnsafePointer<R.Element>, base: Int, count: Int, stride: Int,
     first: Int
   ) {
+    if stride == 1, let local = reducer.contiguousFold(p + base, count: count) {
+      reducer.merge(&acc, local)
+      return
+    }
     var i = 0
     while i < count {
       let end = min(count, i + block)

@@ -1,3 +1,4 @@
+import CKindlingVector
 import RealModule
 
 // The reductions' accumulators, written once over the element types. Outputs are fresh
@@ -34,6 +35,18 @@ struct ArithmeticReducer<E: TensorScalar, A: ReductionAccumulator>: Reducer {
   }
   @inline(__always) func merge(_ acc: inout A, _ later: A) {
     acc = kind == .product ? A.multiply(acc, later) : A.add(acc, later)
+  }
+  /// Float32 and float64 sums in the C loop of 16 double accumulators.
+  @inline(__always) func contiguousFold(_ p: UnsafePointer<E>, count: Int) -> A? {
+    guard kind != .product, A.self == Double.self else { return nil }
+    let raw = UnsafeRawPointer(p)
+    if E.self == Float.self {
+      return unsafeBitCast(kindling_sum_f32(raw.assumingMemoryBound(to: Float.self), count), to: A.self)
+    }
+    if E.self == Double.self {
+      return unsafeBitCast(kindling_sum_f64(raw.assumingMemoryBound(to: Double.self), count), to: A.self)
+    }
+    return nil
   }
   func write(_ acc: A, count: Int, at o: Int) {
     let value = kind == .mean ? A(double: acc.doubleValue / Double(count)) : acc

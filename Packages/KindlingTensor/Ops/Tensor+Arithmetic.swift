@@ -143,7 +143,7 @@ extension Tensor {
   /// result must fit this dtype.
   @discardableResult
   public func add_(_ other: Tensor, alpha: Double = 1) -> Tensor {
-    rebasingHistory("add_", [other], outOfPlace: { $0.add(other, alpha: alpha) }) {
+    rebasingHistory("add_", other, outOfPlace: { $0.add(other, alpha: alpha) }) {
       inPlace(other, op: "add_") { a, b, out in
         out.dtype.dispatch(SameTypeBinaryKernel(op: AddOp(alpha: alpha), a: a, b: b, out: out))
       }
@@ -154,7 +154,7 @@ extension Tensor {
   @discardableResult
   public func sub_(_ other: Tensor, alpha: Double = 1) -> Tensor {
     Tensor.checkNotBoolSubtraction(self, other)
-    return rebasingHistory("sub_", [other], outOfPlace: { $0.sub(other, alpha: alpha) }) {
+    return rebasingHistory("sub_", other, outOfPlace: { $0.sub(other, alpha: alpha) }) {
       inPlace(other, op: "sub_") { a, b, out in
         out.dtype.dispatch(SameTypeBinaryKernel(op: SubOp(alpha: alpha), a: a, b: b, out: out))
       }
@@ -164,7 +164,7 @@ extension Tensor {
   /// `self *= other` in place (`mul_`).
   @discardableResult
   public func mul_(_ other: Tensor) -> Tensor {
-    rebasingHistory("mul_", [other], outOfPlace: { $0.mul(other) }) {
+    rebasingHistory("mul_", other, outOfPlace: { $0.mul(other) }) {
       inPlace(other, op: "mul_") { a, b, out in
         out.dtype.dispatch(SameTypeBinaryKernel(op: MulOp(), a: a, b: b, out: out))
       }
@@ -174,7 +174,7 @@ extension Tensor {
   /// `self /= other` in place (`div_`): true division, so an integer tensor cannot hold it.
   @discardableResult
   public func div_(_ other: Tensor) -> Tensor {
-    rebasingHistory("div_", [other], outOfPlace: { $0.div(other) }) {
+    rebasingHistory("div_", other, outOfPlace: { $0.div(other) }) {
       inPlace(other, op: "div_", typing: .promotedToFloat) { a, b, out in
         out.dtype.dispatchFloat(FloatBinaryKernel(op: TrueDivOp(), a: a, b: b, out: out), op: "div_")
       }
@@ -187,7 +187,7 @@ extension Tensor {
     kernel: (_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Void
   ) -> Tensor {
     checkInPlaceAllowed(op: op)
-    let shape = Tensor.broadcastShape([self, other], op: op)
+    let shape = other.shape == self.shape ? self.shape : Tensor.broadcastShape([self, other], op: op)
     precondition(
       shape == self.shape,
       "\(op): output with shape \(self.shape) doesn't match the broadcast shape \(shape)")

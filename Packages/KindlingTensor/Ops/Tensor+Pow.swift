@@ -151,7 +151,7 @@ extension Tensor {
   /// `pow` in place by a tensor (`pow_`).
   @discardableResult
   public func pow_(_ exponent: Tensor) -> Tensor {
-    rebasingHistory("pow_", [exponent], outOfPlace: { $0.pow(exponent) }) {
+    rebasingHistory("pow_", exponent, outOfPlace: { $0.pow(exponent) }) {
       let compute = Tensor.resultType([self, exponent])
       Tensor.checkImplemented(compute != .bool, op: "pow_", kernel: "pow", dtype: compute)
       return inPlace(exponent, op: "pow_") { a, b, out in

@@ -16,7 +16,7 @@ extension Tensor {
   /// ```
   public func sum(dtype: DType? = nil) -> Tensor {
     let out = arithmetic(.sum, dims: nil, keepDim: false, dtype: dtype, op: "sum")
-    return record(out, "SumBackward0", self, ["inputShape": shape])
+    return record(out, "SumBackward0", self)
   }
 
   /// The sums over dimension `dim` (negative counts from the end); `keepDim` keeps it as size 1.
@@ -34,7 +34,7 @@ extension Tensor {
   public func sum(dims: [Int], keepDim: Bool = false, dtype: DType? = nil) -> Tensor {
     let dims = reductionDims(dims, op: "sum")
     let out = arithmetic(.sum, dims: dims, keepDim: keepDim, dtype: dtype, op: "sum")
-    return record(out, "SumBackward1", self, ["dims": dims, "keepDim": keepDim, "inputShape": shape])
+    return record(out, "SumBackward1", self, ["dims": dims, "keepDim": keepDim])
   }
 
   /// The product of all elements (`prod`); integers and bools give int64.
@@ -44,7 +44,7 @@ extension Tensor {
   /// ```
   public func prod(dtype: DType? = nil) -> Tensor {
     let out = arithmetic(.product, dims: nil, keepDim: false, dtype: dtype, op: "prod")
-    return record(out, "ProdBackward0", self, ["inputShape": shape])
+    return record(out, "ProdBackward0", self)
   }
 
   /// The products along dimension `dim`.

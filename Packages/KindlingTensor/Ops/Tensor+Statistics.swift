@@ -15,7 +15,7 @@ extension Tensor {
   public func mean(dtype: DType? = nil) -> Tensor {
     checkMeanType(dtype)
     let out = arithmetic(.mean, dims: nil, keepDim: false, dtype: dtype ?? self.dtype, op: "mean")
-    return record(out, "MeanBackward0", self, ["inputShape": shape])
+    return record(out, "MeanBackward0", self)
   }
 
   /// The means along `dim`.
@@ -32,7 +32,7 @@ extension Tensor {
     checkMeanType(dtype)
     let dims = reductionDims(dims, op: "mean")
     let out = arithmetic(.mean, dims: dims, keepDim: keepDim, dtype: dtype ?? self.dtype, op: "mean")
-    return record(out, "MeanBackward1", self, ["dims": dims, "keepDim": keepDim, "inputShape": shape])
+    return record(out, "MeanBackward1", self, ["dims": dims, "keepDim": keepDim])
   }
 
   private func checkMeanType(_ requested: DType?) {

@@ -67,7 +67,7 @@ extension Tensor {
       return assign(source)
     }
     return rebasingHistory(
-      "copy_", [source],
+      "copy_", source,
       outOfPlace: { before in
         let out = GradMode.with(enabled: false) { Tensor(uninitializedShape: shape, dtype: dtype, device: device) }
         GradMode.with(enabled: false) { _ = out.assign(source) }

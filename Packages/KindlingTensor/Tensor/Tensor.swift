@@ -56,7 +56,7 @@ public final class Tensor: @unchecked Sendable {
     }
   }
   /// The recorded op that produced this tensor (`grad_fn`), or `nil` for a leaf.
-  public var gradFn: (any GradientFunction)?
+  @exclusivity(unchecked) public var gradFn: (any GradientFunction)?
   /// The tensor this one is a view of (`_base`): the first tensor of a chain of views, never a
   /// view itself; `nil` for a tensor that is not a view. An in-place op on a view records the
   /// write in the base's history (`CopySlices`), so gradients through the base see it.
@@ -65,10 +65,10 @@ public final class Tensor: @unchecked Sendable {
   /// let x = Tensor.zeros([2, 3])
   /// x[0].base === x   // true
   /// ```
-  public internal(set) var base: Tensor?
+  @exclusivity(unchecked) public internal(set) var base: Tensor?
   /// The rest of autograd's per-tensor state, allocated the first time a tensor needs any of it,
   /// so tensors that never meet autograd stay small and cheap to free.
-  private var autograd: AutogradMeta?
+  @exclusivity(unchecked) private var autograd: AutogradMeta?
   private var autogradMeta: AutogradMeta {
     if let autograd { return autograd }
     let meta = AutogradMeta()
