@@ -82,6 +82,18 @@ KINDLING_MULTIVERSION
 double kindling_sum_f64(const double *x, long n) { KINDLING_LANE_SUM(double) }
 
 KINDLING_MULTIVERSION
+void kindling_add_row_f32(const float *x, double *acc, long n) {
+  KINDLING_ELEMENTWISE_LOOP
+  for (long i = 0; i < n; i++) acc[i] += (double)x[i];
+}
+
+KINDLING_MULTIVERSION
+void kindling_add_row_f64(const double *x, double *acc, long n) {
+  KINDLING_ELEMENTWISE_LOOP
+  for (long i = 0; i < n; i++) acc[i] += x[i];
+}
+
+KINDLING_MULTIVERSION
 void kindling_relu_f32(const float *x, float *y, long n) {
   KINDLING_ELEMENTWISE_LOOP
   for (long i = 0; i < n; i++) y[i] = x[i] < 0.0f ? 0.0f : x[i];

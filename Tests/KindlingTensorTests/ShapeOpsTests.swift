@@ -150,4 +150,16 @@ struct ShapeOpsTests {
     let text = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
     #expect(text.contains("index out of range in self"))
   }
+
+  @Test("a batch gather of rows large enough to split across cores copies each row to its place")
+  func largeRowGather() {
+    let source = Tensor.arange(0, 2000 * 784, dtype: .float32).view(2000, 784)
+    let rows: [Int64] = (0..<64).map { Int64(($0 * 797) % 2000) }
+    let gathered = source.indexSelect(dim: 0, index: Tensor(rows))
+    #expect(gathered.shape == [64, 784])
+    let values = gathered.scalars(as: Float.self)
+    for (i, row) in rows.enumerated() {
+      #expect(values[i * 784] == Float(Int(row) * 784) && values[i * 784 + 783] == Float(Int(row) * 784 + 783))
+    }
+  }
 }

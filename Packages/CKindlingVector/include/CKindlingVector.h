@@ -19,6 +19,10 @@ void kindling_div_f32(const float *a, const float *b, float *y, long n);
 /// fixed tree, so every clone gives the same bits.
 double kindling_sum_f32(const float *x, long n);
 double kindling_sum_f64(const double *x, long n);
+/// acc[i] += x[i] for i < n, in double: one row of a sum over leading dimensions (a bias
+/// gradient sums the rows of a [batch, features] gradient).
+void kindling_add_row_f32(const float *x, double *acc, long n);
+void kindling_add_row_f64(const double *x, double *acc, long n);
 /// SGD with momentum, PyTorch's `_single_tensor_sgd` without weight decay, dampening, nesterov or
 /// maximize, after the first step: buf = momentum * buf + g (two roundings, as `buf.mul_(momentum)
 /// .add_(g)`), then p = p - lr * buf rounded once (a fused multiply-add, as `p.add_(buf, alpha=-lr)`).

@@ -22,10 +22,19 @@ protocol Reducer {
   /// The accumulator of the `count` contiguous elements at `p`, from a vector loop, or `nil`
   /// when this reducer has none (the kernel then folds them one by one).
   func contiguousFold(_ p: UnsafePointer<Element>, count: Int) -> Accumulator?
+  /// Whether ``addRow(_:into:count:)`` has a vector loop: then a reduction over leading
+  /// dimensions adds whole rows into a row of accumulators instead of walking each column.
+  var addsRows: Bool { get }
+  /// `acc[i]` folds `p[i]`, for `i < count` (only called when ``addsRows``).
+  func addRow(_ p: UnsafePointer<Element>, into acc: UnsafeMutablePointer<Accumulator>, count: Int)
 }
 
 extension Reducer {
   func contiguousFold(_: UnsafePointer<Element>, count _: Int) -> Accumulator? { nil }
+  var addsRows: Bool { false }
+  func addRow(_: UnsafePointer<Element>, into _: UnsafeMutablePointer<Accumulator>, count _: Int) {
+    preconditionFailure("addRow: this reduction has no row loop")
+  }
 }
 
 /// Which dimensions a reduction folds and which it keeps, as two index spaces over the input.
@@ -84,6 +93,13 @@ enum Reduction {
     let work = outputs * max(n, 1)
     let threads = min(StridedLoop.coreCount, work / StridedLoop.parallelGrain)
 
+    if reducer.addsRows, n > 1, outputs > 1, Shape.isContiguous(plan.outerShape, strides: plan.outerStrides) {
+      // The kept dimensions are one dense row (a sum over the leading dimensions of a
+      // contiguous tensor): add each reduced position's row into a row of accumulators.
+      runByRows(reducer, p, plan: plan, threads: min(threads, outputs / 16))
+      return
+    }
+
     if threads > 1, outputs < threads, let rowStride, n >= 2 * block {
       // Few outputs over long rows: split each row into chunks and merge their accumulators.
       for o in 0..<outputs {
@@ -129,6 +145,29 @@ enum Reduction {
       }
     }
     StridedLoop.parallelFor(outputs, threads: min(threads, outputs), body)
+  }
+
+  /// The reduction when the kept elements of each reduced position are one dense row: a row
+  /// of accumulators takes every reduced position's row in turn (a vector loop down the
+  /// columns), split by columns across threads.
+  private static func runByRows<R: Reducer>(
+    _ reducer: R, _ p: UnsafePointer<R.Element>, plan: ReductionPlan, threads: Int
+  ) {
+    let n = plan.innerCount, outputs = plan.outputCount
+    let shared = UncheckedSendable(value: (reducer, p))
+    StridedLoop.parallelFor(outputs, threads: max(1, threads)) { columns in
+      let (reducer, p) = shared.value
+      let acc = UnsafeMutablePointer<R.Accumulator>.allocate(capacity: columns.count)
+      defer { acc.deallocate() }
+      acc.initialize(repeating: reducer.identity, count: columns.count)
+      var rows = Odometer(shape: plan.innerShape, strides: plan.innerStrides, start: 0)
+      for _ in 0..<n {
+        reducer.addRow(p + rows.offset + columns.lowerBound, into: acc, count: columns.count)
+        rows.advance()
+      }
+      for (i, o) in columns.enumerated() { reducer.write(acc[i], count: n, at: o) }
+      _ = acc.deinitialize(count: columns.count)
+    }
   }
 
   /// Folds `count` elements `p[base + i * stride]` into `acc` in blocks; element i is number

@@ -48,6 +48,15 @@ struct ArithmeticReducer<E: TensorScalar, A: ReductionAccumulator>: Reducer {
     }
     return nil
   }
+  var addsRows: Bool { kind != .product && A.self == Double.self && (E.self == Float.self || E.self == Double.self) }
+  @inline(__always) func addRow(_ p: UnsafePointer<E>, into acc: UnsafeMutablePointer<A>, count: Int) {
+    let raw = UnsafeRawPointer(p), sums = UnsafeMutableRawPointer(acc).assumingMemoryBound(to: Double.self)
+    if E.self == Float.self {
+      kindling_add_row_f32(raw.assumingMemoryBound(to: Float.self), sums, count)
+    } else {
+      kindling_add_row_f64(raw.assumingMemoryBound(to: Double.self), sums, count)
+    }
+  }
   func write(_ acc: A, count: Int, at o: Int) {
     let value = kind == .mean ? A(double: acc.doubleValue / Double(count)) : acc
     out[o] = E(compute: value.converted())

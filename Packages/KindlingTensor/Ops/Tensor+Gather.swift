@@ -43,9 +43,14 @@ extension Tensor {
     let rowBytes = (rows == 0 ? 0 : source.count / rows) * dtype.itemSize
     let from = source.storage.data + source.storageOffset * dtype.itemSize
     let to = out.storage.data + out.storageOffset * dtype.itemSize
-    for (i, row) in index.scalars(as: Int64.self).enumerated() {
-      precondition(row >= 0 && row < rows, "index out of range in self")
-      (to + i * rowBytes).copyMemory(from: from + Int(row) * rowBytes, byteCount: rowBytes)
+    let picks = index.scalars(as: Int64.self)
+    for row in picks { precondition(row >= 0 && row < rows, "index out of range in self") }
+    // Rows scattered over a large tensor are DRAM-latency bound: two cores fetch twice the rows.
+    let threads = Swift.min(Parallel.coreCount, picks.count * rowBytes / (64 * 1024))
+    let shared = UncheckedSendable(value: (from, to))
+    Parallel.ranges(picks.count, threads: Swift.max(1, threads)) { range in
+      let (from, to) = shared.value
+      for i in range { (to + i * rowBytes).copyMemory(from: from + Int(picks[i]) * rowBytes, byteCount: rowBytes) }
     }
   }
 
@@ -150,7 +155,8 @@ extension Tensor {
     precondition(index.rank <= 1, "index_add_(): Index is supposed to be a vector")
     precondition(
       source.dtype == dtype,
-      "index_add_(): self (\(dtype.pytorchName)) and source (\(source.dtype.pytorchName)) must have the same scalar type")
+      "index_add_(): self (\(dtype.pytorchName)) and source (\(source.dtype.pytorchName)) must have the same scalar type"
+    )
     let idx = index.int64Index(op: "index_add", message: "index_add_(): Expected dtype int32/int64 for index")
     let d = normalizedDim(dim, op: "index_add")
     var expected = shape
