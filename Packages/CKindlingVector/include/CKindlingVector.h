@@ -23,6 +23,9 @@ double kindling_sum_f64(const double *x, long n);
 /// gradient sums the rows of a [batch, features] gradient).
 void kindling_add_row_f32(const float *x, double *acc, long n);
 void kindling_add_row_f64(const double *x, double *acc, long n);
+/// out row i = source row rows[i], for i < count, rows of row_bytes bytes (the rows already
+/// checked to lie inside source), prefetching the rows two ahead.
+void kindling_gather_rows(const char *source, const long long *rows, long count, long row_bytes, char *out);
 /// SGD with momentum, PyTorch's `_single_tensor_sgd` without weight decay, dampening, nesterov or
 /// maximize, after the first step: buf = momentum * buf + g (two roundings, as `buf.mul_(momentum)
 /// .add_(g)`), then p = p - lr * buf rounded once (a fused multiply-add, as `p.add_(buf, alpha=-lr)`).

@@ -1,3 +1,4 @@
+import CKindlingVector
 import KindlingStorage
 
 // Picking and placing elements by index: index_select, gather, take, scatter, scatter_add,
@@ -11,7 +12,7 @@ extension Tensor {
   /// Tensor([[1, 2], [3, 4], [5, 6]]).indexSelect(dim: 0, index: Tensor([2, 0]))   // tensor([[5, 6], [1, 2]])
   /// ```
   public func indexSelect(dim: Int, index: Tensor) -> Tensor {
-    Tensor.checkSameDevice([self, index], op: "index_select")
+    Tensor.checkSameDevice(self, index, op: "index_select")
     precondition(index.rank <= 1, "index_select(): Index is supposed to be a vector")
     let idx = index.int64Index(op: "index_select", message: "index_select(): Expected dtype int32 or int64 for index")
     let source = rank == 0 ? rawView(shape: [1], strides: [1]) : self
@@ -50,7 +51,11 @@ extension Tensor {
     let shared = UncheckedSendable(value: (from, to))
     Parallel.ranges(picks.count, threads: Swift.max(1, threads)) { range in
       let (from, to) = shared.value
-      for i in range { (to + i * rowBytes).copyMemory(from: from + Int(picks[i]) * rowBytes, byteCount: rowBytes) }
+      picks.withUnsafeBufferPointer { picks in
+        kindling_gather_rows(
+          from.assumingMemoryBound(to: CChar.self), picks.baseAddress! + range.lowerBound, range.count, rowBytes,
+          (to + range.lowerBound * rowBytes).assumingMemoryBound(to: CChar.self))
+      }
     }
   }
 
@@ -61,7 +66,7 @@ extension Tensor {
   /// Tensor([[1, 2], [3, 4]]).gather(dim: 1, index: Tensor([[0, 0], [1, 0]]))   // tensor([[1, 1], [4, 3]])
   /// ```
   public func gather(dim: Int, index: Tensor) -> Tensor {
-    Tensor.checkSameDevice([self, index], op: "gather")
+    Tensor.checkSameDevice(self, index, op: "gather")
     let idx = index.int64Index(op: "gather")
     let d = normalizedDim(dim, op: "gather")
     let selfRank = Swift.max(rank, 1)
@@ -96,7 +101,7 @@ extension Tensor {
   /// Tensor([[4, 3], [5, 7]]).take(Tensor([0, -1]))   // tensor([4, 7])
   /// ```
   public func take(_ index: Tensor) -> Tensor {
-    Tensor.checkSameDevice([self, index], op: "take")
+    Tensor.checkSameDevice(self, index, op: "take")
     precondition(index.dtype == .int64, "take(): Expected a long tensor for index, but got \(index.dtype)")
     let flat = detach().contiguous()
     let shape = index.rank == 0 ? [1] : index.shape
@@ -151,7 +156,7 @@ extension Tensor {
   /// // tensor([[0., 0.], [0., 0.], [2., 2.]])
   /// ```
   public func indexAdd(dim: Int, index: Tensor, source: Tensor, alpha: Double = 1) -> Tensor {
-    Tensor.checkSameDevice([self, index, source], op: "index_add")
+    Tensor.checkSameDevice(self, index, source, op: "index_add")
     precondition(index.rank <= 1, "index_add_(): Index is supposed to be a vector")
     precondition(
       source.dtype == dtype,
@@ -182,7 +187,7 @@ extension Tensor {
   /// The shared body of the scatter ops: validation, a copy of `self` and the kernel. Returns
   /// the normalized dim, the result and the int64 index.
   private func scattered(dim: Int, index: Tensor, src: Tensor, mode: ScatterMode, op: String) -> (Int, Tensor, Tensor) {
-    Tensor.checkSameDevice([self, index, src], op: op)
+    Tensor.checkSameDevice(self, index, src, op: op)
     let idx = index.int64Index(op: op)
     let d = normalizedDim(dim, op: op)
     let selfShape = rank == 0 ? [1] : shape
@@ -218,7 +223,7 @@ extension Tensor {
   /// x.maskedSelect(x .> 2)   // tensor([3, 4])
   /// ```
   public func maskedSelect(_ mask: Tensor) -> Tensor {
-    Tensor.checkSameDevice([self, mask], op: "masked_select")
+    Tensor.checkSameDevice(self, mask, op: "masked_select")
     precondition(mask.dtype == .bool, "masked_select: expected BoolTensor for mask")
     let shape = Tensor.broadcastShape([self, mask], op: "masked_select")
     let values = detach().expand(shape, op: "masked_select")

@@ -17,8 +17,11 @@ extension Tensor {
     precondition(
       dtype == mat2.dtype,
       "mm: expected m1 and m2 to have the same dtype, but got: \(dtype.cppName) != \(mat2.dtype.cppName)")
-    Tensor.checkProductOperands([self, mat2], op: "mm", kernel: "addmm_impl_cpu_")
-    let out = Tensor(uninitializedShape: [shape[0], mat2.shape[1]], dtype: dtype, device: device)
+    Tensor.checkProductOperands(self, mat2, op: "mm", kernel: "addmm_impl_cpu_")
+    // Sizes of existing tensors need no validation; the strides of [m, n] are [n, 1].
+    let out = Tensor(
+      uninitializedShape: [shape[0], mat2.shape[1]], contiguousStrides: [mat2.shape[1], 1], dtype: dtype, device: device
+    )
     GEMM.multiply(self, mat2, into: out)
     return record(out, "MmBackward0", self, mat2)
   }
@@ -31,8 +34,9 @@ extension Tensor {
   /// - Precondition: both are 3-D with matching batch sizes and inner sizes, of one dtype.
   public func bmm(_ mat2: Tensor) -> Tensor {
     Tensor.checkBatches(self, mat2, op: "bmm")
-    precondition(dtype == mat2.dtype, "bmm: expected scalar type \(dtype.pytorchTitle) but found \(mat2.dtype.pytorchTitle)")
-    Tensor.checkProductOperands([self, mat2], op: "bmm", kernel: "bmm")
+    precondition(
+      dtype == mat2.dtype, "bmm: expected scalar type \(dtype.pytorchTitle) but found \(mat2.dtype.pytorchTitle)")
+    Tensor.checkProductOperands(self, mat2, op: "bmm", kernel: "bmm")
     let out = Tensor(uninitializedShape: [shape[0], shape[1], mat2.shape[2]], dtype: dtype, device: device)
     GEMM.multiply(self, mat2, into: out)
     return record(out, "BmmBackward0", self, mat2)
@@ -52,7 +56,7 @@ extension Tensor {
       dtype == vec.dtype,
       "mv: addmv input tensors must have the same dtype, but got \(vec.dtype.pytorchTitle), \(dtype.pytorchTitle), and "
         + "\(vec.dtype.pytorchTitle)")
-    Tensor.checkProductOperands([self, vec], op: "mv", kernel: "addmv_impl_cpu")
+    Tensor.checkProductOperands(self, vec, op: "mv", kernel: "addmv_impl_cpu")
     let out = Tensor(uninitializedShape: [shape[0]], dtype: dtype, device: device)
     GEMM.multiply(asBatch(), vec.asColumn(), into: out.asColumn())
     return record(out, "MvBackward0", self, vec)
@@ -72,7 +76,7 @@ extension Tensor {
       count == other.count,
       "dot: inconsistent tensor size, expected tensor [\(count)] and src [\(other.count)] to have the same number of "
         + "elements, but got \(count) and \(other.count) elements respectively")
-    Tensor.checkProductOperands([self, other], op: "dot", kernel: "dot")
+    Tensor.checkProductOperands(self, other, op: "dot", kernel: "dot")
     let out = Tensor(uninitializedShape: [], dtype: dtype, device: device)
     GEMM.multiply(asRow(), other.asColumn(), into: out.batchView(shape: [1, 1, 1], strides: [1, 1, 1]))
     return record(out, "DotBackward0", self, other)
@@ -106,8 +110,9 @@ extension Tensor {
       "addmm: self and mat2 must have the same dtype, but got \(dtype.pytorchTitle) and \(mat2.dtype.pytorchTitle)")
     precondition(
       mat1.dtype == mat2.dtype,
-      "addmm: mat1 and mat2 must have the same dtype, but got \(mat1.dtype.pytorchTitle) and \(mat2.dtype.pytorchTitle)")
-    Tensor.checkProductOperands([self, mat1, mat2], op: "addmm", kernel: "addmm_impl_cpu_")
+      "addmm: mat1 and mat2 must have the same dtype, but got \(mat1.dtype.pytorchTitle) and \(mat2.dtype.pytorchTitle)"
+    )
+    Tensor.checkProductOperands(self, mat1, mat2, op: "addmm", kernel: "addmm_impl_cpu_")
     let out = Tensor(uninitializedShape: [mat1.shape[0], mat2.shape[1]], dtype: dtype, device: device)
     let input = detach().expand(out.shape, op: "addmm")
     if beta != 0 { out.assign(input) }
@@ -130,8 +135,9 @@ extension Tensor {
     precondition(
       batch1.dtype == batch2.dtype,
       "baddbmm: expected scalar type \(batch1.dtype.pytorchTitle) but found \(batch2.dtype.pytorchTitle)")
-    Tensor.checkProductOperands([self, batch1, batch2], op: "baddbmm", kernel: "baddbmm_cpu")
-    let out = Tensor(uninitializedShape: [batch1.shape[0], batch1.shape[1], batch2.shape[2]], dtype: dtype, device: device)
+    Tensor.checkProductOperands(self, batch1, batch2, op: "baddbmm", kernel: "baddbmm_cpu")
+    let out = Tensor(
+      uninitializedShape: [batch1.shape[0], batch1.shape[1], batch2.shape[2]], dtype: dtype, device: device)
     let input = detach().expand(out.shape, op: "baddbmm")
     if beta != 0 { out.assign(input) }
     GEMM.multiply(batch1, batch2, into: out, alpha: alpha, beta: beta)
@@ -280,9 +286,8 @@ extension Tensor {
   }
 
   /// One device and a dtype the products support: every one but bool.
-  static func checkProductOperands(_ tensors: [Tensor], op: String, kernel: String) {
-    checkSameDevice(tensors, op: op)
-    precondition(tensors[0].dtype != .bool, "\(op): \"\(kernel)\" not implemented for 'Bool'")
+  static func checkProductOperands(_ a: Tensor, _ b: Tensor, _ c: Tensor? = nil, op: String, kernel: String) {
+    checkSameDevice(a, b, c, op: op)
+    precondition(a.dtype != .bool, "\(op): \"\(kernel)\" not implemented for 'Bool'")
   }
 }
-

@@ -12,6 +12,15 @@ extension Tensor {
   }
 
   /// Stops unless every tensor is on the same device, naming `op` and the devices.
+  /// ``checkSameDevice(_:op:)`` for two or three operands, without building an array unless
+  /// the check fails.
+  static func checkSameDevice(_ a: Tensor, _ b: Tensor, _ c: Tensor? = nil, op: String) {
+    let device = a.device
+    guard b.device == device, c.map({ $0.device == device }) ?? true else {
+      return checkSameDevice([a, b] + (c.map { [$0] } ?? []), op: op)
+    }
+  }
+
   static func checkSameDevice(_ tensors: [Tensor], op: String) {
     guard let first = tensors.first?.device else { return }
     for t in tensors where t.device != first {
