@@ -34,13 +34,16 @@ public enum Shape {
   /// (and tensors with no elements) accept any stride, as in PyTorch's `is_contiguous`.
   public static func isContiguous(_ shape: [Int], strides: [Int]) -> Bool {
     precondition(shape.count == strides.count, "shape and strides must have the same length")
-    if shape.contains(0) { return true }
+    // One pass: a stride out of place makes it non-contiguous unless a size is 0 (no elements).
     var expected = 1
-    for i in shape.indices.reversed() where shape[i] != 1 {
-      if strides[i] != expected { return false }
-      expected *= shape[i]
+    var dense = true
+    for i in shape.indices.reversed() {
+      let size = shape[i]
+      if size == 0 { return true }
+      if size != 1 && strides[i] != expected { dense = false }
+      expected &*= size
     }
-    return true
+    return dense
   }
 
   /// The shape two shapes broadcast to, by NumPy's and PyTorch's rule: align the trailing

@@ -23,8 +23,8 @@ public final class Storage: @unchecked Sendable {
   /// version counter), so autograd can tell that a tensor it saved was changed.
   @exclusivity(unchecked) public var version = 0
 
-  /// The device the bytes live on.
-  public var device: Device { allocator.device }
+  /// The device the bytes live on (the allocator's, kept here: every op asks).
+  public let device: Device
 
   /// Allocates `byteCount` uninitialized bytes from `allocator`.
   ///
@@ -36,6 +36,7 @@ public final class Storage: @unchecked Sendable {
     self.data = try allocator.allocate(byteCount: byteCount)
     self.byteCount = byteCount
     self.allocator = allocator
+    self.device = allocator.device
   }
 
   /// Allocates room for `count` uninitialized elements of `dtype`.

@@ -29,6 +29,9 @@ public final class Tensor: @unchecked Sendable {
   /// `true` for a tensor made from a plain Swift number (`x + 2`), which takes part in type
   /// promotion as PyTorch's Python numbers do: it yields to tensors of its category.
   public let isWrappedNumber: Bool
+  /// Whether the elements are densely packed in row-major order (`is_contiguous()`); worked
+  /// out once, when the tensor is made, since every op asks.
+  public let isContiguous: Bool
 
   // MARK: Autograd's slots (filled by KindlingAutograd)
 
@@ -106,12 +109,17 @@ public final class Tensor: @unchecked Sendable {
   ///
   /// - Precondition: every element the layout reaches lies inside the storage.
   public convenience init(storage: Storage, shape: [Int], strides: [Int], storageOffset: Int = 0, dtype: DType) {
-    self.init(storage: storage, shape: shape, strides: strides, storageOffset: storageOffset, dtype: dtype, wrapped: false)
+    self.init(
+      storage: storage, shape: shape, strides: strides, storageOffset: storageOffset, dtype: dtype, wrapped: false)
   }
 
   /// The designated initializer; `wrapped` marks a tensor made from a plain Swift number.
-  init(storage: Storage, shape: [Int], strides: [Int], storageOffset: Int = 0, dtype: DType, wrapped: Bool) {
+  init(
+    storage: Storage, shape: [Int], strides: [Int], storageOffset: Int = 0, dtype: DType, wrapped: Bool,
+    contiguous: Bool? = nil
+  ) {
     precondition(shape.count == strides.count, "Tensor: shape \(shape) and strides \(strides) differ in rank")
+    self.isContiguous = contiguous ?? Shape.isContiguous(shape, strides: strides)
     self.storage = storage
     self.shape = shape
     self.strides = strides
@@ -131,13 +139,15 @@ public final class Tensor: @unchecked Sendable {
     } catch {
       preconditionFailure("empty: \(error)")
     }
-    self.init(uninitializedShape: shape, contiguousStrides: Shape.contiguousStrides(shape), dtype: dtype, device: device)
+    self.init(
+      uninitializedShape: shape, contiguousStrides: Shape.contiguousStrides(shape), dtype: dtype, device: device)
   }
 
   /// A new contiguous tensor whose contiguous strides the caller already has (an op's output
   /// shaped like a contiguous input shares that input's stride array instead of building one).
   convenience init(
-    uninitializedShape shape: [Int], contiguousStrides strides: [Int], dtype: DType, device: Device, wrapped: Bool = false
+    uninitializedShape shape: [Int], contiguousStrides strides: [Int], dtype: DType, device: Device,
+    wrapped: Bool = false
   ) {
     let storage: Storage
     do {
@@ -146,7 +156,7 @@ public final class Tensor: @unchecked Sendable {
     } catch {
       preconditionFailure("empty: \(error)")
     }
-    self.init(storage: storage, shape: shape, strides: strides, dtype: dtype, wrapped: wrapped)
+    self.init(storage: storage, shape: shape, strides: strides, dtype: dtype, wrapped: wrapped, contiguous: true)
   }
 
   // MARK: Attributes
@@ -159,8 +169,6 @@ public final class Tensor: @unchecked Sendable {
   public var rank: Int { shape.count }
   /// The number of elements (`numel()`).
   public var count: Int { Shape.elementCount(shape) }
-  /// Whether the elements are densely packed in row-major order (`is_contiguous()`).
-  public var isContiguous: Bool { Shape.isContiguous(shape, strides: strides) }
   /// `true` when no op recorded this tensor: it was made by hand (`is_leaf`).
   public var isLeaf: Bool { gradFn == nil }
 
