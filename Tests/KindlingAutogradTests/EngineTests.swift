@@ -59,7 +59,8 @@ struct EngineTests {
       y.sum().backward()
     }
     let text = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-    #expect(text.contains("one of the variables needed for gradient computation has been modified by an inplace operation"))
+    #expect(
+      text.contains("one of the variables needed for gradient computation has been modified by an inplace operation"))
   }
 
   @Test("in-place ops on a leaf that requires grad are refused")
@@ -117,6 +118,23 @@ struct EngineTests {
     for _ in 0..<100_000 { y = y * 1.0 }
     y.backward()
     #expect(x.grad!.item() == 1)
+  }
+
+  @Test(
+    "a graph deeper than the teardown's recursion limit is freed whole when its output goes",
+    arguments: [10, 64, 65, 300, 5000])
+  func teardownFreesEveryNode(length: Int) {
+    let x = Tensor([1.0], requiresGrad: true)
+    var nodes: [Weak] = []
+    do {
+      var y = x
+      for _ in 0..<length {
+        y = y * 1.0
+        nodes.append(Weak(y.gradFn as AnyObject?))
+      }
+      withExtendedLifetime(y) { #expect(nodes.allSatisfy { $0.object != nil }) }
+    }
+    #expect(nodes.allSatisfy { $0.object == nil })
   }
 
   @Test("custom functions run their own backward with what the forward saved")
@@ -218,4 +236,10 @@ struct IndexPutGradTests {
         return t.pow(2)
       }, [a, b])
   }
+}
+
+/// A weak reference, to tell whether a graph node was freed.
+private struct Weak {
+  weak var object: AnyObject?
+  init(_ object: AnyObject?) { self.object = object }
 }
