@@ -97,7 +97,9 @@ struct MatmulTests {
       let viaCopy = a.t().contiguous().matmul(b).scalars(as: Float.self)
       precondition(viaView == viaCopy, "transposed and copied operands disagree")
     }
-    if let result { #expect(result.exitStatus == .exitCode(0), "\(String(decoding: result.standardErrorContent, as: UTF8.self))") }
+    if let result {
+      #expect(result.exitStatus == .exitCode(0), "\(String(decoding: result.standardErrorContent, as: UTF8.self))")
+    }
   }
 
   @Test("shape, rank and dtype mismatches stop with PyTorch's messages")
@@ -142,8 +144,9 @@ struct MatmulTests {
     #expect(empty.scalars(as: Float.self) == Array(repeating: 14, count: 6))
   }
 
-  @Test("matmul is a few percent from cblas_sgemm alone (set KINDLING_MATMUL_BENCH=1 to print timings)",
-        .enabled(if: ProcessInfo.processInfo.environment["KINDLING_MATMUL_BENCH"] != nil))
+  @Test(
+    "matmul is a few percent from cblas_sgemm alone (set KINDLING_MATMUL_BENCH=1 to print timings)",
+    .enabled(if: ProcessInfo.processInfo.environment["KINDLING_MATMUL_BENCH"] != nil))
   func overhead() {
     // One thread on both sides: OpenBLAS stays on one thread and matmul splits products itself
     // across BLAS.threadCount threads.
@@ -172,8 +175,27 @@ struct MatmulTests {
       }
       let viaMatmul = best { _ = a.matmul(b) }
       let viaTransposed = best { _ = a.t().matmul(b) }
-      print("matmul \(n): sgemm \(direct * 1e6) µs, matmul \(viaMatmul * 1e6) µs (\(viaMatmul / direct)), "
-        + "t() \(viaTransposed * 1e6) µs")
+      print(
+        "matmul \(n): sgemm \(direct * 1e6) µs, matmul \(viaMatmul * 1e6) µs (\(viaMatmul / direct)), "
+          + "t() \(viaTransposed * 1e6) µs")
+    }
+  }
+
+  @Test("mm's output is a dense [m, n] tensor whatever the layout of mat2 it shares arrays with")
+  func mmOutputLayout() {
+    let a = Tensor.arange(0, 6, dtype: .float32).view(2, 3)
+    let square = Tensor.arange(0, 9, dtype: .float32).view(3, 3)
+    let cases: [(Tensor, Tensor)] = [
+      (square, square), (a, square), (a, square.t()), (a, Tensor.arange(0, 12, dtype: .float32).view(4, 3).t()),
+      (square.t(), square), (Tensor.ones([3, 3]), Tensor.ones([3, 1])),
+    ]
+    for (x, y) in cases {
+      let out = x.mm(y)
+      let (m, k, n) = (x.shape[0], x.shape[1], y.shape[1])
+      #expect(out.shape == [m, n] && out.strides == [n, 1] && out.isContiguous)
+      let (xs, ys) = (x.contiguous().scalars(as: Float.self), y.contiguous().scalars(as: Float.self))
+      let expected = (0..<m * n).map { e in (0..<k).reduce(Float(0)) { $0 + xs[e / n * k + $1] * ys[$1 * n + e % n] } }
+      #expect(out.scalars(as: Float.self) == expected, "mm of \(x.shape)·\(y.shape)")
     }
   }
 }

@@ -18,10 +18,14 @@ extension Tensor {
       dtype == mat2.dtype,
       "mm: expected m1 and m2 to have the same dtype, but got: \(dtype.cppName) != \(mat2.dtype.cppName)")
     Tensor.checkProductOperands(self, mat2, op: "mm", kernel: "addmm_impl_cpu_")
-    // Sizes of existing tensors need no validation; the strides of [m, n] are [n, 1].
+    // Sizes of existing tensors need no validation, and the output's shape and strides are
+    // mat2's own arrays when they are equal (a square product; a dense mat2's strides [n, 1]):
+    // arrays are values, so sharing them saves two allocations.
+    let (m, n) = (shape[0], mat2.shape[1])
     let out = Tensor(
-      uninitializedShape: [shape[0], mat2.shape[1]], contiguousStrides: [mat2.shape[1], 1], dtype: dtype, device: device
-    )
+      uninitializedShape: m == mat2.shape[0] ? mat2.shape : [m, n],
+      contiguousStrides: mat2.strides[0] == n && mat2.strides[1] == 1 ? mat2.strides : [n, 1], dtype: dtype,
+      device: device)
     GEMM.multiply(self, mat2, into: out)
     return record(out, "MmBackward0", self, mat2)
   }
