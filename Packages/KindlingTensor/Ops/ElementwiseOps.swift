@@ -187,7 +187,9 @@ extension Tensor {
     _ a: Tensor, _ b: Tensor, op: String, typing: BinaryTyping, into destination: Tensor? = nil,
     kernel: (_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Void
   ) -> Tensor {
-    if a.storage.device != b.storage.device { return binaryAcrossDevices(a, b, op: op, typing: typing, into: destination, kernel: kernel) }
+    if a.storage.device != b.storage.device {
+      return binaryAcrossDevices(a, b, op: op, typing: typing, into: destination, kernel: kernel)
+    }
     // The common case, two tensors of one dtype and shape, skips the general rules.
     var compute = a.dtype == b.dtype && !a.isWrappedNumber && !b.isWrappedNumber ? a.dtype : resultType([a, b])
     if typing == .promotedToFloat && !compute.isFloatingPoint { compute = .float32 }
@@ -201,7 +203,8 @@ extension Tensor {
         "\(op): output with shape \(destination.shape) doesn't match the broadcast shape \(shape)")
       precondition(
         DType.canCast(from: outType, to: destination.dtype),
-        "\(op): result type \(outType.pytorchTitle) can't be cast to the desired output type \(destination.dtype.pytorchTitle)")
+        "\(op): result type \(outType.pytorchTitle) can't be cast to the desired output type \(destination.dtype.pytorchTitle)"
+      )
       out = destination
     } else if shape == a.shape && a.isContiguous {
       out = Tensor(uninitializedShape: shape, contiguousStrides: a.strides, dtype: outType, device: a.device)
@@ -227,7 +230,8 @@ extension Tensor {
     kernel: (_ a: Tensor, _ b: Tensor, _ out: Tensor) -> Void
   ) -> Tensor {
     let joined = onOneDevice(destination.map { [$0, a, b] } ?? [a, b], op: op)
-    return binary(joined[joined.count - 2], joined[joined.count - 1], op: op, typing: typing, into: destination, kernel: kernel)
+    return binary(
+      joined[joined.count - 2], joined[joined.count - 1], op: op, typing: typing, into: destination, kernel: kernel)
   }
 
   /// Runs a unary op into a new tensor of `outType` (or `into`), after converting the input to
@@ -238,7 +242,12 @@ extension Tensor {
   ) -> Tensor {
     let outType = outType ?? compute
     destination?.storage.version += 1
-    let out = destination ?? Tensor(uninitializedShape: shape, dtype: outType, device: device)
+    // A contiguous input lends its stride array to the output (no validation, no new array).
+    let out =
+      destination
+      ?? (isContiguous
+        ? Tensor(uninitializedShape: shape, contiguousStrides: strides, dtype: outType, device: device)
+        : Tensor(uninitializedShape: shape, dtype: outType, device: device))
     if out.dtype == outType {
       kernel(to(compute), out)
     } else {
