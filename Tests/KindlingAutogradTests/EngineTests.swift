@@ -121,6 +121,25 @@ struct EngineTests {
   }
 
   @Test(
+    "graphs on one leaf share its accumulator while one holds it; a later graph gets a new one that still accumulates")
+  func accumulatorLifetime() {
+    let x = Tensor([1.0], requiresGrad: true)
+    var first = Weak(nil)
+    do {
+      let y1 = x * 2, y2 = x * 3
+      let a1 = (y1.gradFn as? GraphNode)?.nextFunctions[0] as AnyObject?
+      let a2 = (y2.gradFn as? GraphNode)?.nextFunctions[0] as AnyObject?
+      #expect(a1 != nil && a1 === a2)
+      first = Weak(a1)
+      withExtendedLifetime((y1, y2)) { #expect(first.object != nil) }
+    }
+    #expect(first.object == nil)
+    let y3 = x * 4
+    (y3 + x * 5).sum().backward()
+    #expect(x.grad!.item() == 9)
+  }
+
+  @Test(
     "a graph deeper than the teardown's recursion limit is freed whole when its output goes",
     arguments: [10, 64, 65, 300, 5000])
   func teardownFreesEveryNode(length: Int) {

@@ -154,6 +154,7 @@ public final class AccumulateGrad: GradientFunction {
   /// The leaf whose gradient this node accumulates.
   public let variable: Tensor
   init(_ variable: Tensor) { self.variable = variable }
+  deinit { variable.forgetAccumulator(self) }
 }
 
 extension Tensor {

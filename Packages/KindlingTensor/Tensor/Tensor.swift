@@ -88,10 +88,19 @@ public final class Tensor: @unchecked Sendable {
     get { autograd?.retainsGrad ?? false }
     set { autogradMeta.retainsGrad = newValue }
   }
-  /// A leaf's gradient accumulator, shared by every node that uses the leaf.
+  /// A leaf's gradient accumulator, shared by every node that uses the leaf while any graph
+  /// holds it (as PyTorch's leaf holds its `AccumulateGrad` weakly).
   var gradAccumulator: AccumulateGrad? {
-    get { autograd?.accumulator }
-    set { autogradMeta.accumulator = newValue }
+    get { autograd?.accumulator?.takeUnretainedValue() }
+    set { autogradMeta.accumulator = newValue.map { Unmanaged.passUnretained($0) } }
+  }
+
+  /// Called by a dying accumulator of this leaf: forgets it, unless a newer one took its place.
+  func forgetAccumulator(_ dying: AccumulateGrad) {
+    guard let slot = autograd?.accumulator, slot.toOpaque() == Unmanaged.passUnretained(dying).toOpaque() else {
+      return
+    }
+    autograd?.accumulator = nil
   }
   /// Hooks on a leaf's gradient, run before it is accumulated (`register_hook`).
   public var gradientHooks: [(Tensor) -> Tensor?] {
@@ -187,7 +196,9 @@ private final class AutogradMeta {
   var requiresGrad = false
   var grad: Tensor?
   var retainsGrad = false
-  weak var accumulator: AccumulateGrad?
+  /// The live accumulator, unretained: it holds the tensor, and clears this slot in its
+  /// `deinit` (cheaper than a weak reference, which gives the accumulator a side table).
+  var accumulator: Unmanaged<AccumulateGrad>?
   var gradientHooks: [(Tensor) -> Tensor?] = []
   var postAccumulateHooks: [(Tensor) -> Void] = []
 }
