@@ -1,6 +1,7 @@
 import KindlingAutograd
 import KindlingStorage
 import KindlingTensor
+import KindlingTestSupport
 import Testing
 
 @testable import KindlingGPU
@@ -51,17 +52,7 @@ struct DeviceSeedTourTests {
     return lines.joined(separator: "\n")
   }
 
-  static let expected = """
-    tensor([1.], grad_fn=<PowBackward0>)
-    nil
-    tensor([2.])
-    tensor([3.], grad_fn=<MulBackward0>)
-    tensor([6.]) tensor([3.])
-    tensor([3.], grad_fn=<AddBackward0>)
-    tensor([4.]) tensor([2.])
-    tensor(14., grad_fn=<SumBackward0>)
-    tensor([2., 4., 6.])
-    """
+  static let expected = SeedTourText.t12
 
   @Test("the CPU run prints the tour's text")
   func cpu() throws {
