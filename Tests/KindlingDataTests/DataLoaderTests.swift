@@ -32,7 +32,7 @@ private struct Probe: Dataset {
   }
 }
 
-@Suite("DataLoader")
+@Suite("DataLoader", .isolatedRandomness)
 struct DataLoaderTests {
   struct LoaderCase: Decodable {
     let seed: UInt64
@@ -102,7 +102,8 @@ struct DataLoaderTests {
     var results: [[Int64]] = []
     for (workers, prefetch) in [(0, nil), (1, 1), (2, 2), (4, 3)] as [(Int, Int?)] {
       let loader = DataLoader(
-        Probe(count: 50), batchSize: 7, sampler: RandomSampler(count: 50, generator: Generator(seed: 5)), workers: workers, prefetch: prefetch)
+        Probe(count: 50), batchSize: 7, sampler: RandomSampler(count: 50, generator: Generator(seed: 5)),
+        workers: workers, prefetch: prefetch)
       var labels: [Int64] = []
       try loader.forEach { _, y in labels += y.scalars(as: Int64.self) }
       results.append(labels)
@@ -114,6 +115,9 @@ struct DataLoaderTests {
 
   @Test("workers run on their own threads and fetch at most workers × prefetch batches ahead")
   func prefetchWindow() throws {
+    // Held from the start: an object identity is unique only among live objects, and a
+    // worker's `Thread` object is freed when the worker ends.
+    let consumer = Thread.current
     let data = Probe(count: 40, delay: .milliseconds(1))
     let loader = DataLoader(data, batchSize: 1, workers: 2, prefetch: 2)
     let iterator = loader.makeIterator()
@@ -128,7 +132,7 @@ struct DataLoaderTests {
     #expect(maxAhead <= 4, "fetched \(maxAhead) samples ahead with a window of 4")
     #expect(maxAhead >= 2, "the workers prefetched")
     #expect((1...2).contains(threads.count), "\(threads.count) threads fetched")
-    #expect(!threads.contains(ObjectIdentifier(Thread.current)), "the consumer's thread fetched nothing")
+    #expect(!threads.contains(ObjectIdentifier(consumer)), "the consumer's thread fetched nothing")
   }
 
   @Test("an error thrown in a sample reaches the caller with the sample index, with and without workers")
@@ -157,7 +161,9 @@ struct DataLoaderTests {
   @Test("a collate error names the batch")
   func collateError() throws {
     let uneven = Subset(
-      TensorDataset(Tensor([[0.0, 0.0], [1.0, 0.0]])).map { $0[0].narrow(dim: 0, start: 0, length: 1 + Int($0[0][0].item())) },
+      TensorDataset(Tensor([[0.0, 0.0], [1.0, 0.0]])).map {
+        $0[0].narrow(dim: 0, start: 0, length: 1 + Int($0[0][0].item()))
+      },
       indices: [0, 1])
     let loader = DataLoader(uneven, batchSize: 2, workers: 1)
     #expect {

@@ -5,7 +5,7 @@ import Testing
 @testable import KindlingData
 
 /// Sampler orders and random_split subsets, against what PyTorch draws for the same seeds.
-@Suite("Samplers and random_split match PyTorch")
+@Suite("Samplers and random_split match PyTorch", .isolatedRandomness)
 struct SamplerTests {
   struct SamplerCase: Decodable {
     let kind: String

@@ -99,7 +99,7 @@ public final class DataLoader<Source: Dataset, Batch>: Sendable {
     let dataset = self.dataset, collate = self.collate
     let batched = collate.isDefault ? dataset as? any BatchFetching<Batch> : nil
     let produce: @Sendable (Int) -> Result<Batch, DataLoaderError> = { batch in
-      RandomContext.$current.withValue(Generator(seed: baseSeed &+ UInt64(batch))) {
+      RandomContext.$batch.withValue(BatchGenerator(seed: baseSeed &+ UInt64(batch))) {
         if let batched { return fetch(batch: batch, indices: plan[batch], from: batched) }
         return fetch(batch: batch, indices: plan[batch], dataset: dataset, collate: collate)
       }
@@ -141,7 +141,9 @@ private func fetch<Source: Dataset, Batch>(
 }
 
 /// Batch `batch` in one call of a ``BatchFetching`` data set.
-private func fetch<Batch>(batch: Int, indices: [Int], from dataset: any BatchFetching<Batch>) -> Result<Batch, DataLoaderError> {
+private func fetch<Batch>(batch: Int, indices: [Int], from dataset: any BatchFetching<Batch>) -> Result<
+  Batch, DataLoaderError
+> {
   do {
     return .success(try dataset.fetchBatch(indices))
   } catch {
@@ -183,7 +185,8 @@ extension DataLoader {
   ) where Source.Sample == (repeat each T), Batch == (repeat (each T).Batch) {
     self.init(
       dataset, batchSize: batchSize, shuffle: shuffle, sampler: sampler, batchSampler: batchSampler,
-      dropLast: dropLast, collate: Collate(isDefault: true) { samples in try defaultCollate(samples) }, workers: workers,
+      dropLast: dropLast, collate: Collate(isDefault: true) { samples in try defaultCollate(samples) },
+      workers: workers,
       prefetch: prefetch, generator: generator)
   }
 }

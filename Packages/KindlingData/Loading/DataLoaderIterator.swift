@@ -60,31 +60,39 @@ public final class DataLoaderIterator<Batch>: ThrowingIteratorProtocol {
   }
 }
 
-/// The worker threads of one epoch and the batches they have finished, behind one condition.
+/// The worker threads of one epoch and the batches they have finished.
 ///
 /// Workers claim batch numbers in order, at most `window` ahead of the consumer, and park the
-/// results by number; the consumer takes them in order.
+/// results in a ring of `window` slots (batch `b` in slot `b % window`); the consumer takes them
+/// in order. A finished batch wakes the consumer only when it sleeps waiting for that batch, and
+/// a taken batch wakes one worker only when one waits for room: every wake-up costs a system
+/// call on one side and a trip through the scheduler on the other.
 final class BatchPipeline<Batch>: @unchecked Sendable {
-  private let condition = NSCondition()
+  private let monitor = Monitor()
   private let count: Int
   private let window: Int
   private var produce: (@Sendable (Int) -> Result<Batch, DataLoaderError>)?
   private var nextClaim = 0
   private var nextTake = 0
-  private var ready: [Int: Result<Batch, DataLoaderError>] = [:]
+  private var slots: [Result<Batch, DataLoaderError>?]
   private var stopped = false
   private var liveWorkers = 0
+  /// Whether the consumer waits on `.batchReady` for batch `nextTake`.
+  private var consumerWaits = false
+  /// How many workers wait on `.roomInWindow`.
+  private var waitingWorkers = 0
 
   init(count: Int, window: Int, produce: @escaping @Sendable (Int) -> Result<Batch, DataLoaderError>) {
     self.count = count
     self.window = max(window, 1)
     self.produce = produce
+    slots = Array(repeating: nil, count: self.window)
   }
 
   func start(workers: Int) {
-    condition.lock()
+    monitor.lock()
     liveWorkers = workers
-    condition.unlock()
+    monitor.unlock()
     for worker in 0..<workers {
       // Each worker gathers and collates its batches on its own core: kernels inside run
       // serially instead of splitting across cores the other workers are using.
@@ -95,43 +103,70 @@ final class BatchPipeline<Batch>: @unchecked Sendable {
   }
 
   /// A worker's loop: claim a batch within the window, produce it unlocked, park it.
+  ///
+  /// Wake-ups are sent after the mutex is released: a thread woken while the waker still holds
+  /// it would only go back to sleep on the mutex.
   private func work() {
-    condition.lock()
+    monitor.lock()
     while true {
-      while !stopped && nextClaim < count && nextClaim >= nextTake + window { condition.wait() }
+      while !stopped && nextClaim < count && nextClaim >= nextTake + window {
+        waitingWorkers += 1
+        monitor.wait(.roomInWindow)
+        waitingWorkers -= 1
+      }
       guard !stopped, nextClaim < count, let produce else { break }
       let batch = nextClaim
       nextClaim += 1
-      condition.unlock()
+      monitor.unlock()
       let result = produce(batch)
-      condition.lock()
-      if !stopped { ready[batch] = result }
-      condition.broadcast()
+      monitor.lock()
+      guard !stopped else { break }
+      slots[batch % window] = result
+      if consumerWaits && batch == nextTake {
+        consumerWaits = false  // one wake-up is enough
+        monitor.unlock()
+        monitor.signal(.batchReady)
+        monitor.lock()
+      }
     }
     liveWorkers -= 1
-    condition.broadcast()
-    condition.unlock()
+    monitor.broadcast(.batchReady)  // stop() waits there for the last worker to leave
+    monitor.unlock()
   }
 
   /// Batch number `batch` (the next in order), waiting for it.
   func take(_ batch: Int) -> Result<Batch, DataLoaderError> {
-    condition.lock()
-    defer { condition.unlock() }
-    while ready[batch] == nil { condition.wait() }
+    monitor.lock()
+    let slot = batch % window
+    while slots[slot] == nil {
+      consumerWaits = true
+      monitor.wait(.batchReady)
+    }
+    consumerWaits = false
+    let result = slots[slot].take()!
     nextTake = batch + 1
-    condition.broadcast()
-    return ready.removeValue(forKey: batch)!
+    let wakeWorker = waitingWorkers > 0
+    monitor.unlock()
+    if wakeWorker { monitor.signal(.roomInWindow) }
+    return result
   }
 
   /// Stops the workers, waits until they have left, and drops every batch and the producer
   /// (with it the data set).
   func stop() {
-    condition.lock()
+    monitor.lock()
     stopped = true
-    condition.broadcast()
-    while liveWorkers > 0 { condition.wait() }
-    ready.removeAll()
+    monitor.broadcast(.roomInWindow)
+    while liveWorkers > 0 { monitor.wait(.batchReady) }
+    slots = []
     produce = nil
-    condition.unlock()
+    monitor.unlock()
   }
+}
+
+private extension Monitor.Condition {
+  /// The consumer waits here for its next batch (and `stop()` for the workers to leave).
+  static let batchReady = Monitor.Condition.first
+  /// Workers wait here for the consumer to take a batch, making room in the window.
+  static let roomInWindow = Monitor.Condition.second
 }

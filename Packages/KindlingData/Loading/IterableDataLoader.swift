@@ -19,7 +19,8 @@ public struct IterableDataLoader<Source: IterableDataset, Batch>: Sendable {
   /// Batches `dataset` with `collate`.
   public init(_ dataset: Source, batchSize: Int = 1, dropLast: Bool = false, collate: Collate<Source.Sample, Batch>) {
     precondition(
-      batchSize > 0, "IterableDataLoader: batch_size should be a positive integer value, but got batch_size=\(batchSize)")
+      batchSize > 0,
+      "IterableDataLoader: batch_size should be a positive integer value, but got batch_size=\(batchSize)")
     self.dataset = dataset
     self.batchSize = batchSize
     self.dropLast = dropLast
