@@ -16,112 +16,62 @@ enum BackwardEngine {
   static func run(
     roots: [(Tensor, Tensor)], retainGraph: Bool, createGraph: Bool, sink: Sink = .accumulate
   ) -> [Tensor?] {
-    // 1. Number the nodes reachable from the roots, and note where each node's edges lead (one
-    // flat array, by number; -1 for an input that takes no gradient) and how many edges lead to
-    // each node. The rest of the run works on numbers: one hash look-up per edge in all.
-    var number: [ObjectIdentifier: Int] = [:]
-    var nodes: [any GradientFunction] = []
-    var dependencies: [Int] = []
-    var firstEdge: [Int] = []
-    var edgeTargets: [Int] = []
-    func numbered(_ fn: any GradientFunction) -> Int {
-      if let n = number[ObjectIdentifier(fn)] { return n }
-      let n = nodes.count
-      number[ObjectIdentifier(fn)] = n
-      nodes.append(fn)
-      dependencies.append(0)
-      firstEdge.append(-1)
-      return n
-    }
-    var stack: [Int] = []
-    var rootNumbers: [Int?] = []
+    // 1. Number the nodes reachable from the roots; the rest of the run works on numbers.
+    var graph = GraphRun()
+    var rootNumbers = InlineList<Int?>()
     for (root, _) in roots {
-      guard let fn = root.gradFn ?? (root.requiresGrad ? root.gradientEdge : nil) else {
-        rootNumbers.append(nil)
-        continue
-      }
-      let seen = nodes.count
-      let n = numbered(fn)
-      rootNumbers.append(n)
-      if n == seen { stack.append(n) }
+      let fn = root.gradFn ?? (root.requiresGrad ? root.gradientEdge : nil)
+      rootNumbers.append(fn.map { graph.number($0) })
     }
-    while let n = stack.popLast() {
-      guard let node = nodes[n] as? GraphNode else { continue }
-      firstEdge[n] = edgeTargets.count
-      for edge in node.edges {
-        guard let next = edge else {
-          edgeTargets.append(-1)
-          continue
-        }
-        let seen = nodes.count
-        let m = numbered(next)
-        edgeTargets.append(m)
-        dependencies[m] += 1
-        if m == seen { stack.append(m) }
-      }
-    }
+    graph.numberReachable()
 
-    // 2. Gradients waiting for their node, summed over every path.
-    var pending = [Tensor?](repeating: nil, count: nodes.count)
-    var ready: [Int] = []
+    // 2. The roots' gradients wait at their nodes.
     var captured = [Tensor?](repeating: nil, count: { if case .capture(let m) = sink { m.count } else { 0 } }())
-
-    /// Hands a gradient (or, with `nil`, the news that none comes) along one edge; the node
-    /// runs once every edge into it has delivered.
-    func deliver(_ gradient: Tensor?, to m: Int) {
-      if let gradient { pending[m] = pending[m].map { $0 + gradient } ?? gradient }
-      dependencies[m] -= 1
-      if dependencies[m] == 0 { ready.append(m) }
-    }
-
     for ((_, gradient), n) in zip(roots, rootNumbers) {
       guard let n else { continue }
-      pending[n] = pending[n].map { $0 + gradient } ?? gradient
-      if dependencies[n] == 0, !ready.contains(n) { ready.append(n) }
+      graph.add(gradient, to: n)
+      if graph.entries[n].dependencies == 0, !graph.ready.contains(n) { graph.ready.append(n) }
     }
 
-    // 3. Run each node once all gradients for it have arrived.
-    GradMode.with(enabled: createGraph) {
-      while let n = ready.popLast() {
-        let fn = nodes[n]
-        guard var gradient = pending[n] else {
-          // No gradient reached this node: nothing flows on, but its edges are done.
-          if fn is GraphNode {
-            for e in firstEdge[n]..<firstEdge[n] + (fn as! GraphNode).edges.count where edgeTargets[e] >= 0 {
-              deliver(nil, to: edgeTargets[e])
-            }
-          }
+    // 3. Run each node once all gradients for it have arrived. Grad mode is set here rather
+    // than through a closure: variables a closure captures are checked for exclusive access
+    // at run time, on every access.
+    let previousMode = GradMode.isEnabled
+    GradMode.isEnabled = createGraph
+    defer { GradMode.isEnabled = previousMode }
+    while let n = graph.ready.popLast() {
+      let fn = graph.entries[n].function
+      guard var gradient = graph.entries[n].pending else {
+        // No gradient reached this node: nothing flows on, but its edges are done.
+        for m in graph.targets(of: n) where m >= 0 { graph.deliver(nil, to: m) }
+        continue
+      }
+      graph.entries[n].pending = nil
+      if let accumulator = fn as? AccumulateGrad {
+        let leaf = accumulator.variable
+        for hook in leaf.gradientHooks { gradient = hook(gradient) ?? gradient }
+        if case .capture(let map) = sink {
+          if let index = map[ObjectIdentifier(leaf)] { captured[index] = gradient }
           continue
         }
-        pending[n] = nil
-        if let accumulator = fn as? AccumulateGrad {
-          let leaf = accumulator.variable
-          for hook in leaf.gradientHooks { gradient = hook(gradient) ?? gradient }
-          if case .capture(let map) = sink {
-            if let index = map[ObjectIdentifier(leaf)] { captured[index] = gradient }
-            continue
-          }
-          accumulate(gradient, into: leaf, createGraph: createGraph)
-          continue
-        }
-        guard let node = fn as? GraphNode else { continue }
-        for hook in node.gradientHooks { gradient = hook(gradient) ?? gradient }
-        if let retained = node.retainedOutput {
-          if case .capture(let map) = sink, let index = map[ObjectIdentifier(retained)] {
-            captured[index] = gradient
-          } else if case .accumulate = sink {
-            retained.grad = retained.grad.map { $0 + gradient } ?? (createGraph ? gradient : gradient.detach())
-          }
-        }
-        let inputGradients = apply(node, gradient)
-        if !retainGraph { node.releaseSavedTensors() }
-        for i in 0..<node.edges.count {
-          let m = edgeTargets[firstEdge[n] + i]
-          guard m >= 0 else { continue }
-          let g = i < inputGradients.count ? inputGradients[i] : nil
-          deliver(g.map { reduce($0, toShape: node.inputShapes[i], dtype: node.inputDTypes[i]) }, to: m)
+        accumulate(gradient, into: leaf, createGraph: createGraph)
+        continue
+      }
+      guard let node = fn as? GraphNode else { continue }
+      for hook in node.gradientHooks { gradient = hook(gradient) ?? gradient }
+      if let retained = node.retainedOutput {
+        if case .capture(let map) = sink, let index = map[ObjectIdentifier(retained)] {
+          captured[index] = gradient
+        } else if case .accumulate = sink {
+          retained.grad = retained.grad.map { $0 + gradient } ?? (createGraph ? gradient : gradient.detach())
         }
       }
+      let inputGradients = apply(node, gradient)
+      for (i, m) in graph.targets(of: n).enumerated() where m >= 0 {
+        let g = i < inputGradients.count ? inputGradients[i] : nil
+        graph.deliver(g.map { reduce($0, toShape: node.inputShapes[i], dtype: node.inputDTypes[i]) }, to: m)
+      }
+      if !retainGraph { node.releaseSavedTensors() }
     }
     return captured
   }
@@ -174,5 +124,92 @@ enum BackwardEngine {
       if g.shape != shape { g = g.reshape(shape) }
     }
     return g.dtype == dtype || !dtype.isFloatingPoint ? g : g.to(dtype)
+  }
+}
+
+/// One backward's view of the graph: the nodes reachable from its roots, numbered, each with
+/// the gradient waiting for it and how many of its incoming edges have yet to deliver; where
+/// each node's edges lead (one flat array, by number; -1 for an input that takes no gradient);
+/// and the nodes ready to run. Three arrays in all, whatever the graph: a small backward pays
+/// for few allocations.
+private struct GraphRun {
+  /// Up to this many nodes, a node's number is found by scanning the nodes seen so far, which
+  /// costs less than hashing (a loss of a few ops); past it, a dictionary takes over.
+  static let scanLimit = 16
+
+  struct Entry {
+    let function: any GradientFunction
+    /// Incoming edges that have not delivered yet.
+    var dependencies = 0
+    /// Where this node's edges start in `edgeTargets`; -1 for a node without edges.
+    var firstEdge = -1
+    /// The sum of the gradients delivered so far.
+    var pending: Tensor?
+  }
+
+  var entries: [Entry] = []
+  private var edgeTargets: [Int] = []
+  /// Nodes to visit while numbering, then nodes ready to run.
+  var ready: [Int] = []
+  private var numbers: [ObjectIdentifier: Int] = [:]
+
+  init() {
+    entries.reserveCapacity(Self.scanLimit)
+    edgeTargets.reserveCapacity(2 * Self.scanLimit)
+    ready.reserveCapacity(Self.scanLimit)
+  }
+
+  /// The number of `fn`; a node seen for the first time is numbered and queued for
+  /// ``numberReachable()``.
+  mutating func number(_ fn: any GradientFunction) -> Int {
+    let id = ObjectIdentifier(fn)
+    if entries.count <= Self.scanLimit {
+      for n in entries.indices where ObjectIdentifier(entries[n].function) == id { return n }
+    } else {
+      if numbers.isEmpty { for n in entries.indices { numbers[ObjectIdentifier(entries[n].function)] = n } }
+      if let n = numbers[id] { return n }
+      numbers[id] = entries.count
+    }
+    entries.append(Entry(function: fn))
+    ready.append(entries.count - 1)
+    return entries.count - 1
+  }
+
+  /// Numbers every node reachable from those numbered so far, and their edges; leaves `ready`
+  /// empty.
+  mutating func numberReachable() {
+    while let n = ready.popLast() {
+      guard let node = entries[n].function as? GraphNode else { continue }
+      entries[n].firstEdge = edgeTargets.count
+      for edge in node.edges {
+        guard let next = edge else {
+          edgeTargets.append(-1)
+          continue
+        }
+        let m = number(next)
+        edgeTargets.append(m)
+        entries[m].dependencies += 1
+      }
+    }
+  }
+
+  /// Where node `n`'s edges lead, in input order (-1: no gradient; none for an accumulator).
+  func targets(of n: Int) -> ArraySlice<Int> {
+    let first = entries[n].firstEdge
+    guard first >= 0, let node = entries[n].function as? GraphNode else { return [] }
+    return edgeTargets[first..<first + node.edges.count]
+  }
+
+  /// Adds `gradient` to what waits for node `n`, summing over every path.
+  mutating func add(_ gradient: Tensor, to n: Int) {
+    entries[n].pending = entries[n].pending.map { $0 + gradient } ?? gradient
+  }
+
+  /// Hands a gradient (or, with `nil`, the news that none comes) along one edge into node `m`;
+  /// the node becomes ready once every edge into it has delivered.
+  mutating func deliver(_ gradient: Tensor?, to m: Int) {
+    if let gradient { add(gradient, to: m) }
+    entries[m].dependencies -= 1
+    if entries[m].dependencies == 0 { ready.append(m) }
   }
 }

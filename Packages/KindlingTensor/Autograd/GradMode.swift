@@ -35,6 +35,7 @@ public enum GradMode {
   }
 
   /// Runs `body` with grad mode set to `enabled`, restoring the previous mode afterwards.
+  @inlinable
   public static func with<R, E: Error>(enabled: Bool, _ body: () throws(E) -> R) throws(E) -> R {
     let previous = isEnabled
     isEnabled = enabled
@@ -44,11 +45,13 @@ public enum GradMode {
 }
 
 /// Runs `body` without recording operations for backpropagation (`with torch.no_grad():`).
+@inlinable
 public func noGrad<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
   try GradMode.with(enabled: false, body)
 }
 
 /// Runs `body` with recording switched back on inside a ``noGrad(_:)`` (`with torch.enable_grad():`).
+@inlinable
 public func enableGrad<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
   try GradMode.with(enabled: true, body)
 }

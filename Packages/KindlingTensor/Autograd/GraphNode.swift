@@ -18,11 +18,15 @@ public final class GraphNode: GradientFunction {
   /// Where each input's gradient goes: its producer's node, the accumulator of a leaf that
   /// requires a gradient, or `nil` when the input needs none.
   @exclusivity(unchecked) public private(set) var edges: InlineList<(any GradientFunction)?>
-  /// Each input's shape and dtype, to undo broadcasting and casts in the backward: read from the
-  /// saved inputs on first use (a tensor's shape and dtype never change), and kept when
-  /// ``releaseSavedTensors()`` drops the inputs, so recording an op costs no arrays for them.
-  public private(set) lazy var inputShapes: [[Int]] = savedInputs!.map(\.shape)
-  public private(set) lazy var inputDTypes: [DType] = savedInputs!.map(\.dtype)
+  /// Each input's shape, to undo broadcasting in the backward: read from the saved inputs (a
+  /// tensor's shape never changes), and kept when ``releaseSavedTensors()`` drops them. Up to
+  /// two inputs are held inline, so neither recording an op nor running it backwards allocates
+  /// for them.
+  public var inputShapes: InlineList<[Int]> { savedInputs?.mapInline(\.shape) ?? released!.shapes }
+  /// Each input's dtype, to cast gradients back in the backward; kept like ``inputShapes``.
+  public var inputDTypes: InlineList<DType> { savedInputs?.mapInline(\.dtype) ?? released!.dtypes }
+  /// The inputs' shapes and dtypes once the saved tensors are released.
+  @exclusivity(unchecked) private var released: (shapes: InlineList<[Int]>, dtypes: InlineList<DType>)?
   /// The output's shape and dtype.
   public let outputShape: [Int]
   public let outputDType: DType
@@ -104,17 +108,16 @@ public final class GraphNode: GradientFunction {
 
   /// Drops the saved tensors so their memory can go back to the allocator.
   public func releaseSavedTensors() {
-    guard savedInputs != nil else { return }
-    _ = inputShapes
-    _ = inputDTypes
-    savedInputs = nil
+    guard let savedInputs else { return }
+    released = (savedInputs.mapInline(\.shape), savedInputs.mapInline(\.dtype))
+    self.savedInputs = nil
     outputStorage = nil
   }
 
   /// Saved input `i`, after checking that no in-place op changed it since the forward.
   public func savedInput(_ i: Int) -> Tensor {
     let t = savedTensorsOrStop()[i]
-    checkVersion(of: t, saved: savedVersion(ofInput: i), index: i, shape: inputShapes[i], dtype: inputDTypes[i])
+    checkVersion(of: t, saved: savedVersion(ofInput: i), index: i, shape: t.shape, dtype: t.dtype)
     return t
   }
 
