@@ -43,15 +43,24 @@ struct ReductionPlan {
   let outerShape: [Int], outerStrides: [Int]
   /// The reduced dimensions' sizes and strides, in the input's order.
   let innerShape: [Int], innerStrides: [Int]
-  /// The output shape with and without the reduced dimensions kept as size 1.
-  let keptShape: [Int], outputShape: [Int]
+  /// The output's shape (with the reduced dimensions kept as size 1 when `keepDim`).
+  let outputShape: [Int]
 
   var outputCount: Int { outerShape.reduce(1, *) }
   var innerCount: Int { innerShape.reduce(1, *) }
 
   /// Reduces `input` over `dims` (already normalized and distinct; dimensions past a 0-d
-  /// tensor's rank are ignored).
-  init(_ input: Tensor, dims: [Int], keepDim: Bool) {
+  /// tensor's rank are ignored), or over every dimension when `dims` is `nil`.
+  init(_ input: Tensor, dims: [Int]?, keepDim: Bool) {
+    if dims == nil || dims!.count == input.rank, input.isContiguous {
+      // Everything, from dense memory: one row of `count` elements (few arrays to make, and the
+      // reducer's contiguous loop).
+      (outerShape, outerStrides) = ([], [])
+      (innerShape, innerStrides) = ([input.count], [1])
+      outputShape = keepDim ? [Int](repeating: 1, count: input.rank) : []
+      return
+    }
+    let dims = dims ?? Array(0..<input.rank)
     var outerShape: [Int] = [], outerStrides: [Int] = [], innerShape: [Int] = [], innerStrides: [Int] = []
     var keptShape: [Int] = [], outputShape: [Int] = []
     for d in 0..<input.rank {
@@ -68,28 +77,27 @@ struct ReductionPlan {
     }
     (self.outerShape, self.outerStrides, self.innerShape, self.innerStrides) =
       (outerShape, outerStrides, innerShape, innerStrides)
-    self.keptShape = keptShape
     self.outputShape = keepDim ? keptShape : outputShape
   }
 }
 
-/// The reduction kernel: any strides, any set of reduced dimensions.
-///
-/// Each output folds its reduced elements; when they form one strided row (the reduced
-/// dimensions are innermost, or merge into one), the row is walked directly, in blocks whose
-/// accumulators are merged (pairwise-like accuracy for long sums). Large reductions run in
-/// parallel: over outputs when there are enough, else over blocks of the one row.
 enum Reduction {
   /// Elements per block of a row before its accumulator is merged.
   static let block = 1024
 
   static func run<R: Reducer>(_ reducer: R, input: Tensor, plan: ReductionPlan) {
     let p = UnsafePointer(input.pointer(as: R.Element.self))
-    let inner = StridedLoop(shape: plan.innerShape, strides: [plan.innerStrides])
     let n = plan.innerCount, outputs = plan.outputCount
     guard outputs > 0 else { return }
-    // One strided row: the reduced elements of an output are p[base + i * rowStride].
-    let rowStride: Int? = inner.shape.count == 1 ? inner.strides[0][0] : nil
+    // One strided row: the reduced elements of an output are p[base + i * rowStride]. Otherwise
+    // a strided loop walks the reduced dimensions (made only then: it costs a few arrays).
+    let inner = plan.innerShape.count == 1 ? nil : StridedLoop(shape: plan.innerShape, strides: [plan.innerStrides])
+    let rowStride: Int?
+    if let inner {
+      rowStride = inner.shape.count == 1 ? inner.strides[0][0] : nil
+    } else {
+      rowStride = plan.innerStrides[0]
+    }
     let work = outputs * max(n, 1)
     let threads = min(StridedLoop.coreCount, work / StridedLoop.parallelGrain)
 
@@ -132,7 +140,7 @@ enum Reduction {
         } else {
           let base = outer.offset
           var index = 0
-          inner.run(parallel: false) { offsets, m, steps in
+          inner!.run(parallel: false) { offsets, m, steps in
             var local = reducer.identity
             let start = base + offsets[0], step = steps[0]
             for i in 0..<m { reducer.fold(&local, p[start + i * step], at: index + i) }

@@ -58,7 +58,7 @@ extension Tensor {
   func arithmetic(_ kind: ArithmeticReduction, dims: [Int]?, keepDim: Bool, dtype: DType?, op: String) -> Tensor {
     let type = dtype ?? (self.dtype.isFloatingPoint ? self.dtype : .int64)
     let input = converted(to: type)
-    let plan = ReductionPlan(input, dims: dims ?? Array(0..<rank), keepDim: keepDim)
+    let plan = ReductionPlan(input, dims: dims, keepDim: keepDim)
     let out = Tensor(uninitializedShape: plan.outputShape, dtype: type, device: device)
     if device != .cpu {
       let kinds: [ArithmeticReduction: ReductionKind] = [.sum: .sum, .product: .product, .mean: .mean]
@@ -92,8 +92,10 @@ extension Tensor {
   public func max(dim: Int, keepDim: Bool = false) -> (values: Tensor, indices: Tensor) {
     let dims = reductionDims([dim], op: "max")
     let (values, indices) = extremum(largest: true, dims: dims, keepDim: keepDim, op: "max")
-    return (record(values, "MaxBackward0", self, ["dim": dims.first ?? 0, "keepDim": keepDim, "indices": indices]),
-      indices)
+    return (
+      record(values, "MaxBackward0", self, ["dim": dims.first ?? 0, "keepDim": keepDim, "indices": indices]),
+      indices
+    )
   }
 
   /// The smallest element, as a 0-d tensor (`min`).
@@ -106,8 +108,10 @@ extension Tensor {
   public func min(dim: Int, keepDim: Bool = false) -> (values: Tensor, indices: Tensor) {
     let dims = reductionDims([dim], op: "min")
     let (values, indices) = extremum(largest: false, dims: dims, keepDim: keepDim, op: "min")
-    return (record(values, "MinBackward0", self, ["dim": dims.first ?? 0, "keepDim": keepDim, "indices": indices]),
-      indices)
+    return (
+      record(values, "MinBackward0", self, ["dim": dims.first ?? 0, "keepDim": keepDim, "indices": indices]),
+      indices
+    )
   }
 
   /// The largest values over `dims` (all when empty), without indices (`amax`).
@@ -174,7 +178,7 @@ extension Tensor {
         "\(op)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the "
           + "'dim' argument.")
     }
-    let plan = ReductionPlan(self, dims: dims ?? Array(0..<rank), keepDim: keepDim)
+    let plan = ReductionPlan(self, dims: dims, keepDim: keepDim)
     let values = Tensor(uninitializedShape: wantsValues ? plan.outputShape : [0], dtype: dtype, device: device)
     let indices = Tensor(uninitializedShape: wantsIndices ? plan.outputShape : [0], dtype: .int64, device: device)
     if device != .cpu {
