@@ -3,7 +3,7 @@ import KindlingTensor
 /// Anomaly detection (`torch.autograd.detect_anomaly`): while it is on, the backward checks
 /// every gradient a rule returns and stops at the first NaN, naming the node.
 public enum AnomalyMode {
-  nonisolated(unsafe) static var depth = 0
+  @exclusivity(unchecked) nonisolated(unsafe) static var depth = 0
   /// Whether anomaly detection is on.
   public static var isEnabled: Bool { depth > 0 }
 }

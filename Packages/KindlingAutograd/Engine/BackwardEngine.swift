@@ -69,7 +69,7 @@ enum BackwardEngine {
       let inputGradients = apply(node, gradient)
       for (i, m) in graph.targets(of: n).enumerated() where m >= 0 {
         let g = i < inputGradients.count ? inputGradients[i] : nil
-        graph.deliver(g.map { reduce($0, toShape: node.inputShapes[i], dtype: node.inputDTypes[i]) }, to: m)
+        graph.deliver(g.map { reduce($0, toShape: node.inputShape(i), dtype: node.inputDType(i)) }, to: m)
       }
       if !retainGraph { node.releaseSavedTensors() }
     }

@@ -57,6 +57,6 @@ public typealias GradientRule = @Sendable (GradientContext) -> [Tensor?]
 public struct SavedInputs: RandomAccessCollection {
   let node: GraphNode
   public var startIndex: Int { 0 }
-  public var endIndex: Int { node.inputShapes.count }
+  public var endIndex: Int { node.inputCount }
   public subscript(i: Int) -> Tensor { node.savedInput(i) }
 }

@@ -10,7 +10,8 @@ import KindlingTensor
 // fills and nan_to_num: the formulas of PyTorch's derivatives.yaml and FunctionsManual.cpp,
 // with their special cases (checked against PyTorch 2.15).
 
-let elementwiseRules: [String: GradientRule] = exponentialRules
+let elementwiseRules: [String: GradientRule] =
+  exponentialRules
   .merging(trigonometricRules) { _, _ in preconditionFailure("two elementwise rules share a name") }
   .merging(activationRules) { _, _ in preconditionFailure("two elementwise rules share a name") }
   .merging(roundingRules) { _, _ in preconditionFailure("two elementwise rules share a name") }

@@ -15,7 +15,7 @@ let indexingRules: [String: GradientRule] = [
     let indices: [TensorIndex] = c.attribute("indices")
     var oldValue: Tensor?
     if c.needs(0) {
-      let written = Tensor.zeros(c.node.inputShapes[0], dtype: .bool, device: c.grad.device)
+      let written = Tensor.zeros(c.node.inputShape(0), dtype: .bool, device: c.grad.device)
       noGrad { written.indexPut(indices, Tensor(true)) }
       oldValue = c.grad.maskedFill(written, 0.0)
     }
@@ -25,23 +25,26 @@ let indexingRules: [String: GradientRule] = [
   "IndexSelectBackward0": { c in
     let dim: Int = c.attribute("dim")
     let index: Tensor = c.attribute("index")
-    let shape = c.node.inputShapes[0]
+    let shape = c.node.inputShape(0)
     if shape.isEmpty { return [addedAt(index, c.grad, count: 1).reshape([])] }
-    return [Tensor.zeros(shape, dtype: c.grad.dtype, device: c.grad.device).indexAdd(dim: dim, index: onDevice(of: c.grad, index), source: c.grad)]
+    return [
+      Tensor.zeros(shape, dtype: c.grad.dtype, device: c.grad.device).indexAdd(
+        dim: dim, index: onDevice(of: c.grad, index), source: c.grad)
+    ]
   },
   // gather: zeros(self).scatter_add_(dim, index, grad).
   "GatherBackward0": { c in
     let dim: Int = c.attribute("dim")
     let index: Tensor = c.attribute("index")
     return [
-      Tensor.zeros(c.node.inputShapes[0], dtype: c.grad.dtype, device: c.grad.device).scatterAdd(
+      Tensor.zeros(c.node.inputShape(0), dtype: c.grad.dtype, device: c.grad.device).scatterAdd(
         dim: dim, index: onDevice(of: c.grad, index), src: c.grad)
     ]
   },
   // take: zeros(self).put_(index, grad, accumulate: true); negative positions count from the end.
   "TakeBackward0": { c in
     let index: Tensor = c.attribute("index")
-    let shape = c.node.inputShapes[0]
+    let shape = c.node.inputShape(0)
     let count = shape.reduce(1, *)
     if count == 0 { return [Tensor.zeros(shape, dtype: c.grad.dtype, device: c.grad.device)] }
     return [addedAt(index.remainder(count), c.grad, count: count).reshape(shape)]
@@ -80,7 +83,7 @@ let indexingRules: [String: GradientRule] = [
   // engine sums it over the dimensions that broadcasting added to self.
   "MaskedSelectBackward0": { c in
     let mask: Tensor = c.attribute("mask")
-    let shape = broadcast(c.node.inputShapes[0], mask.shape)
+    let shape = broadcast(c.node.inputShape(0), mask.shape)
     let count = shape.reduce(1, *)
     let positions = mask.expand(shape).reshape([-1]).nonzero().reshape([-1])
     return [addedAt(positions, c.grad, count: count).reshape(shape)]
@@ -88,7 +91,7 @@ let indexingRules: [String: GradientRule] = [
   // Advanced indexing (`x[index]`): the plan records each result element's position in self.
   "IndexBackward0": { c in
     let plan: AdvancedIndexPlan = c.attribute("plan")
-    let shape = c.node.inputShapes[0]
+    let shape = c.node.inputShape(0)
     let positions = Tensor(scalars: plan.positions.map(Int64.init), shape: [plan.positions.count])
     return [addedAt(positions, c.grad, count: shape.reduce(1, *)).reshape(shape)]
   },

@@ -6,7 +6,10 @@ import KindlingTensor
 
 let linearAlgebraRules: [String: GradientRule] = [
   "MmBackward0": { c in
-    [c.needs(0) ? matrix1Gradient(c.grad, c.inputs[1], like: c.inputs[0]) : nil, c.needs(1) ? matrix2Gradient(c.grad, c.inputs[0], like: c.inputs[1]) : nil]
+    [
+      c.needs(0) ? matrix1Gradient(c.grad, c.inputs[1], like: c.inputs[0]) : nil,
+      c.needs(1) ? matrix2Gradient(c.grad, c.inputs[0], like: c.inputs[1]) : nil,
+    ]
   },
   "BmmBackward0": { c in
     [

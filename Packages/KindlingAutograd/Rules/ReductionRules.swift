@@ -8,14 +8,14 @@ import KindlingTensor
 let reductionRules: [String: GradientRule] = [
   // MARK: Sum and mean
 
-  "SumBackward0": { c in [c.grad.expand(c.node.inputShapes[0])] },
-  "SumBackward1": { c in [c.keptDims(c.grad).expand(c.node.inputShapes[0])] },
+  "SumBackward0": { c in [c.grad.expand(c.node.inputShape(0))] },
+  "SumBackward1": { c in [c.keptDims(c.grad).expand(c.node.inputShape(0))] },
   "MeanBackward0": { c in
-    let shape = c.node.inputShapes[0]
+    let shape = c.node.inputShape(0)
     return [(c.grad / Double(shape.reduce(1, *))).expand(shape)]
   },
   "MeanBackward1": { c in
-    let shape = c.node.inputShapes[0]
+    let shape = c.node.inputShape(0)
     return [(c.keptDims(c.grad) / Double(c.reducedCount)).expand(shape)]
   },
 
@@ -73,7 +73,7 @@ let reductionRules: [String: GradientRule] = [
 
   "CumsumBackward0": { c in
     let dim: Int = c.attribute("dim")
-    let grad = c.grad.dtype == c.node.inputDTypes[0] ? c.grad : c.grad.to(c.node.inputDTypes[0])
+    let grad = c.grad.dtype == c.node.inputDType(0) ? c.grad : c.grad.to(c.node.inputDType(0))
     if grad.count <= 1 || grad.shape[dim] == 1 { return [grad] }
     return [reversedCumsum(grad, dim)]
   },
@@ -108,13 +108,13 @@ extension GradientContext {
   }
 
   /// How many input elements each output element reduces.
-  fileprivate var reducedCount: Int { reducedDims.reduce(1) { $0 * node.inputShapes[0][$1] } }
+  fileprivate var reducedCount: Int { reducedDims.reduce(1) { $0 * node.inputShape(0)[$1] } }
 
   /// `t`, shaped like the reduction's output, with the reduced dims back as size 1 so that it
   /// broadcasts against the input (PyTorch's unsqueeze_multiple when `keepDim` was false).
   fileprivate func keptDims(_ t: Tensor) -> Tensor {
     if optionalAttribute("keepDim", as: Bool.self) == true { return t }
-    var shape = node.inputShapes[0]
+    var shape = node.inputShape(0)
     for d in reducedDims { shape[d] = 1 }
     return t.shape == shape ? t : t.reshape(shape)
   }
@@ -154,8 +154,10 @@ private func tiesShared(_ c: GradientContext) -> Tensor {
 /// The gradient of values picked from the input along `"dim"` at `"indices"` (max/min with a
 /// dim, sort, topk, kthvalue): scattered back to the positions they came from, zero elsewhere.
 private func selectedBackward(_ c: GradientContext, keepDim: Bool) -> Tensor {
-  let shape = c.node.inputShapes[0]
-  if shape.isEmpty { return c.grad.count == 1 ? c.grad.reshape([]) : Tensor.zeros([], dtype: c.grad.dtype, device: c.grad.device) }
+  let shape = c.node.inputShape(0)
+  if shape.isEmpty {
+    return c.grad.count == 1 ? c.grad.reshape([]) : Tensor.zeros([], dtype: c.grad.dtype, device: c.grad.device)
+  }
   let dim: Int = c.attribute("dim")
   let indices: Tensor = c.attribute("indices")
   let grad = keepDim ? c.grad : c.grad.unsqueeze(dim)

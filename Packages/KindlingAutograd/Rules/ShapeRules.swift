@@ -9,8 +9,8 @@ import KindlingTensor
 // own gradient (a crop) exists too.
 
 let shapeRules: [String: GradientRule] = [
-  "ViewBackward0": { c in [c.grad.reshape(c.node.inputShapes[0])] },
-  "UnsafeViewBackward0": { c in [c.grad.reshape(c.node.inputShapes[0])] },
+  "ViewBackward0": { c in [c.grad.reshape(c.node.inputShape(0))] },
+  "UnsafeViewBackward0": { c in [c.grad.reshape(c.node.inputShape(0))] },
   "PermuteBackward0": { c in
     let dims: [Int] = c.attribute("dims")
     var inverse = [Int](repeating: 0, count: dims.count)
@@ -24,41 +24,43 @@ let shapeRules: [String: GradientRule] = [
   "TBackward0": { c in [c.grad.t()] },
   // The engine sums the gradient over the expanded dimensions back to the input's shape.
   "ExpandBackward0": { c in [c.grad] },
-  "SqueezeBackward0": { c in [c.grad.reshape(c.node.inputShapes[0])] },
-  "SqueezeBackward1": { c in [c.grad.reshape(c.node.inputShapes[0])] },
+  "SqueezeBackward0": { c in [c.grad.reshape(c.node.inputShape(0))] },
+  "SqueezeBackward1": { c in [c.grad.reshape(c.node.inputShape(0))] },
   "SqueezeBackward4": { c in [c.grad.unsqueeze(c.attribute("dim", as: Int.self))] },
   "UnsqueezeBackward0": { c in [c.grad.squeeze(c.attribute("dim", as: Int.self))] },
   "SliceBackward0": { c in
     let d: Int = c.attribute("dim")
-    let size = c.node.inputShapes[0][d]
+    let size = c.node.inputShape(0)[d]
     return [unslice(c.grad, dim: d, start: c.attribute("start"), step: c.attribute("step"), size: size)]
   },
   "SelectBackward0": { c in
     let d: Int = c.attribute("dim")
-    return [unslice(c.grad.unsqueeze(d), dim: d, start: c.attribute("index"), size: c.node.inputShapes[0][d])]
+    return [unslice(c.grad.unsqueeze(d), dim: d, start: c.attribute("index"), size: c.node.inputShape(0)[d])]
   },
   // Every piece of split/chunk/unbind is its own node; the engine adds their gradients up in
   // the one input.
   "UnbindBackward0": { c in
     let d: Int = c.attribute("dim")
-    return [unslice(c.grad.unsqueeze(d), dim: d, start: c.attribute("index"), size: c.node.inputShapes[0][d])]
+    return [unslice(c.grad.unsqueeze(d), dim: d, start: c.attribute("index"), size: c.node.inputShape(0)[d])]
   },
   "SplitBackward0": { c in
     let d: Int = c.attribute("dim")
-    return [unslice(c.grad, dim: d, start: c.attribute("start"), size: c.node.inputShapes[0][d])]
+    return [unslice(c.grad, dim: d, start: c.attribute("start"), size: c.node.inputShape(0)[d])]
   },
   "SplitWithSizesBackward0": { c in
     let d: Int = c.attribute("dim")
-    return [unslice(c.grad, dim: d, start: c.attribute("start"), size: c.node.inputShapes[0][d])]
+    return [unslice(c.grad, dim: d, start: c.attribute("start"), size: c.node.inputShape(0)[d])]
   },
   "DiagonalBackward0": { c in
-    [undiagonal(c.grad, offset: c.attribute("offset"), dims: c.attribute("dims"), shape: c.node.inputShapes[0])]
+    [undiagonal(c.grad, offset: c.attribute("offset"), dims: c.attribute("dims"), shape: c.node.inputShape(0))]
   },
   "CatBackward0": { c in
     let shapes = c.node.inputShapes
     // Skipped one-dimensional empty inputs (and an all-empty cat) get empty gradients.
     guard let sizes = c.optionalAttribute("sizes", as: [Int].self) else {
-      return shapes.indices.map { c.needs($0) ? Tensor.zeros(shapes[$0], dtype: c.grad.dtype, device: c.grad.device) : nil }
+      return shapes.indices.map {
+        c.needs($0) ? Tensor.zeros(shapes[$0], dtype: c.grad.dtype, device: c.grad.device) : nil
+      }
     }
     let d: Int = c.attribute("dim")
     var start = 0
@@ -75,7 +77,7 @@ let shapeRules: [String: GradientRule] = [
   },
   "RepeatBackward0": { c in
     let repeats: [Int] = c.attribute("repeats")
-    let shape = c.node.inputShapes[0]
+    let shape = c.node.inputShape(0)
     guard !repeats.isEmpty else { return [c.grad] }
     // The gradient viewed as [r0, s0, r1, s1, …], summed over every repeat r.
     let sizes = [Int](repeating: 1, count: repeats.count - shape.count) + shape
@@ -118,13 +120,16 @@ let shapeRules: [String: GradientRule] = [
   // base elements the view shares storage with.
   "AsStridedBackward0": { c in
     let viewIndex: Tensor = c.attribute("viewIndex")
-    let shape = c.node.inputShapes[0]
+    let shape = c.node.inputShape(0)
     let flat = Tensor.zeros([shape.reduce(1, *)], dtype: c.grad.dtype, device: c.grad.device)
     let index = onDevice(of: c.grad, viewIndex.reshape([-1]))
     return [flat.indexAdd(dim: 0, index: index, source: c.grad.reshape([-1])).reshape(shape)]
   },
   "CopyBackwards": { c in
-    [c.needs(0) ? Tensor.zeros(c.node.inputShapes[0], dtype: c.grad.dtype, device: c.grad.device) : nil, c.needs(1) ? c.grad : nil]
+    [
+      c.needs(0) ? Tensor.zeros(c.node.inputShape(0), dtype: c.grad.dtype, device: c.grad.device) : nil,
+      c.needs(1) ? c.grad : nil,
+    ]
   },
 ]
 
@@ -183,7 +188,7 @@ private func undiagonal(_ grad: Tensor, offset: Int, dims: [Int], shape: [Int]) 
 /// gradient element is added back to the element it came from.
 private func unpad(_ c: GradientContext, _ mode: PadMode) -> Tensor {
   let pad: [Int] = c.attribute("pad")
-  let shape = c.node.inputShapes[0]
+  let shape = c.node.inputShape(0)
   var g = c.grad
   for i in (0..<(pad.count / 2)).reversed() {
     let d = shape.count - 1 - i
@@ -195,4 +200,3 @@ private func unpad(_ c: GradientContext, _ mode: PadMode) -> Tensor {
   }
   return g
 }
-

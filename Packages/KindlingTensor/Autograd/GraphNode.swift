@@ -25,6 +25,12 @@ public final class GraphNode: GradientFunction {
   public var inputShapes: InlineList<[Int]> { savedInputs?.mapInline(\.shape) ?? released!.shapes }
   /// Each input's dtype, to cast gradients back in the backward; kept like ``inputShapes``.
   public var inputDTypes: InlineList<DType> { savedInputs?.mapInline(\.dtype) ?? released!.dtypes }
+  /// The number of inputs.
+  public var inputCount: Int { savedInputs?.count ?? released!.shapes.count }
+  /// Input `i`'s shape: `inputShapes[i]` without making the list.
+  public func inputShape(_ i: Int) -> [Int] { savedInputs?[i].shape ?? released!.shapes[i] }
+  /// Input `i`'s dtype: `inputDTypes[i]` without making the list.
+  public func inputDType(_ i: Int) -> DType { savedInputs?[i].dtype ?? released!.dtypes[i] }
   /// The inputs' shapes and dtypes once the saved tensors are released.
   @exclusivity(unchecked) private var released: (shapes: InlineList<[Int]>, dtypes: InlineList<DType>)?
   /// The output's shape and dtype.
@@ -45,12 +51,12 @@ public final class GraphNode: GradientFunction {
   private let firstVersions: (Int, Int)
   private let moreVersions: [Int]
   /// The non-leaf output whose gradient the backward keeps (`retainGrad()`).
-  public weak var retainedOutput: Tensor?
+  @exclusivity(unchecked) public weak var retainedOutput: Tensor?
   /// Hooks on the output's gradient, run before this node's rule (`registerHook` on a non-leaf).
-  public var gradientHooks: [(Tensor) -> Tensor?] = []
+  @exclusivity(unchecked) public var gradientHooks: [(Tensor) -> Tensor?] = []
   /// A backward written by the user (a custom function), used instead of a rule looked up by
   /// name: takes the output's gradient and this node, returns one gradient per input.
-  public var customBackward: ((Tensor, GraphNode) -> [Tensor?])?
+  @exclusivity(unchecked) public var customBackward: ((Tensor, GraphNode) -> [Tensor?])?
 
   convenience init(name: String, inputs: [Tensor], output: Tensor, attributes: [String: Any]) {
     self.init(name: name, inputs: InlineList(inputs), output: output, attributes: attributes)

@@ -208,6 +208,8 @@ extension Tensor {
       out = destination
     } else if shape == a.shape && a.isContiguous {
       out = Tensor(uninitializedShape: shape, contiguousStrides: a.strides, dtype: outType, device: a.device)
+    } else if shape == b.shape && b.isContiguous {
+      out = Tensor(uninitializedShape: shape, contiguousStrides: b.strides, dtype: outType, device: a.device)
     } else {
       out = Tensor(uninitializedShape: shape, dtype: outType, device: a.device)
     }

@@ -120,8 +120,20 @@ extension Tensor {
       DeviceRegistry.run(.fill(output: self, value: value), on: device)
       return self
     }
+    if isContiguous, dtype == .float32 || dtype == .float64 {
+      // The floating types a dense tensor is mostly filled with (`ones`, `zeros`, a backward's
+      // seed): stored directly, without a scalar tensor to copy from.
+      storage.version += 1
+      if dtype == .float32 {
+        pointer(as: Float.self).update(repeating: Float(value), count: count)
+      } else {
+        pointer(as: Double.self).update(repeating: value, count: count)
+      }
+      return self
+    }
     let scalar = Tensor(uninitializedShape: [], dtype: dtype)
-    scalar.fill(fromDoubles: [value], integers: dtype.isFloatingPoint ? nil : [Int64(exactly: value.rounded(.towardZero)) ?? 0])
+    scalar.fill(
+      fromDoubles: [value], integers: dtype.isFloatingPoint ? nil : [Int64(exactly: value.rounded(.towardZero)) ?? 0])
     return assign(scalar)
   }
 

@@ -192,13 +192,16 @@ public final class Tensor: @unchecked Sendable {
 }
 
 /// Autograd's state of one tensor beyond `gradFn`: allocated on first use.
+///
+/// Its fields skip Swift's run-time exclusivity checks (`@exclusivity(unchecked)`): every
+/// backward reads them, and no access to them overlaps another.
 private final class AutogradMeta {
-  var requiresGrad = false
-  var grad: Tensor?
-  var retainsGrad = false
+  @exclusivity(unchecked) var requiresGrad = false
+  @exclusivity(unchecked) var grad: Tensor?
+  @exclusivity(unchecked) var retainsGrad = false
   /// The live accumulator, unretained: it holds the tensor, and clears this slot in its
   /// `deinit` (cheaper than a weak reference, which gives the accumulator a side table).
-  var accumulator: Unmanaged<AccumulateGrad>?
-  var gradientHooks: [(Tensor) -> Tensor?] = []
-  var postAccumulateHooks: [(Tensor) -> Void] = []
+  @exclusivity(unchecked) var accumulator: Unmanaged<AccumulateGrad>?
+  @exclusivity(unchecked) var gradientHooks: [(Tensor) -> Tensor?] = []
+  @exclusivity(unchecked) var postAccumulateHooks: [(Tensor) -> Void] = []
 }
