@@ -36,7 +36,7 @@ extension Tensor {
       }
       return
     }
-    BackwardEngine.run(roots: [(self, seed)], retainGraph: retain, createGraph: createGraph)
+    BackwardEngine.run(roots: InlineList((self, seed)), retainGraph: retain, createGraph: createGraph)
   }
 
   /// The gradient implied for a one-element output: 1.
@@ -121,7 +121,7 @@ public func grad(
   }
   defer { for (node, previous) in restored { node.retainedOutput = previous } }
   let grads = BackwardEngine.run(
-    roots: roots, retainGraph: retainGraph ?? createGraph, createGraph: createGraph, sink: .capture(map))
+    roots: InlineList(roots), retainGraph: retainGraph ?? createGraph, createGraph: createGraph, sink: .capture(map))
   if !allowUnused {
     for (i, g) in grads.enumerated() where g == nil {
       preconditionFailure(

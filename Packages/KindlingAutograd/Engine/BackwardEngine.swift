@@ -14,7 +14,7 @@ enum BackwardEngine {
   /// - Returns: with `.capture`, the gradient reaching each captured input (by index).
   @discardableResult
   static func run(
-    roots: [(Tensor, Tensor)], retainGraph: Bool, createGraph: Bool, sink: Sink = .accumulate
+    roots: InlineList<(Tensor, Tensor)>, retainGraph: Bool, createGraph: Bool, sink: Sink = .accumulate
   ) -> [Tensor?] {
     // 1. Number the nodes reachable from the roots; the rest of the run works on numbers.
     var graph = GraphRun()
