@@ -111,6 +111,32 @@ struct EngineTests {
     #expect(a.grad!.item() == 2 && b.grad == nil)
   }
 
+  @Test("past 16 nodes the engine still numbers a shared node once, whichever path reaches it first")
+  func largeGraphNumbering() {
+    // The engine scans the nodes it has seen while there are at most 16, then hashes: a node
+    // first met during the scan must keep its number after the switch.
+    for longPathFirst in [true, false] {
+      let x = Tensor([1.0], requiresGrad: true)
+      let shared = x * 2
+      var runs = 0
+      shared.registerHook { _ in
+        runs += 1
+        return nil
+      }
+      var long = shared
+      for _ in 0..<20 { long = long * 1.0 }
+      let short = shared * 3
+      (longPathFirst ? long + short : short + long).backward()
+      #expect(x.grad!.item(as: Double.self) == 8)  // 2 · 1 + 2 · 3
+      #expect(runs == 1, "the shared node ran once, with the sum of both paths")
+    }
+    let leaves = (0..<20).map { Tensor([Double($0)], requiresGrad: true) }
+    var total = leaves[0] * leaves[0]
+    for leaf in leaves.dropFirst() { total = total + leaf * leaf }
+    total.backward()
+    #expect(leaves.map { $0.grad!.item(as: Double.self) } == (0..<20).map { 2 * Double($0) })
+  }
+
   @Test("a chain of 100,000 ops backpropagates and is freed without recursion")
   func longChain() {
     let x = Tensor([1.0], requiresGrad: true)
