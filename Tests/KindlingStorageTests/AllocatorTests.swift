@@ -43,6 +43,24 @@ struct AllocatorTests {
     }
   }
 
+  @Test("blocks of 4 MiB and more start on a 2 MiB huge-page boundary, and their memory is usable")
+  func hugePageAlignment() throws {
+    let allocator = CachingCPUAllocator()
+    for bytes in [4 << 20, (5 << 20) + 3, 64 << 20] {
+      let pointer = try allocator.allocate(byteCount: bytes)
+      #expect(UInt(bitPattern: pointer) % UInt(2 << 20) == 0)
+      // Every page of the block can be written and read back (the huge-page advice changes
+      // how the kernel backs it, never what it holds).
+      let bytesPointer = pointer.assumingMemoryBound(to: UInt8.self)
+      for offset in stride(from: 0, to: bytes, by: 4096) {
+        bytesPointer[offset] = UInt8(truncatingIfNeeded: offset >> 12)
+      }
+      #expect(
+        stride(from: 0, to: bytes, by: 4096).allSatisfy { bytesPointer[$0] == UInt8(truncatingIfNeeded: $0 >> 12) })
+      allocator.deallocate(pointer, byteCount: bytes)
+    }
+  }
+
   @Test("statistics track bytes in use, the peak and the cache")
   func statistics() throws {
     let allocator = CachingCPUAllocator()

@@ -194,9 +194,21 @@ public final class CachingCPUAllocator: StorageAllocator {
 
   private static func systemAllocate(_ size: Int) -> UnsafeMutableRawPointer? {
     var pointer: UnsafeMutableRawPointer?
-    guard posix_memalign(&pointer, SizeClass.minimum, size) == 0 else { return nil }
+    let huge = size >= hugePageThreshold
+    guard posix_memalign(&pointer, huge ? hugePageSize : SizeClass.minimum, size) == 0 else { return nil }
+    #if os(Linux)
+      // Large blocks ask for transparent huge pages: a 64 MiB tensor then spans 32 TLB entries
+      // instead of 16,384, and streaming through it misses the TLB far less often. Advice only:
+      // where the kernel declines, the block is an ordinary one.
+      if huge { _ = madvise(pointer, size, MADV_HUGEPAGE) }
+    #endif
     return pointer
   }
+
+  /// The size of a transparent huge page on x86-64 and most arm64 Linux kernels.
+  private static let hugePageSize = 2 << 20
+  /// Blocks from this size up are aligned to a huge page and advised to use them.
+  private static let hugePageThreshold = 4 << 20
 
   private static func releaseToSystem(_ address: UInt) {
     free(UnsafeMutableRawPointer(bitPattern: address))
