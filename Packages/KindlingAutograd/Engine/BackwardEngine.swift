@@ -141,8 +141,8 @@ private struct GraphRun {
     let function: any GradientFunction
     /// Incoming edges that have not delivered yet.
     var dependencies = 0
-    /// Where this node's edges start in `edgeTargets`; -1 for a node without edges.
-    var firstEdge = -1
+    /// This node's edges in `edgeTargets` (empty for an accumulator).
+    var edges = 0..<0
     /// The sum of the gradients delivered so far.
     var pending: Tensor?
   }
@@ -180,7 +180,7 @@ private struct GraphRun {
   mutating func numberReachable() {
     while let n = ready.popLast() {
       guard let node = entries[n].function as? GraphNode else { continue }
-      entries[n].firstEdge = edgeTargets.count
+      let first = edgeTargets.count
       for edge in node.edges {
         guard let next = edge else {
           edgeTargets.append(-1)
@@ -190,15 +190,12 @@ private struct GraphRun {
         edgeTargets.append(m)
         entries[m].dependencies += 1
       }
+      entries[n].edges = first..<edgeTargets.count
     }
   }
 
   /// Where node `n`'s edges lead, in input order (-1: no gradient; none for an accumulator).
-  func targets(of n: Int) -> ArraySlice<Int> {
-    let first = entries[n].firstEdge
-    guard first >= 0, let node = entries[n].function as? GraphNode else { return [] }
-    return edgeTargets[first..<first + node.edges.count]
-  }
+  func targets(of n: Int) -> ArraySlice<Int> { edgeTargets[entries[n].edges] }
 
   /// Adds `gradient` to what waits for node `n`, summing over every path.
   mutating func add(_ gradient: Tensor, to n: Int) {
