@@ -34,7 +34,7 @@ Workloads (Benchmarks/README.md lists the Kindling side):
                   solve (A + n*I, one right-hand side vector), cholesky (M M^T / n + I), svd
                   (randn, reduced, with vectors) and eigh (M + M^T, with vectors); the
                   PyTorch side is Benchmarks/peers/linalg.py (same workloads) at 1 and 2 threads. Kindling
-                  runs with OpenBLAS's default thread count (every core). Rate: the LAPACK flop count
+                  runs LAPACK on one thread below n = 512 and on every core from 512 up. Rate: the LAPACK flop count
                   (solve 2n^3/3 + 2n^2, cholesky n^3/3) per second.
   first-step.mlp.b64  time to first training step from process start: wall time from launching a
                   process to the end of its first MLP training step (mlp_train.py's MLP, SGD-momentum,

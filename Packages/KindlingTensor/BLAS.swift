@@ -58,6 +58,37 @@ public enum BLAS {
   @inline(__always)
   package static func pinOpenBLAS() { _ = pinnedOpenBLASDefault }
 
+  /// Runs `body` with OpenBLAS's own thread pool at `threads` threads (``threadCount`` unless
+  /// given), then sets it back to one: for LAPACK routines on large matrices, whose BLAS calls Kindling cannot split
+  /// itself. Calls that overlap share the setting; the last one out restores one thread. While
+  /// it runs, products that other threads start may also use OpenBLAS's threads.
+  ///
+  /// ```swift
+  /// BLAS.withOpenBLASThreads { LAPACKE_spotrf(…) }   // a 1024×1024 Cholesky on every core
+  /// ```
+  package static func withOpenBLASThreads<R>(_ threads: Int = threadCount, _ body: () throws -> R) rethrows -> R {
+    pinOpenBLAS()
+    guard threads > 1 else { return try body() }
+    openBLASWideCalls.withLock { calls in
+      if calls == 0 { openblas_set_num_threads(Int32(threads)) }
+      calls += 1
+    }
+    defer {
+      openBLASWideCalls.withLock { calls in
+        calls -= 1
+        if calls == 0 { openblas_set_num_threads(1) }
+      }
+    }
+    return try body()
+  }
+
+  /// The ``withOpenBLASThreads(_:_:)`` calls running now.
+  private static let openBLASWideCalls = Mutex<Int>(0)
+
+  /// The threads OpenBLAS's own pool runs a call on now: 1, except inside
+  /// ``withOpenBLASThreads(_:_:)``.
+  package static var openBLASThreadCount: Int { Int(openblas_get_num_threads()) }
+
   /// The number of processors OpenBLAS sees.
   public static var processorCount: Int { Int(openblas_get_num_procs()) }
 }

@@ -9,8 +9,9 @@
 //   linalg.eigh.<n>       Linalg.eigh(S): S = M + Mᵀ (symmetric, M = randn(n, n), seed 4): syevd
 //
 // n = 64, 256, 1024. One call per sample, no gradient recorded; inputs are made once, outside
-// the measurement. LAPACK runs on one OpenBLAS thread (Linalg.lapackDispatch; BLAS.threadCount
-// only splits Kindling's own GEMMs); compare.py shows PyTorch at 1 and 2 threads beside it.
+// the measurement. LAPACK runs on one OpenBLAS thread below n = 512 and on BLAS.threadCount
+// threads (every core by default) from 512 up (Linalg.lapackDispatch); compare.py shows PyTorch
+// at 1 and 2 threads beside it.
 //
 // Names are `linalg.<function>.<n>`: further functions add rows of the same form,
 // a `register…` call each in `benchmarks` below and a workload in Benchmarks/peers/linalg.py.

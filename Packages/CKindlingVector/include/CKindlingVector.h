@@ -26,6 +26,9 @@ void kindling_add_row_f64(const double *x, double *acc, long n);
 /// out row i = source row rows[i], for i < count, rows of row_bytes bytes (the rows already
 /// checked to lie inside source), prefetching the rows two ahead.
 void kindling_gather_rows(const char *source, const long long *rows, long count, long row_bytes, char *out);
+/// dst[i * ldd + j] = src[i + j * ld] for i < rows, j < cols (the copy of a transposed view),
+/// elements of element_bytes bytes: 4 or 8. Returns 0, copying nothing, for any other size.
+int kindling_transpose_copy(const void *src, long ld, void *dst, long ldd, long rows, long cols, long element_bytes);
 /// SGD with momentum, PyTorch's `_single_tensor_sgd` without weight decay, dampening, nesterov or
 /// maximize, after the first step: buf = momentum * buf + g (two roundings, as `buf.mul_(momentum)
 /// .add_(g)`), then p = p - lr * buf rounded once (a fused multiply-add, as `p.add_(buf, alpha=-lr)`).

@@ -65,9 +65,11 @@ extension Linalg {
   /// eigenvectors are computed (not returned) when the eigenvalues alone need a gradient.
   static func eighCore(_ a: Tensor, upper: Bool, vectors: Bool) -> ([Tensor], [Int32]) {
     let recording = GradMode.isEnabled && a.requiresGrad
-    let matrices = noGrad { a.detach().columnMajorCopy() }
-    let kernel = EighKernel(matrices: matrices, upper: upper, vectors: vectors || recording)
-    let (values, info) = lapackDispatch(a.dtype, kernel, op: "linalg.eigh")
+    // Read column by column, a row-major copy of A is Aᵀ: the triangle `upper` names is the
+    // other one there (see `choleskyCore`), and LAPACK writes the eigenvectors column by column.
+    let matrices = noGrad { a.detach().clone() }
+    let kernel = EighKernel(matrices: matrices, upper: !upper, vectors: vectors || recording)
+    let (values, info) = lapackDispatch(a.dtype, kernel, op: "linalg.eigh", order: a.shape[a.rank - 1])
     let eigenvectors = matrices.mT
     // A single output must not be captured by its own node's backward (a reference cycle).
     let savedValues = vectors ? values : nil

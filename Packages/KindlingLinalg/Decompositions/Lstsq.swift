@@ -85,7 +85,7 @@ extension Linalg {
       return (matrices, padded.columnMajorCopy())
     }
     let kernel = LstsqKernel(matrices: matrices, rhs: rhs, m: m, n: n, driver: driver, rcond: rcond)
-    let (ranks, singular, info) = lapackDispatch(a.dtype, kernel, op: op)
+    let (ranks, singular, info) = lapackDispatch(a.dtype, kernel, op: op, order: Swift.min(m, n))
     if let failure = firstFailure(info, batched: info.count > 1) {
       throw .notFullRank(function: op, info: failure.code, batch: failure.batch)
     }

@@ -44,7 +44,7 @@ extension Linalg {
     let k = Swift.min(m, n)
     let (q, r): (Tensor, Tensor) = noGrad {
       let factors = a.detach().columnMajorCopy()
-      let tau = lapackDispatch(a.dtype, QRFactorKernel(factors: factors, m: m, n: n), op: "linalg.qr")
+      let tau = lapackDispatch(a.dtype, QRFactorKernel(factors: factors, m: m, n: n), op: "linalg.qr", order: k)
       let r = factors.mT.narrow(dim: rank - 2, start: 0, length: mode == .complete ? m : k).triu()
       guard mode != .r else { return (Tensor.zeros([0], dtype: a.dtype), r) }
       // Q's columns start as the reflectors (zero-padded to m columns for a complete Q).
@@ -56,7 +56,8 @@ extension Linalg {
       }
       let q = reflectors.isContiguous ? reflectors.clone() : reflectors.contiguous()
       lapackDispatch(
-        a.dtype, QRGenerateKernel(q: q, tau: tau, m: m, columns: columns, k: k), op: "linalg.qr")
+        a.dtype, QRGenerateKernel(q: q, tau: tau, m: m, columns: columns, k: k), op: "linalg.qr",
+        order: k)
       return (q.mT, r)
     }
     let (savedQ, savedR) = (q, r)

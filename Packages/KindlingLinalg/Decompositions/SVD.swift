@@ -72,12 +72,16 @@ extension Linalg {
     throw .didNotConverge(function: op, info: Int(info[i]), batch: batch)
   }
 
-  /// `?gesdd` on a detached column-major copy of `a` with `mode`.
+  /// `?gesdd` with `mode` on `Aᵀ`, which a detached row-major copy of `a` is when LAPACK reads
+  /// it column by column: no transposed copy in, and none out, since `Aᵀ = V S Uᵀ` hands back
+  /// `U` and `Vh` as `Aᵀ`'s `Vh` and `U` transposed, which are views.
   static func svdKernel(_ a: Tensor, mode: SVDMode) -> (u: Tensor?, s: Tensor, vh: Tensor?, info: [Int32]) {
     let m = a.shape[a.rank - 2]
     let n = a.shape[a.rank - 1]
-    let matrices = noGrad { a.detach().columnMajorCopy() }
-    return lapackDispatch(a.dtype, SVDKernel(matrices: matrices, m: m, n: n, mode: mode), op: "linalg.svd")
+    let matrices = noGrad { a.detach().clone() }
+    let ofTransposed = lapackDispatch(
+      a.dtype, SVDKernel(matrices: matrices, m: n, n: m, mode: mode), op: "linalg.svd", order: Swift.min(m, n))
+    return (ofTransposed.vh?.mT, ofTransposed.s, ofTransposed.u?.mT, ofTransposed.info)
   }
 
   /// The decomposition without checks, recorded as `LinalgSvdBackward0` (one node for `U`, `S`

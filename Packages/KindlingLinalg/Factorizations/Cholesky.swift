@@ -37,9 +37,13 @@ extension Linalg {
 
   /// `?potrf` and the `LinalgCholeskyExBackward0` record.
   static func choleskyCore(_ a: Tensor, upper: Bool) -> (Tensor, [Int32]) {
-    let factors = noGrad { a.detach().columnMajorCopy() }
-    let info = lapackDispatch(a.dtype, CholeskyKernel(factors: factors, upper: upper), op: "linalg.cholesky")
-    let factor = noGrad { upper ? factors.mT.triu() : factors.mT.tril() }
+    // A symmetric matrix needs no column-major copy: read column by column, the row-major copy
+    // is Aᵀ, whose other triangle holds the same numbers, and the factor LAPACK writes there
+    // (`U = Lᵀ` for `L`, column by column) reads back row by row as the one asked for.
+    let factors = noGrad { a.detach().clone() }
+    let info = lapackDispatch(
+      a.dtype, CholeskyKernel(factors: factors, upper: !upper), op: "linalg.cholesky", order: a.shape[a.rank - 1])
+    let factor = noGrad { upper ? factors.triu() : factors.tril() }
     let result = record("LinalgCholeskyExBackward0", inputs: [a], outputs: [factor]) { grads, node in
       var l = connectedOutput(node)
       var gL = grads[0]
@@ -88,7 +92,8 @@ extension Linalg {
       let factors = l.detach().expand(batch + [n, n]).columnMajorCopy()
       let rhs = b.detach().expand(batch + Array(b.shape.suffix(2))).columnMajorCopy()
       lapackDispatch(
-        b.dtype, CholeskySolveKernel(factors: factors, rhs: rhs, upper: upper), op: "cholesky_solve")
+        b.dtype, CholeskySolveKernel(factors: factors, rhs: rhs, upper: upper), op: "cholesky_solve",
+        order: Swift.min(n, rhs.shape[rhs.rank - 2]))
       return rhs.mT
     }
     return record("CholeskySolveBackward0", inputs: [b, l], outputs: [x]) { grads, node in

@@ -76,7 +76,8 @@ extension Linalg {
   /// The LU factors of `a` and the determinant's parts for each of its matrices.
   static func determinants(_ a: Tensor) -> (Tensor, Tensor, [(sign: Double, logAbs: Double, value: Double)]) {
     let (factors, pivots, _) = luCore(a)
-    let parts = lapackDispatch(a.dtype, LUDeterminantKernel(factors: factors, pivots: pivots), op: "linalg.det")
+    let parts = lapackDispatch(
+      a.dtype, LUDeterminantKernel(factors: factors, pivots: pivots), op: "linalg.det", order: 0)
     return (factors, pivots, parts)
   }
 

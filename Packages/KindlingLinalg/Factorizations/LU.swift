@@ -141,7 +141,8 @@ extension Linalg {
     let m = a.shape[a.rank - 2]
     let n = a.shape[a.rank - 1]
     let factors = noGrad { a.detach().columnMajorCopy() }
-    let (pivots, info) = lapackDispatch(a.dtype, LUFactorKernel(factors: factors, m: m, n: n), op: "linalg.lu")
+    let (pivots, info) = lapackDispatch(
+      a.dtype, LUFactorKernel(factors: factors, m: m, n: n), op: "linalg.lu", order: Swift.min(m, n))
     return (factors, pivots, info)
   }
 
@@ -157,7 +158,7 @@ extension Linalg {
       let rhs = rightHandSide(b.expand(batch + Array(b.shape.suffix(2))), left: left)
       lapackDispatch(
         factors.dtype, LUSolveKernel(factors: f, pivots: p, rhs: rhs, transpose: left == adjoint),
-        op: "linalg.lu_solve")
+        op: "linalg.lu_solve", order: Swift.min(n, rhs.shape[rhs.rank - 2]))
       return solution(rhs, left: left)
     }
   }

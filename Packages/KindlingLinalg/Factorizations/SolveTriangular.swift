@@ -38,7 +38,7 @@ extension Linalg {
       let rhs = rightHandSide(b.detach().expand(batch + Array(b.shape.suffix(2))), left: left)
       let kernel = TriangularSolveKernel(
         matrices: matrices, rhs: rhs, upper: upper, transpose: !left, unit: unitriangular)
-      lapackDispatch(a.dtype, kernel, op: "linalg.solve_triangular")
+      lapackDispatch(a.dtype, kernel, op: "linalg.solve_triangular", order: Swift.min(n, rhs.shape[rhs.rank - 2]))
       return solution(rhs, left: left)
     }
     return record("LinalgSolveTriangularBackward0", inputs: [a, b], outputs: [x]) { grads, node in

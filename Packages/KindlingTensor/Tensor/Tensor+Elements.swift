@@ -214,6 +214,11 @@ private struct CopyInto<I: TensorScalar>: DTypeVisitor {
       }
       return
     }
+    if I.self == O.self, destination.device == .cpu, Elementwise.isTransposedPair(source, destination),
+      Elementwise.copyTransposed(source, into: destination, as: I.self)
+    {
+      return
+    }
     Elementwise.map(source, into: destination, Cast<I, O>())
   }
 }
