@@ -65,8 +65,9 @@ extension Linalg {
   /// eigenvectors are computed (not returned) when the eigenvalues alone need a gradient.
   static func eighCore(_ a: Tensor, upper: Bool, vectors: Bool) -> ([Tensor], [Int32]) {
     let recording = GradMode.isEnabled && a.requiresGrad
-    // Read column by column, a row-major copy of A is Aᵀ: the triangle `upper` names is the
-    // other one there (see `choleskyCore`), and LAPACK writes the eigenvectors column by column.
+    // No column-major copy: read column by column, a row-major copy of A is Aᵀ, whose other
+    // triangle holds the numbers `upper` names, and LAPACK writes the eigenvectors column by
+    // column, as `.mT` reads them.
     let matrices = noGrad { a.detach().clone() }
     let kernel = EighKernel(matrices: matrices, upper: !upper, vectors: vectors || recording)
     let (values, info) = lapackDispatch(a.dtype, kernel, op: "linalg.eigh", order: a.shape[a.rank - 1])
