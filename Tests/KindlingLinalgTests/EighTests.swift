@@ -55,6 +55,53 @@ struct EighTests {
     }
   }
 
+  /// `EighKernel` on a column-major copy of `a` (`[..., n, n]`), phase by phase or as one
+  /// `?syevd` call.
+  static func kernel(_ a: Tensor, upper: Bool, split: Bool) -> (values: Tensor, vectors: Tensor, info: [Int32]) {
+    let matrices = a.mT.contiguous().clone()
+    let kernel = EighKernel(matrices: matrices, upper: upper, vectors: true, split: split)
+    let (values, info) = Linalg.lapackDispatch(a.dtype, kernel, op: "linalg.eigh", order: 0)
+    return (values, matrices.mT, info)
+  }
+
+  @Test(
+    "eigenvectors phase by phase (ormtr split across threads) match one syevd call, both triangles, float32 and float64"
+  )
+  func phasesMatchSyevd() {
+    for dtype in [DType.float64, .float32] {
+      for upper in [false, true] {
+        // 130: past the split order, and column blocks of unequal width.
+        let a = Self.symmetric([2, 130, 130], seed: 25).to(dtype)
+        let phased = Self.kernel(a, upper: upper, split: true)
+        let whole = Self.kernel(a, upper: upper, split: false)
+        #expect(phased.info == [0, 0] && whole.info == [0, 0])
+        let tolerance = dtype == .float64 ? 1e-9 : 2e-3
+        #expect(close(phased.values, whole.values, tolerance), "\(dtype) upper \(upper)")
+        // Vectors agree up to sign: compare |V| and check A V = V diag(L) for the phased ones.
+        #expect(close(phased.vectors.abs(), whole.vectors.abs(), tolerance * 10), "\(dtype) upper \(upper)")
+        #expect(close(a.matmul(phased.vectors), phased.vectors * phased.values.unsqueeze(-2), tolerance * 10))
+      }
+    }
+  }
+
+  @Test("matrices syevd would rescale (tiny, huge) or that hold NaN give syevd's results")
+  func rescaledOrNaN() throws {
+    let a = Self.symmetric([130, 130], seed: 26).to(.float32)
+    let reference = try Linalg.eigvalsh(a).to(.float64)
+    for scale in [1e-20, 1e20] {
+      let values = try Linalg.eigvalsh(a * scale).to(.float64) / scale
+      #expect(close(values, reference, 2e-3), "scale \(scale)")
+      let (l, v) = try Linalg.eigh(a * scale)
+      #expect(close(l.to(.float64) / scale, reference, 2e-3), "scale \(scale)")
+      #expect(close(v.mT.matmul(v), Tensor.eye(130), 1e-4), "scale \(scale)")
+    }
+    let broken = a.clone()
+    broken[5, 3] = Tensor(Float.nan)
+    let phased = Self.kernel(broken, upper: false, split: true)
+    let whole = Self.kernel(broken, upper: false, split: false)
+    #expect(phased.info == whole.info)
+  }
+
   @Test("eigh's and eigvalsh's gradients pass gradcheck and gradgradcheck in float64 (through a symmetric input)")
   func gradients() throws {
     let m = randomLeaf([2, 3, 3], seed: 22)

@@ -1,7 +1,7 @@
 import KindlingTensor
 
-// The LAPACK loops of QR, eigh and lstsq. Like the factorization kernels, each works in place on
-// fresh contiguous tensors whose matrices are stored column by column
+// The LAPACK loops of QR and lstsq (eigh's is in EighKernel.swift). Like the factorization
+// kernels, each works in place on fresh contiguous tensors whose matrices are stored column by column
 // (`Tensor.columnMajorCopy()`): a tensor shaped `[..., n, m]` holds `m`×`n` matrices.
 
 /// `?geqrf` on every matrix of `factors` (`[..., n, m]`, column-major `m`×`n`), in place; returns
@@ -44,35 +44,6 @@ struct QRGenerateKernel: LAPACKVisitor {
     for i in 0..<count {
       _ = space.run { w, _ in T.orgqr(m32, c32, k32, a + i * m * columns, m32, t + i * k, w, lwork) }
     }
-  }
-}
-
-/// `?syevd` on every matrix of `matrices` (`[..., n, n]`, the triangle `upper` names), which it
-/// overwrites with the eigenvectors when `vectors` is true; returns the ascending eigenvalues
-/// (`[..., n]`) and `info` per matrix.
-struct EighKernel: LAPACKVisitor {
-  let matrices: Tensor
-  let upper: Bool, vectors: Bool
-
-  func visit<T: LAPACKScalar>(_: T.Type) -> (values: Tensor, info: [Int32]) {
-    let n = matrices.shape[matrices.rank - 1]
-    let count = MatrixChecks.batchCount(matrices)
-    let values = Tensor.zeros(Array(matrices.shape.dropLast(2)) + [n], dtype: matrices.dtype)
-    var info = [Int32](repeating: 0, count: count)
-    guard n > 0 else { return (values, info) }
-    let a = matrices.linalgPointer(as: T.self)
-    let w = values.linalgPointer(as: T.self)
-    let jobz = vectors ? LAPACKFlag.vectors : LAPACKFlag.no
-    let uplo = upper ? LAPACKFlag.upper : LAPACKFlag.lower
-    let n32 = Int32(n)
-    var space = Workspace<T> { work, iwork in T.syevd(jobz, uplo, n32, a, n32, w, work, -1, iwork, -1) }
-    let (lwork, liwork) = (space.lwork, space.liwork)
-    for i in 0..<count {
-      info[i] = space.run { work, iwork in
-        T.syevd(jobz, uplo, n32, a + i * n * n, n32, w + i * n, work, lwork, iwork, liwork)
-      }
-    }
-    return (values, info)
   }
 }
 

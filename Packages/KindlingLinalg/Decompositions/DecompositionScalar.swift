@@ -25,6 +25,26 @@ protocol DecompositionScalar: LinalgScalar {
     _ w: UnsafeMutablePointer<Self>, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32,
     _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32
   ) -> Int32
+  /// Reduces a symmetric matrix to tridiagonal form `Qᵀ A Q = T` (`?sytrd`): the diagonal in
+  /// `d`, the off-diagonal in `e`, `Q`'s reflectors in the triangle `uplo` and in `tau`.
+  static func sytrd(
+    _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32, _ d: UnsafeMutablePointer<Self>,
+    _ e: UnsafeMutablePointer<Self>, _ tau: UnsafeMutablePointer<Self>, _ work: UnsafeMutablePointer<Self>,
+    _ lwork: Int32
+  ) -> Int32
+  /// Eigenvalues (ascending, over `d`) and eigenvectors (in `z`, `compz` `I`) of a symmetric
+  /// tridiagonal matrix by divide and conquer (`?stedc`); `e` is overwritten.
+  static func stedc(
+    _ compz: CChar, _ n: Int32, _ d: UnsafeMutablePointer<Self>, _ e: UnsafeMutablePointer<Self>,
+    _ z: UnsafeMutablePointer<Self>, _ ldz: Int32, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32,
+    _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32
+  ) -> Int32
+  /// `C = Q C` for `Q` from `?sytrd`'s reflectors (`?ormtr`, side `L`, no transpose); `C` is
+  /// `m`×`n`, `m` the order of `Q`. It writes into `a` while it runs and restores it.
+  static func ormtr(
+    _ uplo: CChar, _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32, _ tau: UnsafePointer<Self>,
+    _ c: UnsafeMutablePointer<Self>, _ ldc: Int32, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32
+  ) -> Int32
   /// Least squares for a full-rank matrix through its QR or LQ factorization (`?gels`).
   static func gels(
     _ m: Int32, _ n: Int32, _ nrhs: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32,
@@ -66,6 +86,23 @@ extension Float: DecompositionScalar {
     _ w: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32,
     _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32
   ) -> Int32 { LAPACKE_ssyevd_work(LAPACK_COL_MAJOR, jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork) }
+  static func sytrd(
+    _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32, _ d: UnsafeMutablePointer<Float>,
+    _ e: UnsafeMutablePointer<Float>, _ tau: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Float>,
+    _ lwork: Int32
+  ) -> Int32 { LAPACKE_ssytrd_work(LAPACK_COL_MAJOR, uplo, n, a, lda, d, e, tau, work, lwork) }
+  static func stedc(
+    _ compz: CChar, _ n: Int32, _ d: UnsafeMutablePointer<Float>, _ e: UnsafeMutablePointer<Float>,
+    _ z: UnsafeMutablePointer<Float>, _ ldz: Int32, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32,
+    _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32
+  ) -> Int32 { LAPACKE_sstedc_work(LAPACK_COL_MAJOR, compz, n, d, e, z, ldz, work, lwork, iwork, liwork) }
+  static func ormtr(
+    _ uplo: CChar, _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32, _ tau: UnsafePointer<Float>,
+    _ c: UnsafeMutablePointer<Float>, _ ldc: Int32, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32
+  ) -> Int32 {
+    LAPACKE_sormtr_work(
+      LAPACK_COL_MAJOR, LAPACKFlag.left, uplo, LAPACKFlag.no, m, n, a, lda, tau, c, ldc, work, lwork)
+  }
   static func gels(
     _ m: Int32, _ n: Int32, _ nrhs: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32,
     _ b: UnsafeMutablePointer<Float>, _ ldb: Int32, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32
@@ -102,6 +139,24 @@ extension Double: DecompositionScalar {
     _ w: UnsafeMutablePointer<Double>, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32,
     _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32
   ) -> Int32 { LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork) }
+  static func sytrd(
+    _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32, _ d: UnsafeMutablePointer<Double>,
+    _ e: UnsafeMutablePointer<Double>, _ tau: UnsafeMutablePointer<Double>, _ work: UnsafeMutablePointer<Double>,
+    _ lwork: Int32
+  ) -> Int32 { LAPACKE_dsytrd_work(LAPACK_COL_MAJOR, uplo, n, a, lda, d, e, tau, work, lwork) }
+  static func stedc(
+    _ compz: CChar, _ n: Int32, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>,
+    _ z: UnsafeMutablePointer<Double>, _ ldz: Int32, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32,
+    _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32
+  ) -> Int32 { LAPACKE_dstedc_work(LAPACK_COL_MAJOR, compz, n, d, e, z, ldz, work, lwork, iwork, liwork) }
+  static func ormtr(
+    _ uplo: CChar, _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32,
+    _ tau: UnsafePointer<Double>,
+    _ c: UnsafeMutablePointer<Double>, _ ldc: Int32, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32
+  ) -> Int32 {
+    LAPACKE_dormtr_work(
+      LAPACK_COL_MAJOR, LAPACKFlag.left, uplo, LAPACKFlag.no, m, n, a, lda, tau, c, ldc, work, lwork)
+  }
   static func gels(
     _ m: Int32, _ n: Int32, _ nrhs: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32,
     _ b: UnsafeMutablePointer<Double>, _ ldb: Int32, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32
@@ -155,4 +210,8 @@ struct Workspace<T: DecompositionScalar> {
 extension LAPACKFlag {
   /// `jobz` `V`: compute eigenvectors too.
   static let vectors = CChar(UInt8(ascii: "V"))
+  /// `compz` `I`: the eigenvectors of the tridiagonal matrix itself.
+  static let tridiagonalVectors = CChar(UInt8(ascii: "I"))
+  /// `side` `L`: multiply from the left.
+  static let left = CChar(UInt8(ascii: "L"))
 }

@@ -70,7 +70,7 @@ extension Linalg {
     // column, as `.mT` reads them.
     let matrices = noGrad { a.detach().clone() }
     let kernel = EighKernel(matrices: matrices, upper: !upper, vectors: vectors || recording)
-    let (values, info) = lapackDispatch(a.dtype, kernel, op: "linalg.eigh", order: a.shape[a.rank - 1])
+    let (values, info) = lapackDispatch(a.dtype, kernel, op: "linalg.eigh", order: 0)
     let eigenvectors = matrices.mT
     // A single output must not be captured by its own node's backward (a reference cycle).
     let savedValues = vectors ? values : nil

@@ -24,12 +24,6 @@ func parallelRanges(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
   Parallel.ranges(count, threads: threads, body)
 }
 
-/// A value handed to worker threads that only touch disjoint parts of what it refers to.
-struct SendableBox<Value>: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
-}
-
 /// Processors the kernels split their work over.
 let kernelCoreCount: Int = {
   #if canImport(Glibc)

@@ -54,7 +54,7 @@ struct ConvProblem: Sendable {
   /// images side by side, the first at `image`, the next `imageSample` further.
   private func im2col<T: KernelFloat>(_ image: UnsafePointer<T>, samples: Int, into columns: UnsafeMutablePointer<T>) {
     let g = geometry, rows = g.columnRows, count = g.columnCount, stride = samples * count, step = imageSample
-    let shared = SendableBox((image, columns))
+    let shared = UncheckedSendable(value: (image, columns))
     parallelRanges(samples * rows, threads: threads(forWork: samples * rows * count)) { units in
       let (image, columns) = shared.value
       var u = units.lowerBound
@@ -74,7 +74,7 @@ struct ConvProblem: Sendable {
     side: UnsafeMutablePointer<T>, packed: UnsafeMutablePointer<T>, samples: Int, scatter: Bool
   ) {
     let count = geometry.columnCount, channels = columnChannels, step = columnSample
-    let shared = SendableBox((side, packed))
+    let shared = UncheckedSendable(value: (side, packed))
     parallelRanges(samples * channels, threads: threads(forWork: samples * channels * count)) { units in
       let (side, packed) = shared.value
       for u in units {
@@ -140,7 +140,7 @@ struct ConvProblem: Sendable {
           a: weight + group * weightGroup, lda: g.columnRows, b: samples > 1 ? packed! : side, ldb: ld, beta: 0,
           c: cols ?? target, ldc: ld)
         if let cols {
-          let shared = SendableBox((UnsafePointer(cols), target))
+          let shared = UncheckedSendable(value: (UnsafePointer(cols), target))
           let step = imageSample
           parallelRanges(samples * g.channels, threads: threads(forWork: samples * g.columnRows * count)) { units in
             let (cols, target) = shared.value
@@ -192,7 +192,9 @@ struct ConvProblem: Sendable {
 }
 
 /// `planes[c, :] += bias[c]` over `channels` planes of `planeSize` elements.
-func addBias<T: KernelFloat>(_ bias: UnsafePointer<T>, to planes: UnsafeMutablePointer<T>, channels: Int, planeSize: Int) {
+func addBias<T: KernelFloat>(
+  _ bias: UnsafePointer<T>, to planes: UnsafeMutablePointer<T>, channels: Int, planeSize: Int
+) {
   for c in 0..<channels {
     let b = bias[c], plane = planes + c * planeSize
     for i in 0..<planeSize { plane[i] += b }

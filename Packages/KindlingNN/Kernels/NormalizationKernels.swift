@@ -12,7 +12,6 @@ func parallelChunks(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
   Parallel.ranges(count, threads: Swift.min(Parallel.coreCount, Swift.max(1, work / 32768)), body)
 }
 
-
 /// The first element of a contiguous CPU tensor.
 @inline(__always)
 func elements<T>(_ tensor: Tensor, as _: T.Type) -> UnsafeMutablePointer<T> {
@@ -277,16 +276,20 @@ extension ChannelNormKernel {
   static func affine(_ x: Tensor, scale: [Double], shift: [Double], n: Int, c: Int, s: Int) -> Tensor {
     let y = Tensor(uninitializedShape: x.shape, dtype: x.dtype)
     switch x.dtype {
-    case .float32: affine(elements(x, as: Float.self), elements(y, as: Float.self), scale: scale, shift: shift, n: n, c: c, s: s)
-    default: affine(elements(x, as: Double.self), elements(y, as: Double.self), scale: scale, shift: shift, n: n, c: c, s: s)
+    case .float32:
+      affine(elements(x, as: Float.self), elements(y, as: Float.self), scale: scale, shift: shift, n: n, c: c, s: s)
+    default:
+      affine(elements(x, as: Double.self), elements(y, as: Double.self), scale: scale, shift: shift, n: n, c: c, s: s)
     }
     return y
   }
 
   static func gradientSums(grad: Tensor, _ x: Tensor, mean: [Double], n: Int, c: Int, s: Int) -> ([Double], [Double]) {
     switch x.dtype {
-    case .float32: gradientSums(grad: elements(grad, as: Float.self), elements(x, as: Float.self), mean: mean, n: n, c: c, s: s)
-    default: gradientSums(grad: elements(grad, as: Double.self), elements(x, as: Double.self), mean: mean, n: n, c: c, s: s)
+    case .float32:
+      gradientSums(grad: elements(grad, as: Float.self), elements(x, as: Float.self), mean: mean, n: n, c: c, s: s)
+    default:
+      gradientSums(grad: elements(grad, as: Double.self), elements(x, as: Double.self), mean: mean, n: n, c: c, s: s)
     }
   }
 
@@ -326,25 +329,32 @@ extension RowNormKernel {
   static func normalizeWithColumnAffine(
     _ x: Tensor, weight: Tensor?, bias: Tensor?, rows: Int, m: Int, eps: Double
   ) -> (xHat: Tensor, output: Tensor, rstd: [Double]) {
-    let xHat = Tensor(uninitializedShape: x.shape, dtype: x.dtype), y = Tensor(uninitializedShape: x.shape, dtype: x.dtype)
+    let xHat = Tensor(uninitializedShape: x.shape, dtype: x.dtype),
+      y = Tensor(uninitializedShape: x.shape, dtype: x.dtype)
     let stats =
       switch x.dtype {
       case .float32:
         normalize(
           elements(x, as: Float.self), elements(xHat, as: Float.self), rows: rows, m: m, eps: eps,
-          affine: (weight.map { UnsafePointer(elements($0, as: Float.self)) },
-                   bias.map { UnsafePointer(elements($0, as: Float.self)) }, elements(y, as: Float.self)))
+          affine: (
+            weight.map { UnsafePointer(elements($0, as: Float.self)) },
+            bias.map { UnsafePointer(elements($0, as: Float.self)) }, elements(y, as: Float.self)
+          ))
       default:
         normalize(
           elements(x, as: Double.self), elements(xHat, as: Double.self), rows: rows, m: m, eps: eps,
-          affine: (weight.map { UnsafePointer(elements($0, as: Double.self)) },
-                   bias.map { UnsafePointer(elements($0, as: Double.self)) }, elements(y, as: Double.self)))
+          affine: (
+            weight.map { UnsafePointer(elements($0, as: Double.self)) },
+            bias.map { UnsafePointer(elements($0, as: Double.self)) }, elements(y, as: Double.self)
+          ))
       }
     return (xHat, y, stats.rstd)
   }
 
   /// `columnWeight`, when given, is a contiguous tensor of `m` elements of `xHat`'s dtype.
-  static func inputGradient(grad: Tensor, xHat: Tensor, columnWeight: Tensor?, rstd: [Double], rows: Int, m: Int) -> Tensor {
+  static func inputGradient(grad: Tensor, xHat: Tensor, columnWeight: Tensor?, rstd: [Double], rows: Int, m: Int)
+    -> Tensor
+  {
     let dx = Tensor(uninitializedShape: xHat.shape, dtype: xHat.dtype)
     switch xHat.dtype {
     case .float32:
@@ -361,7 +371,8 @@ extension RowNormKernel {
 
   static func columnSums(grad: Tensor, xHat: Tensor, rows: Int, m: Int) -> (weight: [Double], bias: [Double]) {
     switch xHat.dtype {
-    case .float32: columnSums(grad: elements(grad, as: Float.self), xHat: elements(xHat, as: Float.self), rows: rows, m: m)
+    case .float32:
+      columnSums(grad: elements(grad, as: Float.self), xHat: elements(xHat, as: Float.self), rows: rows, m: m)
     default: columnSums(grad: elements(grad, as: Double.self), xHat: elements(xHat, as: Double.self), rows: rows, m: m)
     }
   }

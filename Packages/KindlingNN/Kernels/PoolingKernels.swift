@@ -27,7 +27,7 @@ struct PoolGeometry: Sendable {
     _ input: UnsafePointer<T>, _ output: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>, planes: Int
   ) {
     if isTiling { return maxForwardTiling(input, output, indices, planes: planes) }
-    let shared = SendableBox((input, output, indices))
+    let shared = UncheckedSendable(value: (input, output, indices))
     forPlanes(planes, workPerPlane: outPlaneSize * kernelH * kernelW) { range in
       let (input, output, indices) = shared.value
       for p in range {
@@ -76,7 +76,7 @@ struct PoolGeometry: Sendable {
   func maxForwardTiling<T: KernelFloat>(
     _ input: UnsafePointer<T>, _ output: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>, planes: Int
   ) {
-    let shared = SendableBox((input, output, indices))
+    let shared = UncheckedSendable(value: (input, output, indices))
     let (width, kernelH, kernelW, outH, outW) = (width, kernelH, kernelW, outH, outW)
     let planeSize = planeSize, outPlaneSize = outPlaneSize
     forPlanes(planes, workPerPlane: outPlaneSize * kernelH * kernelW) { range in
@@ -141,7 +141,7 @@ struct PoolGeometry: Sendable {
   func maxBackward<T: KernelFloat>(
     _ grad: UnsafePointer<T>, _ indices: UnsafePointer<Int64>, _ gradInput: UnsafeMutablePointer<T>, planes: Int
   ) {
-    let shared = SendableBox((grad, indices, gradInput))
+    let shared = UncheckedSendable(value: (grad, indices, gradInput))
     forPlanes(planes, workPerPlane: outPlaneSize + planeSize) { range in
       let (grad, indices, gradInput) = shared.value
       (gradInput + range.lowerBound * planeSize).update(repeating: 0, count: range.count * planeSize)
@@ -172,7 +172,7 @@ struct PoolGeometry: Sendable {
     _ source: UnsafePointer<T>, _ target: UnsafeMutablePointer<T>, planes: Int, countIncludePad: Bool,
     divisorOverride: Int?, backward: Bool
   ) {
-    let shared = SendableBox((source, target))
+    let shared = UncheckedSendable(value: (source, target))
     forPlanes(planes, workPerPlane: outPlaneSize * kernelH * kernelW) { range in
       let (source, target) = shared.value
       if backward { (target + range.lowerBound * planeSize).update(repeating: 0, count: range.count * planeSize) }
@@ -207,7 +207,7 @@ struct PoolGeometry: Sendable {
   func adaptiveAverage<T: KernelFloat>(
     _ source: UnsafePointer<T>, _ target: UnsafeMutablePointer<T>, planes: Int, backward: Bool
   ) {
-    let shared = SendableBox((source, target))
+    let shared = UncheckedSendable(value: (source, target))
     func span(_ i: Int, _ size: Int, _ out: Int) -> Range<Int> { (i * size / out)..<(((i + 1) * size + out - 1) / out) }
     forPlanes(planes, workPerPlane: planeSize + outPlaneSize) { range in
       let (source, target) = shared.value

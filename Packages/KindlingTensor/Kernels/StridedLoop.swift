@@ -120,7 +120,10 @@ struct StridedLoop {
   }
 }
 
-/// Wraps a value that is safe to share for a reason the compiler cannot see.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-  let value: Value
+/// Wraps a value that is safe to share for a reason the compiler cannot see (pointers handed
+/// to the chunks of a parallel loop, each of which touches only its own part). Every module's
+/// kernels use this one.
+package struct UncheckedSendable<Value>: @unchecked Sendable {
+  package let value: Value
+  package init(value: Value) { self.value = value }
 }
