@@ -65,22 +65,42 @@ struct EighTests {
   }
 
   @Test(
-    "eigenvectors phase by phase (ormtr split across threads) match one syevd call, both triangles, float32 and float64"
+    "eigenvectors phase by phase (stedc's top step and ormtr split across threads) match one syevd call, both triangles, float32 and float64"
   )
   func phasesMatchSyevd() {
-    for dtype in [DType.float64, .float32] {
-      for upper in [false, true] {
-        // 130: past the split order, and column blocks of unequal width.
-        let a = Self.symmetric([2, 130, 130], seed: 25).to(dtype)
-        let phased = Self.kernel(a, upper: upper, split: true)
-        let whole = Self.kernel(a, upper: upper, split: false)
-        #expect(phased.info == [0, 0] && whole.info == [0, 0])
-        let tolerance = dtype == .float64 ? 1e-9 : 2e-3
-        #expect(close(phased.values, whole.values, tolerance), "\(dtype) upper \(upper)")
-        // Vectors agree up to sign: compare |V| and check A V = V diag(L) for the phased ones.
-        #expect(close(phased.vectors.abs(), whole.vectors.abs(), tolerance * 10), "\(dtype) upper \(upper)")
-        #expect(close(a.matmul(phased.vectors), phased.vectors * phased.values.unsqueeze(-2), tolerance * 10))
-      }
+    // 64: the smallest order split; 65 and 97: halves of unequal size; 130: ormtr split too, in
+    // column blocks of unequal width.
+    for (dtype, upper, n) in [
+      (DType.float64, false, 130), (.float64, true, 130), (.float32, false, 130), (.float32, true, 130),
+      (.float64, false, 64), (.float32, true, 65), (.float64, true, 97),
+    ] {
+      let a = Self.symmetric([2, n, n], seed: 25).to(dtype)
+      let phased = Self.kernel(a, upper: upper, split: true)
+      let whole = Self.kernel(a, upper: upper, split: false)
+      #expect(phased.info == [0, 0] && whole.info == [0, 0])
+      let tolerance = dtype == .float64 ? 1e-9 : 2e-3
+      #expect(close(phased.values, whole.values, tolerance), "\(dtype) upper \(upper) n \(n)")
+      // Vectors agree up to sign: compare |V| and check A V = V diag(L) for the phased ones.
+      #expect(close(phased.vectors.abs(), whole.vectors.abs(), tolerance * 10), "\(dtype) upper \(upper) n \(n)")
+      #expect(close(a.matmul(phased.vectors), phased.vectors * phased.values.unsqueeze(-2), tolerance * 10))
+      #expect(
+        close(phased.vectors.mT.matmul(phased.vectors), Tensor.eye(n, dtype: dtype).expand([2, n, n]), tolerance))
+    }
+  }
+
+  @Test("repeated eigenvalues (the merge deflates): a multiple of I, a rank-one matrix, a block diagonal one")
+  func repeatedEigenvalues() {
+    let n = 96
+    let blocks = Tensor.zeros([n, n], dtype: .float64)
+    blocks[0..<48, 0..<48] = Self.symmetric([48, 48], seed: 27)
+    blocks[48..<96, 48..<96] = Self.symmetric([48, 48], seed: 27)
+    for a in [Tensor.eye(n, dtype: .float64) * 3, Tensor.ones([n, n], dtype: .float64), blocks] {
+      let phased = Self.kernel(a, upper: false, split: true)
+      let whole = Self.kernel(a, upper: false, split: false)
+      #expect(phased.info == [0] && whole.info == [0])
+      #expect(close(phased.values, whole.values, 1e-10))
+      #expect(close(a.matmul(phased.vectors), phased.vectors * phased.values.unsqueeze(-2), 1e-10))
+      #expect(close(phased.vectors.mT.matmul(phased.vectors), Tensor.eye(n, dtype: .float64), 1e-10))
     }
   }
 

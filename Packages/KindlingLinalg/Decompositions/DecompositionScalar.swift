@@ -39,6 +39,16 @@ protocol DecompositionScalar: LinalgScalar {
     _ z: UnsafeMutablePointer<Self>, _ ldz: Int32, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32,
     _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32
   ) -> Int32
+  /// Merges the eigensystems of two halves of a tridiagonal matrix split at `cutpnt` with a
+  /// rank-one term `rho` (`?laed1`, divide and conquer's merge step): `d` and the two diagonal
+  /// blocks of `q` hold the halves' eigenvalues and eigenvectors on entry, the whole matrix's on
+  /// exit, unsorted; `d[indxq[i] - 1]` ascends in `i` then (`indxq` on entry: 1-based, each half
+  /// counted from its own start). `work`: `4n + n²`, `iwork`: `4n`.
+  static func laed1(
+    _ n: Int32, _ d: UnsafeMutablePointer<Self>, _ q: UnsafeMutablePointer<Self>, _ ldq: Int32,
+    _ indxq: UnsafeMutablePointer<Int32>, _ rho: Self, _ cutpnt: Int32, _ work: UnsafeMutablePointer<Self>,
+    _ iwork: UnsafeMutablePointer<Int32>
+  ) -> Int32
   /// `C = Q C` for `Q` from `?sytrd`'s reflectors (`?ormtr`, side `L`, no transpose); `C` is
   /// `m`×`n`, `m` the order of `Q`. It writes into `a` while it runs and restores it.
   static func ormtr(
@@ -96,6 +106,15 @@ extension Float: DecompositionScalar {
     _ z: UnsafeMutablePointer<Float>, _ ldz: Int32, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32,
     _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32
   ) -> Int32 { LAPACKE_sstedc_work(LAPACK_COL_MAJOR, compz, n, d, e, z, ldz, work, lwork, iwork, liwork) }
+  static func laed1(
+    _ n: Int32, _ d: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>, _ ldq: Int32,
+    _ indxq: UnsafeMutablePointer<Int32>, _ rho: Float, _ cutpnt: Int32, _ work: UnsafeMutablePointer<Float>,
+    _ iwork: UnsafeMutablePointer<Int32>
+  ) -> Int32 {
+    var (n, ldq, rho, cutpnt, info) = (n, ldq, rho, cutpnt, Int32(0))
+    slaed1_(&n, d, q, &ldq, indxq, &rho, &cutpnt, work, iwork, &info)
+    return info
+  }
   static func ormtr(
     _ uplo: CChar, _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32, _ tau: UnsafePointer<Float>,
     _ c: UnsafeMutablePointer<Float>, _ ldc: Int32, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32
@@ -149,6 +168,15 @@ extension Double: DecompositionScalar {
     _ z: UnsafeMutablePointer<Double>, _ ldz: Int32, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32,
     _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32
   ) -> Int32 { LAPACKE_dstedc_work(LAPACK_COL_MAJOR, compz, n, d, e, z, ldz, work, lwork, iwork, liwork) }
+  static func laed1(
+    _ n: Int32, _ d: UnsafeMutablePointer<Double>, _ q: UnsafeMutablePointer<Double>, _ ldq: Int32,
+    _ indxq: UnsafeMutablePointer<Int32>, _ rho: Double, _ cutpnt: Int32, _ work: UnsafeMutablePointer<Double>,
+    _ iwork: UnsafeMutablePointer<Int32>
+  ) -> Int32 {
+    var (n, ldq, rho, cutpnt, info) = (n, ldq, rho, cutpnt, Int32(0))
+    dlaed1_(&n, d, q, &ldq, indxq, &rho, &cutpnt, work, iwork, &info)
+    return info
+  }
   static func ormtr(
     _ uplo: CChar, _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32,
     _ tau: UnsafePointer<Double>,
