@@ -25,6 +25,29 @@ struct ParallelTests {
     }
   }
 
+  @Test("jobs after keepAwake, with workers asleep, polling or woken while a job runs, each run every chunk once")
+  func keepAwake() {
+    let total = Atomic<Int>(0)
+    for round in 0..<200 {
+      // Every few rounds, a pause past the polling window lets the workers fall asleep first.
+      if round % 20 == 0 { usleep(200) }
+      Parallel.keepAwake(nanoseconds: round % 3 == 0 ? 0 : 100_000)
+      Parallel.perform(iterations: 2) { chunk in total.add(chunk + 1, ordering: .relaxed) }
+      if round % 7 == 0 {
+        // keepAwake from another thread while a job runs.
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+          if i == 0 {
+            Parallel.keepAwake(nanoseconds: 50_000)
+          } else {
+            Parallel.perform(iterations: 2) { chunk in total.add(chunk + 1, ordering: .relaxed) }
+          }
+        }
+      }
+    }
+    // 200 jobs of 1 + 2, plus the 29 jobs of rounds divisible by 7.
+    #expect(total.load(ordering: .relaxed) == 200 * 3 + 29 * 3)
+  }
+
   @Test("many callers at once and kernels nested inside a chunk all finish with the right sums")
   func concurrentAndNested() {
     let total = Atomic<Int>(0)

@@ -81,6 +81,9 @@ struct EighKernel: LAPACKVisitor {
       tau.deallocate()
       z.deallocate()
     }
+    // Small matrices reduce in tens of µs, longer than an idle worker polls: keep it awake for
+    // the split that follows (at n = 64 it started its half 25 µs late).
+    if n < Self.ormtrSplitOrder { Parallel.keepAwake(nanoseconds: 150_000) }
     Self.onOpenBLASThreads(n) {
       var reduce = Workspace<T> { work, _ in T.sytrd(uplo, n32, a, n32, w, e, tau, work, -1) }
       let lwork = reduce.lwork

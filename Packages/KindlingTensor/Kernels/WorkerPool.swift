@@ -65,6 +65,20 @@ package enum Parallel {
     return key
   }()
 
+  /// Wakes the pool's sleeping workers and keeps them polling for `nanoseconds`, for a caller
+  /// about to split work after a serial stretch longer than ``spinNanoseconds`` (a sleeping
+  /// worker starts its chunk 25–30 µs late on a virtual machine). Costs the caller a wake-up
+  /// call (about 7 µs there) when a worker sleeps; the workers yield their core between polls.
+  ///
+  /// ```swift
+  /// Parallel.keepAwake(nanoseconds: 100_000)
+  /// reduceSerially()                                   // 40 µs
+  /// Parallel.perform(iterations: 2) { half in solve(half) }   // both halves start at once
+  /// ```
+  package static func keepAwake(nanoseconds: UInt64) {
+    WorkerPool.shared.keepAwake(until: DispatchTime.now().uptimeNanoseconds + nanoseconds)
+  }
+
   /// Runs `body(i)` for every `i` in `0..<iterations`, in parallel, and returns when all are done.
   package static func perform(iterations: Int, _ body: (Int) -> Void) {
     if iterations <= 1 || pthread_getspecific(serialKey) != nil {
@@ -104,6 +118,8 @@ private final class WorkerPool: @unchecked Sendable {
   private let busy = Atomic<Bool>(false)
   /// Workers asleep on `condition`.
   private let sleepers = Atomic<Int>(0)
+  /// The uptime (ns) until which idle workers poll instead of sleeping (``Parallel/keepAwake(nanoseconds:)``).
+  private let awakeUntil = Atomic<UInt64>(0)
   private let slots: [Slot]
   private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
   private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
@@ -194,26 +210,45 @@ private final class WorkerPool: @unchecked Sendable {
     }
   }
 
-  /// Polls for a generation after `seen` for ``Parallel/spinNanoseconds``, then sleeps until one comes.
+  /// Wakes sleeping workers and has idle ones poll until `deadline` (uptime, ns).
+  func keepAwake(until deadline: UInt64) {
+    awakeUntil.store(deadline, ordering: .sequentiallyConsistent)
+    if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+      pthread_mutex_lock(mutex)
+      pthread_cond_broadcast(condition)
+      pthread_mutex_unlock(mutex)
+    }
+  }
+
+  /// Polls for a generation after `seen` for ``Parallel/spinNanoseconds`` (or until
+  /// `awakeUntil`, if later), then sleeps until one comes or a caller asks to keep awake.
   private func nextGeneration(after seen: Int) -> Int {
-    let deadline = DispatchTime.now().uptimeNanoseconds + Parallel.spinNanoseconds
-    var polls = 0
     while true {
+      let deadline = Swift.max(
+        DispatchTime.now().uptimeNanoseconds + Parallel.spinNanoseconds, awakeUntil.load(ordering: .relaxed))
+      var polls = 0
+      while true {
+        let current = generation.load(ordering: .acquiring)
+        if current != seen { return current }
+        polls += 1
+        if polls & 15 == 0 && DispatchTime.now().uptimeNanoseconds > deadline { break }
+        // Yield rather than only pause: on two cores, any other ready thread (the program's own,
+        // another process's) would be held off this core for the whole polling window. (OpenBLAS's
+        // threads were such threads until matrix products moved onto this pool, BLAS.threadCount.)
+        if polls > 64 { sched_yield() } else { kindling_cpu_relax() }
+      }
+      pthread_mutex_lock(mutex)
+      sleepers.add(1, ordering: .sequentiallyConsistent)
+      while generation.load(ordering: .sequentiallyConsistent) == seen
+        && awakeUntil.load(ordering: .sequentiallyConsistent) <= DispatchTime.now().uptimeNanoseconds
+      {
+        pthread_cond_wait(condition, mutex)
+      }
+      sleepers.subtract(1, ordering: .sequentiallyConsistent)
+      pthread_mutex_unlock(mutex)
       let current = generation.load(ordering: .acquiring)
       if current != seen { return current }
-      polls += 1
-      if polls & 15 == 0 && DispatchTime.now().uptimeNanoseconds > deadline { break }
-      // Yield rather than only pause: on two cores, any other ready thread (the program's own,
-      // another process's) would be held off this core for the whole polling window. (OpenBLAS's
-      // threads were such threads until matrix products moved onto this pool, BLAS.threadCount.)
-      if polls > 64 { sched_yield() } else { kindling_cpu_relax() }
     }
-    pthread_mutex_lock(mutex)
-    sleepers.add(1, ordering: .sequentiallyConsistent)
-    while generation.load(ordering: .sequentiallyConsistent) == seen { pthread_cond_wait(condition, mutex) }
-    sleepers.subtract(1, ordering: .sequentiallyConsistent)
-    pthread_mutex_unlock(mutex)
-    return generation.load(ordering: .acquiring)
   }
 }
 
