@@ -5,17 +5,20 @@ import KindlingTensor
 /// returns the ascending eigenvalues (`[..., n]`) and `info` per matrix.
 ///
 /// It is LAPACK's `?syevd`, and for eigenvectors of order ``splitOrder`` and up on more than one
-/// thread, `?syevd`'s three phases called one by one: `?sytrd` (reduction to tridiagonal form),
-/// `?stedc` (divide and conquer on the tridiagonal matrix), then `?ormtr` (the reflectors applied
-/// to its eigenvectors) on column blocks of the eigenvectors in parallel, one OpenBLAS thread
-/// each. The last phase is about half of the time and scales poorly on OpenBLAS's own threads;
-/// the blocks are independent, so the results are the same bits. Measured on 2 cores, float32,
-/// best of several: `?ormtr` at n = 1024 59.8 ms on one thread, 43.4 ms on OpenBLAS's two,
-/// 29.5 ms split; at n = 256 790 µs, 1305 µs and 456 µs; at 128 115, 324 and 88 µs.
+/// thread, `?syevd`'s three phases called one by one:
+/// 1. `?sytrd`, the reduction to tridiagonal form;
+/// 2. the tridiagonal divide and conquer with its top step taken here: both halves solved by
+///    `?stedc` at once on two threads, merged by `?laed1` (``tridiagonalEigen(_:_:_:n:)``);
+/// 3. `?ormtr`, the reflectors applied to the eigenvectors, from ``ormtrSplitOrder`` on column
+///    blocks in parallel, one OpenBLAS thread each. It is about half of the time and scales
+///    poorly on OpenBLAS's own threads; the blocks are independent, so the results are the same
+///    bits. Measured on 2 cores, float32, best of several: at n = 1024 59.8 ms on one thread,
+///    43.4 ms on OpenBLAS's two, 29.5 ms split; at n = 256 790 µs, 1305 µs and 456 µs; at 128
+///    115, 324 and 88 µs.
 ///
-/// Threads: the first two phases (and `?syevd`) run on OpenBLAS's threads from
-/// ``Linalg/wideOrder`` up (see ``Linalg/lapackDispatch(_:_:op:order:)``, which eigh calls with
-/// order 0 for that reason).
+/// Threads: `?sytrd`, the merge and `?syevd` run on OpenBLAS's threads from ``Linalg/wideOrder``
+/// up (see ``Linalg/lapackDispatch(_:_:op:order:)``, which eigh calls with order 0 for that
+/// reason); the splits run on Kindling's pool.
 struct EighKernel: LAPACKVisitor {
   let matrices: Tensor
   let upper: Bool, vectors: Bool
