@@ -43,7 +43,7 @@ extension Linalg {
     // one, and the `Lᵀ = U` it computes there reads back row by row as `U`.
     let factors = noGrad { upper ? a.detach().clone() : a.detach().columnMajorCopy() }
     let info = lapackDispatch(
-      a.dtype, CholeskyKernel(factors: factors, upper: false), op: "linalg.cholesky", order: a.shape[a.rank - 1])
+      a.dtype, CholeskyKernel(factors: factors), op: "linalg.cholesky", order: a.shape[a.rank - 1])
     let factor = noGrad { upper ? factors.triu() : factors.mT.tril() }
     let result = record("LinalgCholeskyExBackward0", inputs: [a], outputs: [factor]) { grads, node in
       var l = connectedOutput(node)

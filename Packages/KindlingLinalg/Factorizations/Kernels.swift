@@ -48,18 +48,17 @@ struct LUSolveKernel: LAPACKVisitor {
   }
 }
 
-/// `?potrf` on every matrix of `factors` (`[..., n, n]`), in place; `info` per matrix.
+/// `?potrf` of the lower triangle of every matrix of `factors` (`[..., n, n]`), in place; `info`
+/// per matrix. Always the lower one: OpenBLAS factors it faster (see `Linalg.choleskyCore`).
 struct CholeskyKernel: LAPACKVisitor {
   let factors: Tensor
-  let upper: Bool
 
   func visit<T: LAPACKScalar>(_: T.Type) -> [Int32] {
     let n = factors.shape[factors.rank - 1]
     let count = MatrixChecks.batchCount(factors)
     guard n > 0 else { return [Int32](repeating: 0, count: count) }
     let a = factors.linalgPointer(as: T.self)
-    let uplo = upper ? LAPACKFlag.upper : LAPACKFlag.lower
-    return (0..<count).map { i in T.potrf(uplo, Int32(n), a + i * n * n, Int32(n)) }
+    return (0..<count).map { i in T.potrf(LAPACKFlag.lower, Int32(n), a + i * n * n, Int32(n)) }
   }
 }
 
