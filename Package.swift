@@ -46,6 +46,7 @@ let package = Package(
     .systemLibrary(
       name: "CKindlingZlib", path: module("CKindlingZlib"), providers: [.apt(["zlib1g-dev"])]),
     .target(name: "CKindlingVector", path: module("CKindlingVector")),
+    .target(name: "CKindlingOpenBLASCore", dependencies: ["CKindlingBLAS"], path: module("CKindlingOpenBLASCore")),
     .target(
       name: "CKindlingCUDA", path: module("CKindlingCUDA"),
       linkerSettings: [.linkedLibrary("dl")]),
@@ -57,7 +58,10 @@ let package = Package(
     .target(name: "KindlingStorage", path: module("KindlingStorage")),
     .target(
       name: "KindlingTensor",
-      dependencies: ["KindlingStorage", "CKindlingBLAS", "CKindlingVector", .product(name: "RealModule", package: "swift-numerics")],
+      dependencies: [
+        "KindlingStorage", "CKindlingBLAS", "CKindlingOpenBLASCore", "CKindlingVector",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ],
       path: module("KindlingTensor")),
     .target(
       name: "KindlingAutograd", dependencies: ["KindlingTensor"],

@@ -1,4 +1,5 @@
 import CKindlingBLAS
+import CKindlingOpenBLASCore
 import Synchronization
 
 /// The BLAS library KindlingTensor's CPU kernels call (OpenBLAS, from Debian's
@@ -12,8 +13,29 @@ public enum BLAS {
   /// OpenBLAS's build description: version, target and options.
   public static var configuration: String { String(cString: openblas_get_config()) }
 
-  /// The CPU kernel family OpenBLAS chose at run time (for example `Haswell`, `Zen`).
+  /// The CPU kernel family OpenBLAS runs (for example `Haswell`, `Zen`, `Cooperlake`).
+  ///
+  /// OpenBLAS picks it when it loads, from the CPU's family and model; `OPENBLAS_CORETYPE`
+  /// overrides that. On a CPU newer than it knows, OpenBLAS 0.3.21 (Debian 12) falls back to
+  /// `Prescott`, its SSE3 kernels, about a quarter as fast as the AVX-512 ones. Kindling then
+  /// re-runs OpenBLAS's choice, before `main`, with the newest family the instruction set
+  /// supports (``coreReplacement``).
   public static var coreName: String { String(cString: openblas_get_corename()) }
+
+  /// The kernel family Kindling gave OpenBLAS when OpenBLAS fell back to `Prescott` on its own
+  /// (`Cooperlake` on an Emerald Rapids Xeon, for example), or `nil` when OpenBLAS's own choice
+  /// stood: it knew the CPU, `OPENBLAS_CORETYPE` was set, or the CPU has no AVX.
+  ///
+  /// ```swift
+  /// print(BLAS.coreName, BLAS.coreReplacement ?? "OpenBLAS's own choice")   // Cooperlake Cooperlake
+  /// ```
+  public static var coreReplacement: String? {
+    kindling_openblas_core_replacement().map { String(cString: $0) }
+  }
+
+  /// The kernel family ``coreReplacement`` would give OpenBLAS on this CPU, from its instruction
+  /// set, or `nil` below AVX or off x86-64.
+  package static var coreForCPU: String? { kindling_openblas_core_for_cpu().map { String(cString: $0) } }
 
   /// The version number, read from ``configuration`` (`0.3.21`), or `nil` if it has none.
   public static var version: String? {
@@ -49,6 +71,7 @@ public enum BLAS {
 
   /// OpenBLAS's default thread count, read once before OpenBLAS is set to one thread.
   private static let pinnedOpenBLASDefault: Int = {
+    _ = coreReplacement  // links CKindlingOpenBLASCore's load-time kernel choice into every program
     let initial = max(1, Int(openblas_get_num_threads()))
     openblas_set_num_threads(1)
     return initial

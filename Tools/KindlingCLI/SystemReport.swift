@@ -29,7 +29,7 @@ struct SystemReport {
     return SystemReport(
       version: KindlingVersion.current,
       blasConfiguration: BLAS.configuration,
-      blasCore: BLAS.coreName,
+      blasCore: BLAS.coreName + (BLAS.coreReplacement == nil ? "" : ", chosen by Kindling over OpenBLAS's Prescott fallback"),
       blasThreads: BLAS.threadCount,
       lapackVersion: LAPACK.version,
       cpuCores: ProcessInfo.processInfo.activeProcessorCount,

@@ -1,0 +1,50 @@
+// OpenBLAS 0.3.21 (Debian 12, Ubuntu 22.04) runs with DYNAMIC_ARCH: at load time it reads the CPU's
+// family and model and picks a kernel family. On a model it does not know (Intel's Emerald Rapids,
+// model 207; AMD's Zen 5) it falls back to `Prescott`, its SSE3 kernels, and sgemm runs at a
+// quarter of its speed (28 against 120 GFLOPS on one Emerald Rapids core). OpenBLAS reads
+// OPENBLAS_CORETYPE instead when it is set, but only during its own initialisation. This file
+// re-runs that initialisation once, before `main`, with the newest family the CPU's instruction
+// set supports, whenever OpenBLAS chose `Prescott` by itself. A user's OPENBLAS_CORETYPE always
+// wins. Only OpenBLAS's exported functions are used; they are weak, so an OpenBLAS built for one
+// fixed target (no DYNAMIC_ARCH, no such functions) is left alone.
+#include "CKindlingOpenBLASCore.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *openblas_get_corename(void);
+void gotoblas_dynamic_init(void) __attribute__((weak));
+void gotoblas_dynamic_quit(void) __attribute__((weak));
+
+static const char *replacement = NULL;
+
+const char *kindling_openblas_core_for_cpu(void) {
+#if defined(__x86_64__) && defined(__clang__)
+  __builtin_cpu_init();
+  // Each name is one of OpenBLAS 0.3.21's kernel families, newest first.
+  if (__builtin_cpu_supports("avx512bf16")) return "Cooperlake";
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512cd"))
+    return "SkylakeX";
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+  if (__builtin_cpu_supports("avx")) return "Sandybridge";
+#endif
+  return NULL;
+}
+
+const char *kindling_openblas_core_replacement(void) { return replacement; }
+
+__attribute__((constructor)) static void kindling_openblas_replace_fallback_core(void) {
+  if (!gotoblas_dynamic_init || !gotoblas_dynamic_quit || getenv("OPENBLAS_CORETYPE")) return;
+  const char *chosen = openblas_get_corename();
+  const char *better = kindling_openblas_core_for_cpu();
+  if (!chosen || strcmp(chosen, "Prescott") != 0 || !better) return;
+  // Runs before `main`, when no other thread reads the environment; OpenBLAS's own threads only
+  // read the kernel table when they are handed work, and none has been handed any yet.
+  if (setenv("OPENBLAS_CORETYPE", better, 1) != 0) return;
+  gotoblas_dynamic_quit();
+  gotoblas_dynamic_init();
+  unsetenv("OPENBLAS_CORETYPE");
+  const char *now = openblas_get_corename();
+  if (now && strcmp(now, "Prescott") != 0) replacement = better;
+}
