@@ -101,12 +101,16 @@ let package = Package(
     .testTarget(name: "KindlingStorageTests", dependencies: ["KindlingStorage"], exclude: ["Fixtures"]),
     .target(
       name: "KindlingTestSupport", dependencies: ["KindlingTensor"], path: "Tests/KindlingTestSupport"),
-    .testTarget(name: "KindlingTensorTests", dependencies: ["KindlingTensor", "KindlingTestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "KindlingAutogradTests", dependencies: ["KindlingAutograd", "KindlingTestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "KindlingTensorTests", dependencies: ["KindlingTensor", "KindlingTestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "KindlingAutogradTests", dependencies: ["KindlingAutograd", "KindlingTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "KindlingNNTests", dependencies: ["KindlingNN", "KindlingTestSupport"], exclude: ["Fixtures"]),
     .testTarget(
-      name: "KindlingOptimTests", dependencies: ["KindlingOptim", "KindlingNN", "KindlingTestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "KindlingDataTests", dependencies: ["KindlingData", "KindlingTestSupport"], exclude: ["Fixtures"]),
+      name: "KindlingOptimTests", dependencies: ["KindlingOptim", "KindlingNN", "KindlingTestSupport"],
+      exclude: ["Fixtures"]),
+    .testTarget(
+      name: "KindlingDataTests", dependencies: ["KindlingData", "KindlingTestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "KindlingLinalgTests", dependencies: ["KindlingLinalg", "KindlingAutograd", "KindlingTestSupport"],
       exclude: ["Fixtures"]),

@@ -59,10 +59,23 @@ static inline float exp_one(float x) {
 }
 
 KINDLING_MULTIVERSION
-void kindling_exp_f32(const float *x, float *y, long n) {
+void kindling_exp_f32_portable(const float *x, float *y, long n) {
   KINDLING_ELEMENTWISE_LOOP
   for (long i = 0; i < n; i++) y[i] = exp_one(x[i]);
 }
+
+// kindling_exp_f32 is bound once, when the library loads (an ifunc, as target_clones' own
+// dispatch is): exp_avx512.c's loop where the CPU has AVX-512, the portable loop's clones elsewhere.
+#if defined(__x86_64__) && defined(__clang__)
+typedef void exp_loop(const float *, float *, long);
+static exp_loop *resolve_exp(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") ? kindling_exp_f32_avx512 : kindling_exp_f32_portable;
+}
+void kindling_exp_f32(const float *x, float *y, long n) __attribute__((ifunc("resolve_exp")));
+#else
+void kindling_exp_f32(const float *x, float *y, long n) { kindling_exp_f32_portable(x, y, n); }
+#endif
 
 // Sixteen independent double accumulators, element i into lane i % 16, then the lanes added in a
 // fixed tree: the order is the same in every clone, so the bits are too, and the lanes let the
@@ -219,6 +232,15 @@ int kindling_vector_isa_avx2(void) {
 #if defined(__x86_64__) && defined(__clang__)
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+  return 0;
+#endif
+}
+
+int kindling_vector_isa_avx512(void) {
+#if defined(__x86_64__) && defined(__clang__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
 #else
   return 0;
 #endif

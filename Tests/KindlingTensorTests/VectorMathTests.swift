@@ -1,3 +1,4 @@
+import CKindlingVector
 import Foundation
 import Testing
 
@@ -56,6 +57,26 @@ struct VectorMathTests {
       let c = a.clone()
       _ = inPlace(c)
       #expect(c.scalars(as: Float.self).map(\.bitPattern) == expected, "\(name)")
+    }
+  }
+
+  @Test("exp's AVX-512 loop gives the portable loop's bits: every 4099th bit pattern, the edges, every tail length")
+  func expLoopsAgree() {
+    guard kindling_vector_isa_avx512() != 0 else { return }  // one loop only on this CPU
+    var bits = Array(stride(from: UInt32(0), through: UInt32.max - 4099, by: 4099))
+    let edges: [Float] = [
+      88.72283935546875, 88.72284, 89, 89.5, -103.97208, -103.972, -104, -104.5, -87.33655, -87.3366,
+      .infinity, -.infinity, .nan, -.nan, .signalingNaN, .leastNonzeroMagnitude, -0.0, 0, 1e-30, -1e-30,
+    ]
+    bits += edges.map(\.bitPattern) + [0x7FA0_0001, 0xFF80_0001]  // signalling NaNs with payloads
+    let x = bits.map { Float(bitPattern: $0) }
+    for count in [x.count] + Array(1...33) {
+      var wide = [Float](repeating: 0, count: count)
+      var portable = [Float](repeating: 0, count: count)
+      kindling_exp_f32_avx512(x, &wide, count)
+      kindling_exp_f32_portable(x, &portable, count)
+      let first = (0..<count).first { wide[$0].bitPattern != portable[$0].bitPattern }
+      #expect(first == nil, "\(count) inputs: exp(\(first.map { x[$0] } ?? 0)) differs")
     }
   }
 }

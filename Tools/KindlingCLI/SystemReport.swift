@@ -29,7 +29,8 @@ struct SystemReport {
     return SystemReport(
       version: KindlingVersion.current,
       blasConfiguration: BLAS.configuration,
-      blasCore: BLAS.coreName + (BLAS.coreReplacement == nil ? "" : ", chosen by Kindling over OpenBLAS's Prescott fallback"),
+      blasCore: BLAS.coreName
+        + (BLAS.coreReplacement == nil ? "" : ", chosen by Kindling over OpenBLAS's Prescott fallback"),
       blasThreads: BLAS.threadCount,
       lapackVersion: LAPACK.version,
       cpuCores: ProcessInfo.processInfo.activeProcessorCount,
@@ -58,7 +59,10 @@ struct SystemReport {
   func rendered() -> String {
     var rows: [(String, String)] = [
       ("Kindling", version),
-      ("BLAS", "\(blasConfiguration.trimmingCharacters(in: .whitespaces)) (core \(blasCore)), \(blasThreads) thread\(blasThreads == 1 ? "" : "s")"),
+      (
+        "BLAS",
+        "\(blasConfiguration.trimmingCharacters(in: .whitespaces)) (core \(blasCore)), \(blasThreads) thread\(blasThreads == 1 ? "" : "s")"
+      ),
       ("LAPACKE", lapackVersion.map { "present, LAPACK \($0)" } ?? "not found (apt-get install liblapacke-dev)"),
       ("CPU", "\(cpuCores) core\(cpuCores == 1 ? "" : "s")"),
     ]

