@@ -157,7 +157,11 @@ def run_kindling(filter_regex, jmh_path=None):
             cmd += ["--filter", filter_regex]
         shared.wait_quiet(max_wait=ARGS.max_wait)
         with shared.ForeignLoad() as load:
-            subprocess.run(cmd, cwd=BENCH_PACKAGE, check=True, stdout=subprocess.DEVNULL)
+            run = subprocess.run(cmd, cwd=BENCH_PACKAGE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if run.returncode != 0:
+            # package-benchmark prints which benchmark failed, and the crash's backtrace, on stdout.
+            sys.exit("error: the Kindling benchmarks failed (exit status %d); the end of their output:\n%s"
+                     % (run.returncode, "\n".join(run.stdout.splitlines()[-60:])))
         jmh_path = os.path.join(out_dir, "Current_run.jmh.json")
         foreign = load.value
     else:

@@ -15,6 +15,7 @@
 char *openblas_get_corename(void);
 void gotoblas_dynamic_init(void) __attribute__((weak));
 void gotoblas_dynamic_quit(void) __attribute__((weak));
+void blas_thread_shutdown_(void) __attribute__((weak));
 
 static const char *replacement = NULL;
 
@@ -39,8 +40,13 @@ __attribute__((constructor)) static void kindling_openblas_replace_fallback_core
   const char *chosen = openblas_get_corename();
   const char *better = kindling_openblas_core_for_cpu();
   if (!chosen || strcmp(chosen, "Prescott") != 0 || !better) return;
-  // Runs before `main`, when no other thread reads the environment; OpenBLAS's own threads only
-  // read the kernel table when they are handed work, and none has been handed any yet.
+  // OpenBLAS's pool threads, started by its own constructor, may still be starting: a starting
+  // thread's first buffer allocation can run OpenBLAS's initialisation again, which writes the
+  // kernel table pointer (briefly NULL on this CPU) while ours reads it (a crash in about one
+  // start in 1,500, under load). Stopping the pool first (joining its threads, as OpenBLAS does
+  // before a fork) leaves this thread alone with OpenBLAS; its next threaded call starts the pool
+  // again. Runs before `main`, when no other thread reads the environment.
+  if (blas_thread_shutdown_) blas_thread_shutdown_();
   if (setenv("OPENBLAS_CORETYPE", better, 1) != 0) return;
   gotoblas_dynamic_quit();
   gotoblas_dynamic_init();
