@@ -17,14 +17,15 @@ public enum BLAS {
   ///
   /// OpenBLAS picks it when it loads, from the CPU's family and model; `OPENBLAS_CORETYPE`
   /// overrides that. On a CPU newer than it knows, OpenBLAS 0.3.21 (Debian 12) falls back to
-  /// `Prescott`, its SSE3 kernels, about a quarter as fast as the AVX-512 ones. Kindling then
-  /// re-runs OpenBLAS's choice, before `main`, with the newest family the instruction set
-  /// supports (``coreReplacement``).
+  /// kernels from before AVX (`Prescott` on Intel, `Barcelona` on AMD), about a quarter as fast as
+  /// the AVX-512 ones. Kindling then re-runs OpenBLAS's choice, before `main`, with the newest
+  /// family the instruction set supports (``coreReplacement``).
   public static var coreName: String { String(cString: openblas_get_corename()) }
 
-  /// The kernel family Kindling gave OpenBLAS when OpenBLAS fell back to `Prescott` on its own
-  /// (`Cooperlake` on an Emerald Rapids Xeon, for example), or `nil` when OpenBLAS's own choice
-  /// stood: it knew the CPU, `OPENBLAS_CORETYPE` was set, or the CPU has no AVX.
+  /// The kernel family Kindling gave OpenBLAS when OpenBLAS, not knowing the CPU, fell back to a
+  /// family from before AVX (`Cooperlake` on an Emerald Rapids Xeon, for example), or `nil` when
+  /// OpenBLAS's own choice stood: it knew the CPU, `OPENBLAS_CORETYPE` was set, or the CPU has
+  /// no AVX.
   ///
   /// ```swift
   /// print(BLAS.coreName, BLAS.coreReplacement ?? "OpenBLAS's own choice")   // Cooperlake Cooperlake
@@ -32,6 +33,10 @@ public enum BLAS {
   public static var coreReplacement: String? {
     kindling_openblas_core_replacement().map { String(cString: $0) }
   }
+
+  /// Whether `family` is one of OpenBLAS's kernel families from before AVX (`Prescott`,
+  /// `Barcelona`, `Nehalem`, ...).
+  package static func isPreAVXFamily(_ family: String) -> Bool { kindling_openblas_is_pre_avx_family(family) != 0 }
 
   /// The kernel family ``coreReplacement`` would give OpenBLAS on this CPU, from its instruction
   /// set, or `nil` below AVX or off x86-64.

@@ -27,19 +27,22 @@ struct BLASTests {
 
 @Suite("OpenBLAS kernel family")
 struct OpenBLASCoreTests {
-  @Test("OpenBLAS never runs its SSE3 fallback on a CPU with AVX unless OPENBLAS_CORETYPE asks for it")
-  func noPrescottFallback() {
+  @Test("OpenBLAS never runs pre-AVX kernels on a CPU with AVX unless OPENBLAS_CORETYPE asks for them")
+  func noPreAVXFallback() {
     guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil, let best = BLAS.coreForCPU else { return }
-    #expect(BLAS.coreName != "Prescott", "OpenBLAS runs Prescott on a CPU that supports \(best)")
+    #expect(!BLAS.isPreAVXFamily(BLAS.coreName), "OpenBLAS runs \(BLAS.coreName) on a CPU that supports \(best)")
     if let replacement = BLAS.coreReplacement {
       #expect(replacement == best)
       #expect(BLAS.coreName == replacement)
     }
   }
 
-  @Test("the family picked for this CPU is one OpenBLAS 0.3.21 has")
+  @Test("the family picked for this CPU is one OpenBLAS 0.3.21 has, and the fallbacks are recognised")
   func familyNames() {
+    #expect(BLAS.isPreAVXFamily("Prescott") && BLAS.isPreAVXFamily("Barcelona") && BLAS.isPreAVXFamily("Nehalem"))
+    #expect(!BLAS.isPreAVXFamily("Haswell") && !BLAS.isPreAVXFamily("Zen") && !BLAS.isPreAVXFamily("Cooperlake"))
     guard let best = BLAS.coreForCPU else { return }
     #expect(["Cooperlake", "SkylakeX", "Haswell", "Sandybridge"].contains(best))
+    #expect(!BLAS.isPreAVXFamily(best))
   }
 }

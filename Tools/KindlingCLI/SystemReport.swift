@@ -30,7 +30,7 @@ struct SystemReport {
       version: KindlingVersion.current,
       blasConfiguration: BLAS.configuration,
       blasCore: BLAS.coreName
-        + (BLAS.coreReplacement == nil ? "" : ", chosen by Kindling over OpenBLAS's Prescott fallback"),
+        + (BLAS.coreReplacement == nil ? "" : ", chosen by Kindling over OpenBLAS's pre-AVX fallback"),
       blasThreads: BLAS.threadCount,
       lapackVersion: LAPACK.version,
       cpuCores: ProcessInfo.processInfo.activeProcessorCount,

@@ -1,10 +1,15 @@
-// Private shim: picks OpenBLAS's CPU kernels where OpenBLAS's own detection falls back to SSE3.
+// Private shim: picks OpenBLAS's CPU kernels where OpenBLAS's own detection, not knowing the CPU,
+// falls back to kernels from before AVX.
 #pragma once
 
 /// The kernel family that replaced OpenBLAS's own choice when the program was loaded
 /// (`"Cooperlake"`, `"SkylakeX"`, `"Haswell"` or `"Sandybridge"`), or NULL when OpenBLAS's choice
 /// stood: it recognised the CPU, `OPENBLAS_CORETYPE` was set, or the CPU has no AVX.
 const char *kindling_openblas_core_replacement(void);
+
+/// 1 when `name` is one of OpenBLAS's kernel families from before AVX (`Prescott`, `Barcelona`,
+/// `Nehalem`, ...), which OpenBLAS picks on a CPU with AVX only when it does not know the CPU.
+int kindling_openblas_is_pre_avx_family(const char *name);
 
 /// The kernel family Kindling would pick for this CPU from its instruction set (the names above),
 /// or NULL below AVX or off x86-64.
