@@ -5,8 +5,9 @@
 // Emerald Rapids core). OpenBLAS reads OPENBLAS_CORETYPE instead when it is set, but only during
 // its own initialisation. This file re-runs that initialisation once, before `main`, with the
 // newest family the CPU's instruction set supports, whenever OpenBLAS chose a pre-AVX family on a
-// CPU (and OS) with AVX. A user's OPENBLAS_CORETYPE always wins. Only OpenBLAS's exported functions are used; they are weak, so an OpenBLAS built for one
-// fixed target (no DYNAMIC_ARCH, no such functions) is left alone.
+// CPU (and OS) with AVX. A user's OPENBLAS_CORETYPE always wins. Only OpenBLAS's exported
+// functions are used; they are weak, so an OpenBLAS built for one fixed target (no DYNAMIC_ARCH,
+// no such functions) is left alone.
 #include "CKindlingOpenBLASCore.h"
 
 #include <stdlib.h>

@@ -66,12 +66,18 @@ void kindling_exp_f32_portable(const float *x, float *y, long n) {
 
 // kindling_exp_f32 is bound once, when the library loads (an ifunc, as target_clones' own
 // dispatch is): exp_avx512.c's loop where the CPU has AVX-512, the portable loop's clones elsewhere.
+static int cpu_has_avx512(void) {
+#if defined(__x86_64__) && defined(__clang__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
+#else
+  return 0;
+#endif
+}
+
 #if defined(__x86_64__) && defined(__clang__)
 typedef void exp_loop(const float *, float *, long);
-static exp_loop *resolve_exp(void) {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") ? kindling_exp_f32_avx512 : kindling_exp_f32_portable;
-}
+static exp_loop *resolve_exp(void) { return cpu_has_avx512() ? kindling_exp_f32_avx512 : kindling_exp_f32_portable; }
 void kindling_exp_f32(const float *x, float *y, long n) __attribute__((ifunc("resolve_exp")));
 #else
 void kindling_exp_f32(const float *x, float *y, long n) { kindling_exp_f32_portable(x, y, n); }
@@ -237,14 +243,7 @@ int kindling_vector_isa_avx2(void) {
 #endif
 }
 
-int kindling_vector_isa_avx512(void) {
-#if defined(__x86_64__) && defined(__clang__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f");
-#else
-  return 0;
-#endif
-}
+int kindling_vector_isa_avx512(void) { return cpu_has_avx512(); }
 
 void kindling_cpu_relax(void) {
 #if defined(__x86_64__)

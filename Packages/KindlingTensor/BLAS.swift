@@ -76,7 +76,7 @@ public enum BLAS {
 
   /// OpenBLAS's default thread count, read once before OpenBLAS is set to one thread.
   private static let pinnedOpenBLASDefault: Int = {
-    _ = coreReplacement  // links CKindlingOpenBLASCore's load-time kernel choice into every program
+    _ = coreReplacement  // a reference to CKindlingOpenBLASCore, so no linker drops its load-time constructor
     let initial = max(1, Int(openblas_get_num_threads()))
     openblas_set_num_threads(1)
     return initial
