@@ -35,6 +35,8 @@ private struct ConvFixture: Decodable {
 
   let cases: [Case]
   let layers: [Layer]
+  /// Cases large enough to run on several threads (the kernels share out the batch).
+  let threadedCases: [Case]
 }
 
 private func loadConvFixture() throws -> ConvFixture {
@@ -59,6 +61,29 @@ private func apply(_ c: ConvFixture.Case, _ input: Tensor, _ weight: Tensor, _ b
       input, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: c.outputPadding ?? [0],
       groups: groups, dilation: dilation)
   }
+}
+
+/// Runs `c` and checks its output and its input, weight and bias gradients against PyTorch's.
+private func expectMatchesPyTorch(_ c: ConvFixture.Case, sourceLocation: SourceLocation = #_sourceLocation) {
+  let stored = c.input.tensor
+  let leaf = (c.noncontiguous ? stored.transpose(-1, -2) : stored).detach()
+  leaf.requiresGrad = true
+  let weight = c.weight.tensor, bias = c.bias?.tensor
+  weight.requiresGrad = true
+  bias?.requiresGrad = true
+  let output = apply(c, leaf, weight, bias)
+  let label = Comment(rawValue: "\(c.op) input \(c.input.shape) weight \(c.weight.shape)")
+  let tolerance = c.input.dtype == "float32" ? 1e-4 : 1e-10
+  func check(_ actual: Tensor, _ expected: FixtureTensor) {
+    expectMatches(
+      actual, expected, relativeTolerance: tolerance, absoluteTolerance: tolerance, label,
+      sourceLocation: sourceLocation)
+  }
+  check(output, c.output)
+  output.backward(gradient: c.gradOutput.tensor)
+  check(leaf.grad!, c.gradInput)
+  check(weight.grad!, c.gradWeight)
+  if let gradBias = c.gradBias { check(bias!.grad!, gradBias) }
 }
 
 /// The layer a fixture entry's PyTorch source built, built the same way here.
@@ -103,22 +128,70 @@ private let layerBuilders: [String: @Sendable () -> Module] = [
 struct ConvolutionTests {
   @Test("every fixture case's output and input, weight and bias gradients equal PyTorch's")
   func fixtureCases() throws {
-    for c in try loadConvFixture().cases {
-      let stored = c.input.tensor
-      let leaf = (c.noncontiguous ? stored.transpose(-1, -2) : stored).detach()
-      leaf.requiresGrad = true
-      let weight = c.weight.tensor, bias = c.bias?.tensor
-      weight.requiresGrad = true
-      bias?.requiresGrad = true
-      let output = apply(c, leaf, weight, bias)
-      let label = Comment(rawValue: "\(c.op) input \(c.input.shape) weight \(c.weight.shape)")
-      let tolerance = c.input.dtype == "float32" ? 1e-4 : 1e-10
-      expectMatches(output, c.output, relativeTolerance: tolerance, absoluteTolerance: tolerance, label)
-      output.backward(gradient: c.gradOutput.tensor)
-      expectMatches(leaf.grad!, c.gradInput, relativeTolerance: tolerance, absoluteTolerance: tolerance, label)
-      expectMatches(weight.grad!, c.gradWeight, relativeTolerance: tolerance, absoluteTolerance: tolerance, label)
-      if let gradBias = c.gradBias {
-        expectMatches(bias!.grad!, gradBias, relativeTolerance: tolerance, absoluteTolerance: tolerance, label)
+    for c in try loadConvFixture().cases { expectMatchesPyTorch(c) }
+  }
+
+  @Test(
+    "a case over 2¹⁸ multiply-adds equals PyTorch on 1 thread, 2 (each takes whole samples) and 3 (each sample split)",
+    .serialized, arguments: [1, 2, 3])
+  func threadedFixtureCases(threads: Int) throws {
+    let previous = BLAS.threadCount
+    BLAS.threadCount = threads
+    defer { BLAS.threadCount = previous }
+    for c in try loadConvFixture().threadedCases { expectMatchesPyTorch(c) }
+  }
+
+  @Test("grouped, transposed, 1-d and pointwise convolutions give the same outputs and gradients on 1, 2 and 3 threads")
+  func threadCountsAgree() throws {
+    let previous = BLAS.threadCount
+    defer { BLAS.threadCount = previous }
+    typealias Conv = ([Tensor]) -> Tensor
+    let cases: [(String, [Int], [Int], Conv)] = [
+      (
+        "grouped conv2d", [5, 8, 10, 10], [16, 4, 3, 3],
+        { conv2d($0[0], weight: $0[1], bias: $0[2], padding: 1, groups: 2) }
+      ),
+      (
+        "strided conv2d", [4, 8, 16, 16], [12, 8, 3, 3],
+        { conv2d($0[0], weight: $0[1], bias: $0[2], stride: [2], padding: 2) }
+      ),
+      (
+        "conv_transpose2d", [4, 12, 9, 9], [12, 8, 3, 3],
+        { convTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: [2]) }
+      ),
+      ("conv1d", [6, 16, 40], [16, 16, 5], { conv1d($0[0], weight: $0[1], bias: $0[2], padding: 2) }),
+      ("pointwise conv2d", [4, 32, 6, 6], [64, 32, 1, 1], { conv2d($0[0], weight: $0[1], bias: $0[2]) }),
+    ]
+    for (name, inputShape, weightShape, conv) in cases {
+      manualSeed(7)
+      let input = Tensor.randn(inputShape, dtype: .float64)
+      let weight = Tensor.randn(weightShape, dtype: .float64)
+      let channels = name == "conv_transpose2d" ? weightShape[1] : weightShape[0]
+      let bias = Tensor.randn([channels], dtype: .float64)
+      func run(threads: Int) -> [Tensor] {
+        BLAS.threadCount = threads
+        let leaves = [input, weight, bias].map { t -> Tensor in
+          let leaf = t.detach().clone()
+          leaf.requiresGrad = true
+          return leaf
+        }
+        let output = conv(leaves)
+        output.backward(gradient: Tensor.onesLike(output))
+        return [output.detach()] + leaves.map { $0.grad! }
+      }
+      let reference = run(threads: 1)
+      // Multiply-adds: each element of the column side (a transposed convolution's input) takes
+      // one per element of a weight slice.
+      let columnSide = name == "conv_transpose2d" ? input : reference[0]
+      let work = columnSide.count * weightShape.dropFirst().reduce(1, *)
+      #expect(work >= 1 << 18, "\(name) is too small to be split (\(work) multiply-adds)")
+      for threads in [2, 3] {
+        for (got, want) in zip(run(threads: threads), reference) {
+          #expect(got.shape == want.shape, "\(name), \(threads) threads")
+          let error = (got - want).abs().max().item(as: Double.self)
+          let scale = want.abs().max().item(as: Double.self)
+          #expect(error <= 1e-12 * scale, "\(name), \(threads) threads: max difference \(error)")
+        }
       }
     }
   }
@@ -146,7 +219,9 @@ struct ConvolutionTests {
   func gradchecks() throws {
     manualSeed(3)
     func leaf(_ shape: [Int]) -> Tensor { Tensor.randn(shape, dtype: .float64, requiresGrad: true) }
-    try gradcheck({ conv1d($0[0], weight: $0[1], bias: $0[2], stride: [2], padding: 1) }, [leaf([1, 2, 6]), leaf([2, 2, 3]), leaf([2])])
+    try gradcheck(
+      { conv1d($0[0], weight: $0[1], bias: $0[2], stride: [2], padding: 1) },
+      [leaf([1, 2, 6]), leaf([2, 2, 3]), leaf([2])])
     try gradcheck(
       { conv2d($0[0], weight: $0[1], bias: $0[2], stride: [2, 1], padding: [1, 0], dilation: [1, 2], groups: 2) },
       [leaf([1, 4, 4, 5]), leaf([2, 2, 2, 2]), leaf([2])])
