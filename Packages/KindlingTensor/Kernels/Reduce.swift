@@ -140,11 +140,10 @@ enum Reduction {
         } else {
           let base = outer.offset
           var index = 0
+          // Each line of the reduced dimensions as a row (a dense line takes the vector loop: a
+          // sum over [0, 2, 3] of [N, C, H, W] reads N planes of H·W elements).
           inner!.run(parallel: false) { offsets, m, steps in
-            var local = reducer.identity
-            let start = base + offsets[0], step = steps[0]
-            for i in 0..<m { reducer.fold(&local, p[start + i * step], at: index + i) }
-            reducer.merge(&acc, local)
+            foldRow(reducer, &acc, p, base: base + offsets[0], count: m, stride: steps[0], first: index)
             index += m
           }
         }

@@ -213,6 +213,12 @@ extension Tensor {
     } else {
       out = Tensor(uninitializedShape: shape, dtype: outType, device: a.device)
     }
+    // Operands already in the compute dtype and shape (the common case) go to the kernel as
+    // they are: `to` and `expand` would return them too, at the cost of two calls each.
+    if a.dtype == compute && b.dtype == compute && a.shape == shape && b.shape == shape && out.dtype == outType {
+      kernel(a, b, out)
+      return out
+    }
     let ca = a.to(compute).expand(shape, op: op)
     let cb = b.to(compute).expand(shape, op: op)
     if out.dtype == outType {
