@@ -57,8 +57,9 @@ public enum BLAS {
   /// call each, run on the worker threads that every other parallel kernel uses; OpenBLAS's own
   /// thread pool is set to one thread the first time Kindling calls it and stays there (its idle
   /// threads spun against Kindling's workers and slowed two-thread training steps down), except
-  /// during KindlingLinalg's LAPACK calls on matrices of order 512 and up, which run on this
-  /// many of OpenBLAS's threads (``withOpenBLASThreads(_:_:)``).
+  /// for products of 512 or more on every side and KindlingLinalg's LAPACK calls on matrices of
+  /// order 512 and up, which run on this many of OpenBLAS's threads
+  /// (``withOpenBLASThreads(_:_:)``): there OpenBLAS's threads share their packed panels.
   /// Products under 2¹⁸ multiply-adds are never split.
   ///
   /// - Precondition: set to 1 or more.

@@ -72,6 +72,25 @@ struct GEMMSplitTests {
     }
   }
 
+  @Test("a product of 512 or more on every side runs on OpenBLAS's threads and equals the one-thread product")
+  func openBLASThreaded() {
+    #expect(GEMMSplit.prefersOpenBLASThreads(m: 512, n: 512, k: 512))
+    #expect(!GEMMSplit.prefersOpenBLASThreads(m: 511, n: 4096, k: 4096))
+    #expect(!GEMMSplit.prefersOpenBLASThreads(m: 4096, n: 4096, k: 256))
+    let (m, k, n) = (515, 512, 530)
+    for (transposeA, transposeB) in [(false, false), (true, true)] {
+      let (a, b) = Self.operands(
+        m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, dtype: .float32, seed: 11)
+      let c0 = Tensor.randn([m, n], generator: Generator(seed: 3))
+      func run(_ threads: Int) -> Tensor {
+        Self.product(
+          Float.self, a, b, c0: c0, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, beta: 0.5,
+          threads: threads)
+      }
+      #expect(Self.close(run(2), run(1)), "transposes \(transposeA) \(transposeB)")
+    }
+  }
+
   @Test("a split needs 2^18 multiply-adds and blocks of at least 16 rows or columns")
   func parts() {
     #expect(GEMMSplit.parts(m: 64, n: 64, k: 63, threads: 2) == 1)

@@ -4,7 +4,9 @@ import CKindlingBLAS
 /// of Kindling calls (``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``:
 /// KindlingTensor's matrix products and KindlingNN's convolutions).
 ///
-/// OpenBLAS runs on one thread (see ``BLAS/threadCount``): a large product is split here into
+/// OpenBLAS runs on one thread (see ``BLAS/threadCount``) but for products of 512 or more on
+/// every side, which run on its own threads (``GEMMSplit/openBLASThreadedSide``); any other large
+/// product is split here into
 /// ``BLAS/threadCount`` blocks of `c`, one `cblas_sgemm`/`cblas_dgemm` call each, run on
 /// ``Parallel``'s workers, the same threads as every other kernel. Two pools (OpenBLAS's threads,
 /// which spin after each product, and Kindling's) fought over two cores and made a two-thread
@@ -61,6 +63,17 @@ package enum GEMMSplit {
 
   /// Whether `multiplyAdds` is worth splitting (at least ``minimumWork``).
   static func isLarge(_ multiplyAdds: Double) -> Bool { multiplyAdds >= Double(minimumWork) }
+
+  /// Products at least this large in every dimension run on OpenBLAS's own threads
+  /// (``BLAS/withOpenBLASThreads(_:_:)``): its threads share each packed panel of `b`, where
+  /// Kindling's blocks pack it once per thread. Measured on 2 cores, 1024×1024×1024: 12.7 ms
+  /// split in two blocks, 7.8 ms on OpenBLAS's threads (one thread: 15.5 ms).
+  static let openBLASThreadedSide = 512
+
+  /// Whether a product of `m·n·k` should run on OpenBLAS's threads (see ``openBLASThreadedSide``).
+  static func prefersOpenBLASThreads(m: Int, n: Int, k: Int) -> Bool {
+    min(m, n, k) >= openBLASThreadedSide
+  }
 }
 
 extension BLASFloat {
@@ -76,7 +89,15 @@ extension BLASFloat {
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self = 1, a: UnsafePointer<Self>, lda: Int,
     b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int, threads: Int? = nil
   ) {
-    let parts = GEMMSplit.parts(m: m, n: n, k: k, threads: threads ?? BLAS.threadCount)
+    let threads = threads ?? BLAS.threadCount
+    let parts = GEMMSplit.parts(m: m, n: n, k: k, threads: threads)
+    if parts > 1 && GEMMSplit.prefersOpenBLASThreads(m: m, n: n, k: k) {
+      return BLAS.withOpenBLASThreads(threads) {
+        singleGEMM(
+          transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+          ldb: ldb, beta: beta, c: c, ldc: ldc)
+      }
+    }
     guard parts > 1 else {
       BLAS.pinOpenBLAS()
       return singleGEMM(
