@@ -34,6 +34,24 @@ struct StorageTests {
     #expect(allocator.statistics.bytesCached == 4096)
   }
 
+  @Test("a storage keeps another allocator alive until it is freed; the shared one is reported as itself")
+  func allocatorOwnership() throws {
+    weak var weakAllocator: CachingCPUAllocator?
+    var storage: Storage?
+    do {
+      let allocator = CachingCPUAllocator()
+      weakAllocator = allocator
+      storage = try Storage(byteCount: 256, allocator: allocator)
+    }
+    #expect(weakAllocator != nil)
+    #expect(storage?.allocator === weakAllocator)
+    #expect(weakAllocator?.statistics.bytesInUse == 256)
+    storage = nil
+    #expect(weakAllocator == nil)
+    let shared = try Storage(byteCount: 64)
+    #expect(shared.allocator === CachingCPUAllocator.shared)
+  }
+
   @Test("an allocation failure surfaces as a typed error from Storage")
   func outOfMemory() {
     let allocator = CachingCPUAllocator(memoryLimit: 1024)

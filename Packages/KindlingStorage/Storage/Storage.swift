@@ -17,7 +17,12 @@ public final class Storage: @unchecked Sendable {
   /// The number of usable bytes.
   public let byteCount: Int
   /// The allocator that owns the memory and takes it back when the storage is freed.
-  public let allocator: any StorageAllocator
+  public var allocator: any StorageAllocator { otherAllocator ?? CachingCPUAllocator.shared }
+
+  /// The allocator when it is not ``CachingCPUAllocator/shared``, which lives as long as the
+  /// process: a storage from the shared one (almost every CPU tensor) holds no reference to it,
+  /// and so costs no reference counting on that one object, which every thread shares.
+  private let otherAllocator: (any StorageAllocator)?
 
   /// Counts the in-place writes made through any tensor that views this storage (PyTorch's
   /// version counter), so autograd can tell that a tensor it saved was changed.
@@ -35,7 +40,7 @@ public final class Storage: @unchecked Sendable {
     precondition(byteCount >= 0, "Storage: byte count must not be negative, but got \(byteCount)")
     self.data = try allocator.allocate(byteCount: byteCount)
     self.byteCount = byteCount
-    self.allocator = allocator
+    self.otherAllocator = allocator === CachingCPUAllocator.shared ? nil : allocator
     self.device = allocator.device
   }
 
@@ -54,7 +59,11 @@ public final class Storage: @unchecked Sendable {
   }
 
   deinit {
-    allocator.deallocate(data, byteCount: byteCount)
+    if let otherAllocator {
+      otherAllocator.deallocate(data, byteCount: byteCount)
+    } else {
+      CachingCPUAllocator.shared.deallocate(data, byteCount: byteCount)
+    }
   }
 
   /// The number of whole elements of `type` the storage holds.
