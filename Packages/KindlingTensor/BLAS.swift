@@ -2,6 +2,12 @@ import CKindlingBLAS
 import CKindlingOpenBLASCore
 import Synchronization
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The BLAS library KindlingTensor's CPU kernels call (OpenBLAS, from Debian's
 /// `libopenblas-dev`), and how many threads a matrix product uses.
 ///
@@ -64,12 +70,38 @@ public enum BLAS {
   ///
   /// - Precondition: set to 1 or more.
   public static var threadCount: Int {
-    get { requestedThreads.load(ordering: .relaxed) }
+    get {
+      if let local = pthread_getspecific(threadCountOverride) { return Int(bitPattern: local) }
+      return requestedThreads.load(ordering: .relaxed)
+    }
     set {
       precondition(newValue >= 1, "BLAS.threadCount must be at least 1, but got \(newValue)")
       requestedThreads.store(newValue, ordering: .relaxed)
     }
   }
+
+  /// Runs `body` with ``threadCount`` reading `threads` on the calling thread only; every other
+  /// thread keeps reading the shared setting. For tests that compare thread counts while other
+  /// tests run: the work a product or a convolution shares out is sized on the calling thread.
+  ///
+  /// ```swift
+  /// let one = BLAS.withThreadCount(1) { conv(x) }   // the same as conv(x) on two threads, up to rounding
+  /// ```
+  package static func withThreadCount<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
+    precondition(threads >= 1, "BLAS.withThreadCount needs at least 1 thread, but got \(threads)")
+    let previous = pthread_getspecific(threadCountOverride)
+    pthread_setspecific(threadCountOverride, UnsafeRawPointer(bitPattern: threads))
+    defer { pthread_setspecific(threadCountOverride, previous) }
+    return try body()
+  }
+
+  /// The calling thread's ``withThreadCount(_:_:)`` value (`nil` outside one).
+  private static let threadCountOverride: pthread_key_t = {
+    var key = pthread_key_t()
+    let status = pthread_key_create(&key, nil)
+    precondition(status == 0, "BLAS: pthread_key_create failed with \(status)")
+    return key
+  }()
 
   /// ``threadCount``; its first use reads OpenBLAS's thread count (its default) and then sets
   /// OpenBLAS to one thread.

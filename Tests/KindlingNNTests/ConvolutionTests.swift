@@ -133,18 +133,13 @@ struct ConvolutionTests {
 
   @Test(
     "a case over 2¹⁸ multiply-adds equals PyTorch on 1 thread, 2 (each takes whole samples) and 3 (each sample split)",
-    .serialized, arguments: [1, 2, 3])
+    arguments: [1, 2, 3])
   func threadedFixtureCases(threads: Int) throws {
-    let previous = BLAS.threadCount
-    BLAS.threadCount = threads
-    defer { BLAS.threadCount = previous }
-    for c in try loadConvFixture().threadedCases { expectMatchesPyTorch(c) }
+    for c in try loadConvFixture().threadedCases { BLAS.withThreadCount(threads) { expectMatchesPyTorch(c) } }
   }
 
   @Test("grouped, transposed, 1-d and pointwise convolutions give the same outputs and gradients on 1, 2 and 3 threads")
   func threadCountsAgree() throws {
-    let previous = BLAS.threadCount
-    defer { BLAS.threadCount = previous }
     typealias Conv = ([Tensor]) -> Tensor
     let cases: [(String, [Int], [Int], Conv)] = [
       (
@@ -169,7 +164,9 @@ struct ConvolutionTests {
       let channels = name == "conv_transpose2d" ? weightShape[1] : weightShape[0]
       let bias = Tensor.randn([channels], dtype: .float64)
       func run(threads: Int) -> [Tensor] {
-        BLAS.threadCount = threads
+        BLAS.withThreadCount(threads) { run() }
+      }
+      func run() -> [Tensor] {
         let leaves = [input, weight, bias].map { t -> Tensor in
           let leaf = t.detach().clone()
           leaf.requiresGrad = true

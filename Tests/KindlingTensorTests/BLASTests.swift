@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import KindlingTensor
@@ -12,6 +13,22 @@ struct BLASTests {
     #expect(version.split(separator: ".").count >= 2, "version \(version)")
     #expect(!BLAS.coreName.isEmpty)
     #expect(BLAS.processorCount >= 1)
+  }
+
+  @Test("withThreadCount sets the thread count for the calling thread only, and nests")
+  func scopedThreads() {
+    // 97: no value another test sets the shared count to (1 or the processor count).
+    BLAS.withThreadCount(97) {
+      #expect(BLAS.threadCount == 97)
+      let seenElsewhere = Mutex(0)
+      let other = Thread { seenElsewhere.withLock { $0 = BLAS.threadCount } }
+      other.start()
+      while !other.isFinished { usleep(100) }
+      #expect(seenElsewhere.withLock { $0 } != 97)
+      BLAS.withThreadCount(1) { #expect(BLAS.threadCount == 1) }
+      #expect(BLAS.threadCount == 97)
+    }
+    #expect(BLAS.threadCount != 97)
   }
 
   @Test("the thread count can be set and read back")
