@@ -34,7 +34,7 @@ extension ConvolutionOp {
   /// `left[g] · right[g]` for each group `g`, stacked along dim 0: `left` `[groups, p, q]`,
   /// `right` `[groups·q, r]` → `[groups·p, r]`.
   private func groupProducts(_ left: Tensor, _ right: Tensor) -> Tensor {
-    let (groups, p, q) = (left.shape[0], left.shape[1], left.shape[2])
+    let (groups, q) = (left.shape[0], left.shape[2])
     if groups == 1 { return left[0].mm(right) }
     return Tensor.cat((0..<groups).map { left[$0].mm(right.narrow(dim: 0, start: $0 * q, length: q)) }, dim: 0)
   }
