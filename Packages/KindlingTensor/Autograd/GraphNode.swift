@@ -28,9 +28,18 @@ public final class GraphNode: GradientFunction {
   /// The number of inputs.
   public var inputCount: Int { savedInputs?.count ?? released!.shapes.count }
   /// Input `i`'s shape: `inputShapes[i]` without making the list.
-  public func inputShape(_ i: Int) -> [Int] { savedInputs?[i].shape ?? released!.shapes[i] }
+  public func inputShape(_ i: Int) -> [Int] { heldInput(i)?.shape ?? released!.shapes[i] }
   /// Input `i`'s dtype: `inputDTypes[i]` without making the list.
-  public func inputDType(_ i: Int) -> DType { savedInputs?[i].dtype ?? released!.dtypes[i] }
+  public func inputDType(_ i: Int) -> DType { heldInput(i)?.dtype ?? released!.dtypes[i] }
+  /// Saved input `i`, or `nil` once released, read from its slot: `savedInputs?[i]` copies the
+  /// whole list (a retain and a release for each slot) to read one element.
+  @inline(__always) private func heldInput(_ i: Int) -> Tensor? {
+    switch i {
+    case 0: return savedInputs?.slot0
+    case 1: return savedInputs?.slot1
+    default: return savedInputs?.overflow[i - 2]
+    }
+  }
   /// The inputs' shapes and dtypes once the saved tensors are released.
   @exclusivity(unchecked) private var released: (shapes: InlineList<[Int]>, dtypes: InlineList<DType>)?
   /// The output's shape and dtype.
@@ -122,7 +131,7 @@ public final class GraphNode: GradientFunction {
 
   /// Saved input `i`, after checking that no in-place op changed it since the forward.
   public func savedInput(_ i: Int) -> Tensor {
-    let t = savedTensorsOrStop()[i]
+    guard let t = heldInput(i) else { return savedTensorsOrStop()[i] }
     checkVersion(of: t, saved: savedVersion(ofInput: i), index: i, shape: t.shape, dtype: t.dtype)
     return t
   }
