@@ -2,12 +2,6 @@ import CKindlingBLAS
 import CKindlingOpenBLASCore
 import Synchronization
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// The BLAS library KindlingTensor's CPU kernels call (OpenBLAS, from Debian's
 /// `libopenblas-dev`), and how many threads a matrix product uses.
 ///
@@ -71,8 +65,7 @@ public enum BLAS {
   /// - Precondition: set to 1 or more.
   public static var threadCount: Int {
     get {
-      if let local = pthread_getspecific(threadCountOverride) { return Int(bitPattern: local) }
-      return requestedThreads.load(ordering: .relaxed)
+      threadCountOverride.value ?? requestedThreads.load(ordering: .relaxed)
     }
     set {
       precondition(newValue >= 1, "BLAS.threadCount must be at least 1, but got \(newValue)")
@@ -89,19 +82,11 @@ public enum BLAS {
   /// ```
   package static func withThreadCount<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
     precondition(threads >= 1, "BLAS.withThreadCount needs at least 1 thread, but got \(threads)")
-    let previous = pthread_getspecific(threadCountOverride)
-    pthread_setspecific(threadCountOverride, UnsafeRawPointer(bitPattern: threads))
-    defer { pthread_setspecific(threadCountOverride, previous) }
-    return try body()
+    return try threadCountOverride.with(threads, body)
   }
 
   /// The calling thread's ``withThreadCount(_:_:)`` value (`nil` outside one).
-  private static let threadCountOverride: pthread_key_t = {
-    var key = pthread_key_t()
-    let status = pthread_key_create(&key, nil)
-    precondition(status == 0, "BLAS: pthread_key_create failed with \(status)")
-    return key
-  }()
+  private static let threadCountOverride = ThreadLocalWord()
 
   /// ``threadCount``; its first use reads OpenBLAS's thread count (its default) and then sets
   /// OpenBLAS to one thread.

@@ -51,19 +51,11 @@ package enum Parallel {
   /// threads that are themselves one of several working in parallel (a data loader's workers):
   /// nested splitting would only make them wait for each other.
   package static func serially<R>(_ body: () throws -> R) rethrows -> R {
-    let previous = pthread_getspecific(serialKey)
-    pthread_setspecific(serialKey, UnsafeRawPointer(bitPattern: 1))
-    defer { pthread_setspecific(serialKey, previous) }
-    return try body()
+    try serialFlag.with(1, body)
   }
 
-  /// One thread-local slot: non-nil inside ``serially(_:)``.
-  private static let serialKey: pthread_key_t = {
-    var key = pthread_key_t()
-    let status = pthread_key_create(&key, nil)
-    precondition(status == 0, "Parallel: pthread_key_create failed with \(status)")
-    return key
-  }()
+  /// Set (non-nil) on a thread inside ``serially(_:)``.
+  private static let serialFlag = ThreadLocalWord()
 
   /// Wakes the pool's sleeping workers and keeps them polling for `nanoseconds`, for a caller
   /// about to split work after a serial stretch longer than ``spinNanoseconds`` (a sleeping
@@ -81,7 +73,7 @@ package enum Parallel {
 
   /// Runs `body(i)` for every `i` in `0..<iterations`, in parallel, and returns when all are done.
   package static func perform(iterations: Int, _ body: (Int) -> Void) {
-    if iterations <= 1 || pthread_getspecific(serialKey) != nil {
+    if iterations <= 1 || serialFlag.value != nil {
       for i in 0..<max(iterations, 0) { body(i) }
       return
     }
