@@ -35,13 +35,10 @@ struct Im2ColGeometry: Sendable {
     return lo..<hi
   }
 
-  /// Writes the column matrix of `image` (`imageSize` elements) into `columns` for the column
-  /// rows `rows`; row `r` starts at `columns + r·rowStride` (default: `columnCount`, a dense
-  /// matrix; larger when several samples' matrices sit side by side).
-  func im2col<T: KernelFloat>(
-    _ image: UnsafePointer<T>, _ columns: UnsafeMutablePointer<T>, rows: Range<Int>, rowStride: Int? = nil
-  ) {
-    let count = rowStride ?? columnCount
+  /// Writes the column matrix of `image` (`imageSize` elements) into `columns` (a dense
+  /// `[columnRows, columnCount]` matrix) for the column rows `rows`.
+  func im2col<T: KernelFloat>(_ image: UnsafePointer<T>, _ columns: UnsafeMutablePointer<T>, rows: Range<Int>) {
+    let count = columnCount
     for row in rows {
       let j = row % kernelW, i = (row / kernelW) % kernelH, c = row / (kernelW * kernelH)
       let plane = image + c * height * width
@@ -68,13 +65,11 @@ struct Im2ColGeometry: Sendable {
   }
 
   /// Adds the column matrix `columns` back into `image` (the adjoint of ``im2col``) for the
-  /// image channels `channelRange`; every column row of those channels is summed in. Row `r`
-  /// starts at `columns + r·rowStride` (see ``im2col``).
+  /// image channels `channelRange`; every column row of those channels is summed in.
   func col2imAdd<T: KernelFloat>(
-    _ columns: UnsafePointer<T>, _ image: UnsafeMutablePointer<T>, channels channelRange: Range<Int>,
-    rowStride: Int? = nil
+    _ columns: UnsafePointer<T>, _ image: UnsafeMutablePointer<T>, channels channelRange: Range<Int>
   ) {
-    let count = rowStride ?? columnCount
+    let count = columnCount
     for c in channelRange {
       let plane = image + c * height * width
       for i in 0..<kernelH {
