@@ -33,6 +33,30 @@ struct AllocatorTests {
     #expect(allocator.statistics.bytesInUse == 0 && allocator.statistics.bytesCached == 1024)
   }
 
+  @Test("each size class keeps its own free blocks, reused last freed first, until the cache is emptied")
+  func sizeClassesKeepTheirOwnBlocks() throws {
+    let allocator = CachingCPUAllocator()
+    let sizes = [64, 4096, 64, 1 << 20, 4096]
+    let blocks = try sizes.map { try allocator.allocate(byteCount: $0) }
+    for (block, size) in zip(blocks, sizes).reversed() { allocator.deallocate(block, byteCount: size) }
+    #expect(allocator.statistics.bytesCached == 2 * 64 + 2 * 4096 + (1 << 20))
+    // Freed in reverse order, so each class hands back its first block first.
+    let again = try [4096, 64, 64].map { try allocator.allocate(byteCount: $0) }
+    #expect(again == [blocks[1], blocks[0], blocks[2]])
+    #expect(allocator.statistics.cacheHits == 3)
+    let fresh = try allocator.allocate(byteCount: 64)  // the 64-byte class is empty now
+    #expect(!blocks.contains(fresh))
+    #expect(allocator.statistics.systemAllocations == 6)
+    allocator.emptyCache()
+    #expect(allocator.statistics.bytesCached == 0)
+    let large = try allocator.allocate(byteCount: 1 << 20)
+    #expect(allocator.statistics.systemAllocations == 7)
+    for (block, size) in zip(again + [fresh, large], [4096, 64, 64, 64, 1 << 20]) {
+      allocator.deallocate(block, byteCount: size)
+    }
+    #expect(allocator.statistics.bytesInUse == 0)
+  }
+
   @Test("blocks are 64-byte aligned")
   func alignment() throws {
     let allocator = CachingCPUAllocator()

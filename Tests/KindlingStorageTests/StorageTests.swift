@@ -50,6 +50,8 @@ struct StorageTests {
     #expect(weakAllocator == nil)
     let shared = try Storage(byteCount: 64)
     #expect(shared.allocator === CachingCPUAllocator.shared)
+    let named = try Storage(count: 16, dtype: .float32, allocator: CachingCPUAllocator.shared)
+    #expect(named.allocator === CachingCPUAllocator.shared && named.device == .cpu)
   }
 
   @Test("an allocation failure surfaces as a typed error from Storage")

@@ -22,15 +22,11 @@ public final class CachingCPUAllocator: StorageAllocator {
   /// The allocator every CPU storage uses unless told otherwise.
   public static let shared = CachingCPUAllocator()
 
-  /// The free blocks of one size, as addresses. A class, so that taking one out of the
-  /// dictionary's entry changes it in place (no copy, no accessor frame on the heap).
-  private final class FreeList {
-    @exclusivity(unchecked) var addresses: [UInt] = []
-  }
-
   private struct State {
-    /// Free blocks by size class (``SizeClass/index(ofBlockSize:)``), with their block size.
-    var free: [FreeList?] = []
+    /// Free blocks by size class (``SizeClass/index(ofBlockSize:)``), as addresses, with their
+    /// block size. Arrays changed in place through the subscript: no reference is taken, where a
+    /// class per size class cost a retain and a release on every allocation and free.
+    var free: [[UInt]] = []
     var freeSizes: [Int] = []
     var statistics = AllocatorStatistics()
     var memoryLimit: Int?
@@ -109,14 +105,11 @@ public final class CachingCPUAllocator: StorageAllocator {
       guard state.statistics.bytesCached + size <= state.cacheLimit else { return false }
       let index = SizeClass.index(ofBlockSize: size)
       if index >= state.free.count {
-        state.free += [FreeList?](repeating: nil, count: index + 1 - state.free.count)
+        state.free += [[UInt]](repeating: [], count: index + 1 - state.free.count)
         state.freeSizes += [Int](repeating: 0, count: index + 1 - state.freeSizes.count)
       }
-      if state.free[index] == nil {
-        state.free[index] = FreeList()
-        state.freeSizes[index] = size
-      }
-      state.free[index]!.addresses.append(address)
+      state.freeSizes[index] = size
+      state.free[index].append(address)
       state.statistics.bytesCached += size
       return true
     }
@@ -138,7 +131,7 @@ public final class CachingCPUAllocator: StorageAllocator {
     defer { released.forEach(Self.releaseToSystem) }
     return state.withLock { state -> Reservation in
       let index = SizeClass.index(ofBlockSize: size)
-      if index < state.free.count, let list = state.free[index], let address = list.addresses.popLast() {
+      if index < state.free.count, let address = state.free[index].popLast() {
         state.statistics.bytesCached -= size
         state.statistics.cacheHits += 1
         Self.book(size, in: &state)
@@ -174,9 +167,8 @@ public final class CachingCPUAllocator: StorageAllocator {
   private static func trimCache(_ state: inout State, to limit: Int) -> [UInt] {
     var released: [UInt] = []
     for index in state.free.indices.reversed() where state.statistics.bytesCached > limit {
-      guard let list = state.free[index] else { continue }
       let size = state.freeSizes[index]
-      while state.statistics.bytesCached > limit, let address = list.addresses.popLast() {
+      while state.statistics.bytesCached > limit, let address = state.free[index].popLast() {
         released.append(address)
         state.statistics.bytesCached -= size
       }

@@ -31,26 +31,31 @@ public final class Storage: @unchecked Sendable {
   /// The device the bytes live on (the allocator's, kept here: every op asks).
   public let device: Device
 
-  /// Allocates `byteCount` uninitialized bytes from `allocator`.
+  /// Allocates `byteCount` uninitialized bytes from `allocator` (``CachingCPUAllocator/shared``
+  /// when `nil`: the common case then takes no reference to the shared allocator at all).
   ///
   /// - Throws: ``StorageError/outOfMemory(device:requestedBytes:bytesInUse:limitBytes:)``.
-  public init(
-    byteCount: Int, allocator: any StorageAllocator = CachingCPUAllocator.shared
-  ) throws(StorageError) {
+  public init(byteCount: Int, allocator: (any StorageAllocator)? = nil) throws(StorageError) {
     precondition(byteCount >= 0, "Storage: byte count must not be negative, but got \(byteCount)")
-    self.data = try allocator.allocate(byteCount: byteCount)
+    if let allocator, allocator !== CachingCPUAllocator.shared {
+      self.data = try allocator.allocate(byteCount: byteCount)
+      self.otherAllocator = allocator
+      self.device = allocator.device
+    } else {
+      self.data = try CachingCPUAllocator.shared.allocate(byteCount: byteCount)
+      self.otherAllocator = nil
+      self.device = .cpu
+    }
     self.byteCount = byteCount
-    self.otherAllocator = allocator === CachingCPUAllocator.shared ? nil : allocator
-    self.device = allocator.device
   }
 
-  /// Allocates room for `count` uninitialized elements of `dtype`.
-  public convenience init(
-    count: Int, dtype: DType, allocator: any StorageAllocator = CachingCPUAllocator.shared
-  ) throws(StorageError) {
+  /// Allocates room for `count` uninitialized elements of `dtype` (from
+  /// ``CachingCPUAllocator/shared`` when `allocator` is `nil`).
+  public convenience init(count: Int, dtype: DType, allocator: (any StorageAllocator)? = nil) throws(StorageError) {
     precondition(count >= 0, "Storage: element count must not be negative, but got \(count)")
     let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize)
     guard !overflow else {
+      let allocator = allocator ?? CachingCPUAllocator.shared
       throw .outOfMemory(
         device: allocator.device, requestedBytes: .max, bytesInUse: allocator.statistics.bytesInUse,
         limitBytes: nil)

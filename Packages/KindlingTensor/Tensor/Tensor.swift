@@ -160,7 +160,8 @@ public final class Tensor: @unchecked Sendable {
   ) {
     let storage: Storage
     do {
-      let allocator = device == .cpu ? CachingCPUAllocator.shared : try DeviceRegistry.allocator(for: device)
+      // nil: the shared CPU allocator, without taking a reference to it.
+      let allocator = device == .cpu ? nil : try DeviceRegistry.allocator(for: device)
       storage = try Storage(count: Shape.elementCount(shape), dtype: dtype, allocator: allocator)
     } catch {
       preconditionFailure("empty: \(error)")
