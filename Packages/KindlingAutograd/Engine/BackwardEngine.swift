@@ -41,12 +41,12 @@ enum BackwardEngine {
     defer { GradMode.isEnabled = previousMode }
     while let n = graph.ready.popLast() {
       let fn = graph.entries[n].function
-      guard var gradient = graph.entries[n].pending else {
+      // Moved out of the entry (no retain and release, as copying it and then clearing would cost).
+      guard var gradient = graph.entries[n].pending.take() else {
         // No gradient reached this node: nothing flows on, but its edges are done.
         for m in graph.targets(of: n) where m >= 0 { graph.deliver(nil, to: m) }
         continue
       }
-      graph.entries[n].pending = nil
       if let accumulator = fn as? AccumulateGrad {
         let leaf = accumulator.variable
         for hook in leaf.gradientHooks { gradient = hook(gradient) ?? gradient }
