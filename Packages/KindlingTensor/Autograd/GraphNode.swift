@@ -208,13 +208,14 @@ func record(
   return output
 }
 
-/// ``record(_:_:_:_:)`` for an op of one input, without building an array when nothing is
-/// recorded (most calls: grad mode off, or no input requires a gradient).
+/// ``record(_:_:_:_:)`` for an op of one input, without building a list (a retain per input)
+/// when nothing is recorded: most calls, with no input requiring a gradient or grad mode off
+/// (every op of a backward without `createGraph`).
 @inline(__always)
 func record(
   _ output: Tensor, _ name: String, _ input: Tensor, _ attributes: @autoclosure () -> [String: Any] = [:]
 ) -> Tensor {
-  guard input.requiresGrad else { return output }
+  guard input.requiresGrad && GradMode.isEnabled else { return output }
   return record(output, name, InlineList(input), attributes())
 }
 
@@ -223,7 +224,7 @@ func record(
 func record(
   _ output: Tensor, _ name: String, _ a: Tensor, _ b: Tensor, _ attributes: @autoclosure () -> [String: Any] = [:]
 ) -> Tensor {
-  guard a.requiresGrad || b.requiresGrad else { return output }
+  guard (a.requiresGrad || b.requiresGrad) && GradMode.isEnabled else { return output }
   return record(output, name, InlineList(a, b), attributes())
 }
 

@@ -257,7 +257,9 @@ extension Tensor {
         ? Tensor(uninitializedShape: shape, contiguousStrides: strides, dtype: outType, device: device)
         : Tensor(uninitializedShape: shape, dtype: outType, device: device))
     if out.dtype == outType {
-      kernel(to(compute), out)
+      // An input already in the compute dtype (the common case) goes as it is: `to` would
+      // return it too, at the cost of a retain and a release.
+      if dtype == compute { kernel(self, out) } else { kernel(to(compute), out) }
     } else {
       let tmp = Tensor(uninitializedShape: shape, dtype: outType, device: device)
       kernel(to(compute), tmp)
