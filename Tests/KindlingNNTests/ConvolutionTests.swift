@@ -124,7 +124,7 @@ private let layerBuilders: [String: @Sendable () -> Module] = [
   "AdaptiveAvgPool2d((2, 3))": { AdaptiveAvgPool2d(outputSize: [2, 3]) },
 ]
 
-@Suite("Convolution: conv1d, conv2d, conv_transpose2d and their layers against PyTorch")
+@Suite("Convolution: conv1d, conv2d, conv_transpose2d and their layers against PyTorch", .isolatedRandomness)
 struct ConvolutionTests {
   @Test("every fixture case's output and input, weight and bias gradients equal PyTorch's")
   func fixtureCases() throws {

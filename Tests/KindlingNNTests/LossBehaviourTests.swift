@@ -1,9 +1,10 @@
 import Foundation
+import KindlingTestSupport
 import Testing
 
 @testable import KindlingNN
 
-@Suite("Losses: paths, modules and double backward")
+@Suite("Losses: paths, modules and double backward", .isolatedRandomness)
 struct LossBehaviourTests {
   @Test("the fused cross-entropy equals the composed logSoftmax + nllLoss on the same values")
   func fusedMatchesComposed() throws {

@@ -46,7 +46,7 @@ private func apply(_ c: PoolingFixture.Case, _ x: Tensor) -> (Tensor, Tensor?) {
   }
 }
 
-@Suite("Pooling: max, average and adaptive average pooling against PyTorch")
+@Suite("Pooling: max, average and adaptive average pooling against PyTorch", .isolatedRandomness)
 struct PoolingTests {
   @Test("every fixture case's output, argmax indices and input gradient equal PyTorch's")
   func fixtureCases() throws {
@@ -92,6 +92,8 @@ struct PoolingTests {
       _ = maxPool2d(Tensor.zeros([1, 3, 5, 5]), kernelSize: [3], padding: [2])
     }
     let stderr = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
-    #expect(stderr.contains("pad should be at most half of effective kernel size, but got pad=2, kernel_size=3 and dilation=1"))
+    #expect(
+      stderr.contains(
+        "pad should be at most half of effective kernel size, but got pad=2, kernel_size=3 and dilation=1"))
   }
 }
