@@ -123,9 +123,9 @@ public final class GraphNode: GradientFunction {
 
   /// Drops the saved tensors so their memory can go back to the allocator.
   public func releaseSavedTensors() {
-    guard let savedInputs else { return }
-    released = (savedInputs.mapInline(\.shape), savedInputs.mapInline(\.dtype))
-    self.savedInputs = nil
+    // Moved out, not copied: a copy would retain every input only to release it again here.
+    guard let inputs = savedInputs.take() else { return }
+    released = (inputs.mapInline(\.shape), inputs.mapInline(\.dtype))
     outputStorage = nil
   }
 
