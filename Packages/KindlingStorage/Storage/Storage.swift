@@ -26,7 +26,14 @@ public final class Storage: @unchecked Sendable {
 
   /// Counts the in-place writes made through any tensor that views this storage (PyTorch's
   /// version counter), so autograd can tell that a tensor it saved was changed.
-  @exclusivity(unchecked) public var version = 0
+  public var version: Int {
+    get { writes }
+    set { writes = newValue }
+  }
+  /// ``version``'s value. A computed property in front of it, because `@exclusivity(unchecked)`
+  /// holds only inside this module: other modules reading a stored class property directly pay a
+  /// run-time exclusivity check (swift_beginAccess) on every access.
+  @exclusivity(unchecked) private var writes = 0
 
   /// The device the bytes live on (the allocator's, kept here: every op asks).
   public let device: Device

@@ -12,21 +12,26 @@
 /// print(y.gradFn!.name)   // PowBackward0
 /// ```
 public final class GraphNode: GradientFunction {
+  // Stored properties that other modules read sit behind computed ones: `@exclusivity(unchecked)`
+  // holds only inside this module, and another module's direct access to a stored class property
+  // pays a run-time exclusivity check (swift_beginAccess) on every read. The accessors lend the
+  // value (`_read`) rather than return a copy, which would retain what it holds.
   public let name: String
   /// Values the gradient rule needs, by name (`"dim"`, `"exponent"`, …).
   public let attributes: [String: Any]
   /// Where each input's gradient goes: its producer's node, the accumulator of a leaf that
   /// requires a gradient, or `nil` when the input needs none.
-  @exclusivity(unchecked) public private(set) var edges: InlineList<(any GradientFunction)?>
+  public var edges: InlineList<(any GradientFunction)?> { _read { yield edgeList } }
+  @exclusivity(unchecked) private var edgeList: InlineList<(any GradientFunction)?>
   /// Each input's shape, to undo broadcasting in the backward: read from the saved inputs (a
   /// tensor's shape never changes), and kept when ``releaseSavedTensors()`` drops them. Up to
   /// two inputs are held inline, so neither recording an op nor running it backwards allocates
   /// for them.
-  public var inputShapes: InlineList<[Int]> { savedInputs?.mapInline(\.shape) ?? released!.shapes }
+  public var inputShapes: InlineList<[Int]> { savedInputList?.mapInline(\.shape) ?? released!.shapes }
   /// Each input's dtype, to cast gradients back in the backward; kept like ``inputShapes``.
-  public var inputDTypes: InlineList<DType> { savedInputs?.mapInline(\.dtype) ?? released!.dtypes }
+  public var inputDTypes: InlineList<DType> { savedInputList?.mapInline(\.dtype) ?? released!.dtypes }
   /// The number of inputs.
-  public var inputCount: Int { savedInputs?.count ?? released!.shapes.count }
+  public var inputCount: Int { savedInputList?.count ?? released!.shapes.count }
   /// Input `i`'s shape: `inputShapes[i]` without making the list.
   public func inputShape(_ i: Int) -> [Int] { heldInput(i)?.shape ?? released!.shapes[i] }
   /// Input `i`'s dtype: `inputDTypes[i]` without making the list.
@@ -35,9 +40,9 @@ public final class GraphNode: GradientFunction {
   /// whole list (a retain and a release for each slot) to read one element.
   @inline(__always) private func heldInput(_ i: Int) -> Tensor? {
     switch i {
-    case 0: return savedInputs?.slot0
-    case 1: return savedInputs?.slot1
-    default: return savedInputs?.overflow[i - 2]
+    case 0: return savedInputList?.slot0
+    case 1: return savedInputList?.slot1
+    default: return savedInputList?.overflow[i - 2]
     }
   }
   /// The inputs' shapes and dtypes once the saved tensors are released.
@@ -47,7 +52,8 @@ public final class GraphNode: GradientFunction {
   public let outputDType: DType
   /// The inputs (the tensors themselves, so a backward with `createGraph` connects to their
   /// history), until ``releaseSavedTensors()``.
-  @exclusivity(unchecked) public private(set) var savedInputs: InlineList<Tensor>?
+  public var savedInputs: InlineList<Tensor>? { _read { yield savedInputList } }
+  @exclusivity(unchecked) private var savedInputList: InlineList<Tensor>?
   /// The output's memory and layout: the node must not own its output tensor (which owns the
   /// node), so ``savedOutput`` rebuilds a detached view of it on demand.
   @exclusivity(unchecked) private var outputStorage: Storage?
@@ -60,12 +66,24 @@ public final class GraphNode: GradientFunction {
   private let firstVersions: (Int, Int)
   private let moreVersions: [Int]
   /// The non-leaf output whose gradient the backward keeps (`retainGrad()`).
-  @exclusivity(unchecked) public weak var retainedOutput: Tensor?
+  public var retainedOutput: Tensor? {
+    _read { yield retainedOutputReference }
+    set { retainedOutputReference = newValue }
+  }
+  @exclusivity(unchecked) private weak var retainedOutputReference: Tensor?
   /// Hooks on the output's gradient, run before this node's rule (`registerHook` on a non-leaf).
-  @exclusivity(unchecked) public var gradientHooks: [(Tensor) -> Tensor?] = []
+  public var gradientHooks: [(Tensor) -> Tensor?] {
+    _read { yield gradientHookList }
+    set { gradientHookList = newValue }
+  }
+  @exclusivity(unchecked) private var gradientHookList: [(Tensor) -> Tensor?] = []
   /// A backward written by the user (a custom function), used instead of a rule looked up by
   /// name: takes the output's gradient and this node, returns one gradient per input.
-  @exclusivity(unchecked) public var customBackward: ((Tensor, GraphNode) -> [Tensor?])?
+  public var customBackward: ((Tensor, GraphNode) -> [Tensor?])? {
+    _read { yield customBackwardFunction }
+    set { customBackwardFunction = newValue }
+  }
+  @exclusivity(unchecked) private var customBackwardFunction: ((Tensor, GraphNode) -> [Tensor?])?
 
   convenience init(name: String, inputs: [Tensor], output: Tensor, attributes: [String: Any]) {
     self.init(name: name, inputs: InlineList(inputs), output: output, attributes: attributes)
@@ -74,10 +92,10 @@ public final class GraphNode: GradientFunction {
   init(name: String, inputs: InlineList<Tensor>, output: Tensor, attributes: [String: Any]) {
     self.name = name
     self.attributes = attributes
-    self.edges = inputs.mapInline { $0.requiresGrad ? $0.gradientEdge : nil }
+    self.edgeList = inputs.mapInline { $0.requiresGrad ? $0.gradientEdge : nil }
     self.outputShape = output.shape
     self.outputDType = output.dtype
-    self.savedInputs = inputs
+    self.savedInputList = inputs
     self.outputStorage = output.storage
     self.outputStrides = output.strides
     self.outputOffset = output.storageOffset
@@ -112,19 +130,19 @@ public final class GraphNode: GradientFunction {
   deinit {
     // Hand what this node owns to the teardown list, drop our own references, then let the
     // outermost deinit on this thread free the list in a loop.
-    GraphTeardown.release(edges: &edges, inputs: &savedInputs)
+    GraphTeardown.release(edges: &edgeList, inputs: &savedInputList)
   }
 
   /// The nodes this one sends gradients to, in input order (`next_functions`).
-  public var nextFunctions: [(any GradientFunction)?] { Array(edges) }
+  public var nextFunctions: [(any GradientFunction)?] { Array(edgeList) }
 
   /// Whether the saved tensors are still held (a backward without `retainGraph` frees them).
-  public var hasSavedTensors: Bool { savedInputs != nil }
+  public var hasSavedTensors: Bool { savedInputList != nil }
 
   /// Drops the saved tensors so their memory can go back to the allocator.
   public func releaseSavedTensors() {
     // Moved out, not copied: a copy would retain every input only to release it again here.
-    guard let inputs = savedInputs.take() else { return }
+    guard let inputs = savedInputList.take() else { return }
     released = (inputs.mapInline(\.shape), inputs.mapInline(\.dtype))
     outputStorage = nil
   }
@@ -145,7 +163,7 @@ public final class GraphNode: GradientFunction {
   }
 
   private func savedTensorsOrStop() -> InlineList<Tensor> {
-    guard let savedInputs else {
+    guard let savedInputs = savedInputList else {
       preconditionFailure(
         "Trying to backward through the graph a second time (or directly access saved tensors after they have "
           + "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "

@@ -59,7 +59,14 @@ public final class Tensor: @unchecked Sendable {
     }
   }
   /// The recorded op that produced this tensor (`grad_fn`), or `nil` for a leaf.
-  @exclusivity(unchecked) public var gradFn: (any GradientFunction)?
+  public var gradFn: (any GradientFunction)? {
+    _read { yield producer }
+    set { producer = newValue }
+  }
+  // `gradFn` and `base` are computed over unchecked stored properties: `@exclusivity(unchecked)`
+  // holds only inside this module, and other modules' direct reads of a stored class property
+  // each pay a run-time exclusivity check (swift_beginAccess).
+  @exclusivity(unchecked) private var producer: (any GradientFunction)?
   /// The tensor this one is a view of (`_base`): the first tensor of a chain of views, never a
   /// view itself; `nil` for a tensor that is not a view. An in-place op on a view records the
   /// write in the base's history (`CopySlices`), so gradients through the base see it.
@@ -68,7 +75,11 @@ public final class Tensor: @unchecked Sendable {
   /// let x = Tensor.zeros([2, 3])
   /// x[0].base === x   // true
   /// ```
-  @exclusivity(unchecked) public internal(set) var base: Tensor?
+  public internal(set) var base: Tensor? {
+    _read { yield viewedBase }
+    set { viewedBase = newValue }
+  }
+  @exclusivity(unchecked) private var viewedBase: Tensor?
   /// The rest of autograd's per-tensor state, allocated the first time a tensor needs any of it,
   /// so tensors that never meet autograd stay small and cheap to free.
   @exclusivity(unchecked) private var autograd: AutogradMeta?
