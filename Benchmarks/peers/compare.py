@@ -1,16 +1,22 @@
 #!/usr/bin/env python3
-"""compare.py -- Kindling against PyTorch on the same CPU workloads, measured in one run.
+"""compare.py -- Kindling against PyTorch on the same CPU workloads, measured alternately in one run.
 
-Runs Benchmarks/'s TensorBenchmarks suite (package-benchmark, release build, JMH export) and the
-PyTorch side of the same workloads, then prints one table:
+Runs Benchmarks/'s suites (package-benchmark, release build, JMH export) and the PyTorch side of the
+same workloads alternately, section by section (overhead, elementwise, matmul, layers, linalg,
+train, data loader), for --rounds R rounds (default 3): in each round, each section's Kindling
+benchmarks (one `swift package benchmark --filter` run selecting exactly them), then at once the
+same section's PyTorch workloads. The benchmarks are built once before the first round. A full run
+takes about R times one round (~15 minutes on 2 cores); --rounds 1 is the quick run. Then it prints
+one table:
 
-    workload | Kindling | PyTorch t1 | PyTorch t2 | ratio t1 | ratio t2 | Kindling rate
+    workload | Kindling | PyTorch t1 | PyTorch t2 | ratio t1 | (min–max) | ratio t2 | (min–max) | Kindling rate
 
-Times are medians per op in microseconds; ratio = PyTorch time / Kindling time, so > 1 means
-Kindling is faster. t1 / t2 = torch.set_num_threads(1 / 2). Kindling's elementwise loops split
-across every core above 32768 elements (2 threads here) and cannot be told otherwise; its matrix
-products run with BLAS.threadCount = 1 and 2 (rows `... t1` / `... t2`, compared with the same
-PyTorch thread count).
+Times are the median over the rounds of each round's median per op, in microseconds; ratio = the
+median over the rounds of that round's PyTorch time / Kindling time, so > 1 means Kindling is
+faster, and (min–max) the range of the per-round ratios: the noise between rounds.
+t1 / t2 = torch.set_num_threads(1 / 2). Kindling's elementwise loops split across every core
+above 32768 elements (2 threads here) and cannot be told otherwise; its matrix products run with
+BLAS.threadCount = 1 and 2 (rows `... t1` / `... t2`, compared with the same PyTorch thread count).
 
 Workloads (Benchmarks/README.md lists the Kindling side):
   overhead.*      ../shared/bench/op_overhead.py: its cases() and per_call_us(), imported by path
@@ -53,23 +59,30 @@ Workloads (Benchmarks/README.md lists the Kindling side):
                   DataLoader, batch 64, collated to tensors; a third table gives the loader's time
                   per batch (epoch / 938 batches) as a fraction of the MLP training step (target < 5%).
 
-The machine is shared: each section first waits (up to --max-wait s) for the machine to go quiet,
-and the table ends with the CPU load other processes put on the machine during each section
-(0 = idle, 0.5 = one of 2 cores busy elsewhere; > 0.1 means the section's numbers are suspect).
+The machine is shared: each section's Kindling and PyTorch sides first wait (up to --max-wait s)
+for the machine to go quiet, and the table ends with the CPU load other processes put on the
+machine during each section, the worst over the rounds (0 = idle, 0.5 = one of 2 cores busy
+elsewhere; > 0.1 means the section's numbers are suspect). The training-step table's ratio is
+likewise the median of the per-round ratios; the data-loader and first-step tables are computed
+from the medians (first-step runs once, after the rounds).
 
 Usage (from the repository root; `make compare` (or its old name `make bench-compare`) installs torch
 in .venv and runs this):
-  python Benchmarks/peers/compare.py [--filter REGEX] [--max-wait S] [--json PATH] [--kindling-jmh PATH]
+  python Benchmarks/peers/compare.py [--rounds R] [--filter REGEX] [--max-wait S] [--json PATH]
+                                     [--kindling-jmh PATH]
 """
 import argparse
 import importlib.util
 import json
 import os
 import re
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import types
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BENCH_PACKAGE = os.path.join(ROOT, "Benchmarks")
@@ -141,34 +154,37 @@ def load_module(path, name):
 # MARK: - Kindling
 
 
-def run_kindling(filter_regex, jmh_path=None):
-    """Runs the Kindling benchmark targets and returns ({benchmark: median µs per op}, {benchmark: (p25, p75)}, foreign load)."""
-    if jmh_path is None:
-        out_dir = tempfile.mkdtemp(prefix="kindling-bench-")
-        base = ["swift", "package", "--disable-sandbox", "--allow-writing-to-directory", out_dir, "benchmark"]
-        # Build first (the plugin's release build), outside the measured section.
-        targets = [arg for target in TARGETS for arg in ("--target", target)]
-        listed = subprocess.run(base + ["list"] + targets, cwd=BENCH_PACKAGE, check=True, stdout=subprocess.PIPE,
-                                text=True).stdout.splitlines()
-        if filter_regex and not any(re.fullmatch(filter_regex, line.strip()) for line in listed):
-            return {}, {}, None  # the filter selects no benchmark (e.g. only first-step.mlp.b64)
-        cmd = base + targets + ["--no-progress", "--format", "jmh", "--path", out_dir]
-        if filter_regex:
-            cmd += ["--filter", filter_regex]
-        shared.wait_quiet(max_wait=ARGS.max_wait)
-        with shared.ForeignLoad() as load:
-            run = subprocess.run(cmd, cwd=BENCH_PACKAGE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        if run.returncode != 0:
-            # package-benchmark prints which benchmark failed, and the crash's backtrace, on stdout.
-            sys.exit("error: the Kindling benchmarks failed (exit status %d); the end of their output:\n%s"
-                     % (run.returncode, "\n".join(run.stdout.splitlines()[-60:])))
-        jmh_path = os.path.join(out_dir, "Current_run.jmh.json")
-        foreign = load.value
-    else:
-        foreign = None
-    if not os.path.exists(jmh_path):  # the filter matched no benchmark (e.g. only first-step.*)
-        return {}, {}, foreign
-    with open(jmh_path) as f:
+def benchmark_command(targets, *options):
+    """`swift package benchmark` over `targets` (names from TARGETS)."""
+    return (["swift", "package", "--disable-sandbox", *options, "benchmark"]
+            + [arg for target in targets for arg in ("--target", target)])
+
+
+def list_benchmarks():
+    """{benchmark name: its target} for TARGETS, from `swift package benchmark list`, which builds the
+    targets (release) first: the one build, before anything is timed."""
+    print(f"Kindling: building and listing the benchmarks of {', '.join(TARGETS)} (release) ...",
+          file=sys.stderr, flush=True)
+    listed = subprocess.run(benchmark_command(TARGETS) + ["list"], cwd=BENCH_PACKAGE, check=True,
+                            stdout=subprocess.PIPE, text=True).stdout.splitlines()
+    names, target = {}, None
+    for line in map(str.strip, listed):  # "Target 'X' available benchmarks:", then X's names
+        heading = re.fullmatch(r"Target '(\w+)' available benchmarks:", line)
+        if heading:
+            target = heading.group(1)
+        elif line and target:
+            names[line] = target
+    return names
+
+
+def exact_names_regex(names):
+    """A package-benchmark --filter (a Swift Regex) that matches exactly `names`."""
+    return "^(" + "|".join(re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", name) for name in names) + ")$"
+
+
+def read_jmh(path):
+    """({benchmark: median µs per op}, {benchmark: (p25, p75) µs per op}) from a JMH export."""
+    with open(path) as f:
         elements = json.load(f)
     medians, spread = {}, {}
     for element in elements:
@@ -176,11 +192,42 @@ def run_kindling(filter_regex, jmh_path=None):
         wall = element["secondaryMetrics"]["Time (wall clock)"]
         assert wall["scoreUnit"] == "μs", wall["scoreUnit"]
         inner = INNER_ITERATIONS.get(name.split(".")[0], 1)
-        p = wall["scorePercentiles"]
-        medians[name] = p["50.0"] / inner
+        medians[name] = wall["scorePercentiles"]["50.0"] / inner
         samples = sorted(wall["rawData"][0])
         spread[name] = (samples[len(samples) // 4] / inner, samples[(3 * len(samples)) // 4] / inner)
-    return medians, spread, foreign
+    return medians, spread
+
+
+def run_kindling(names, targets):
+    """Runs exactly the Kindling benchmarks `names` (of `targets`), once:
+    ({benchmark: median µs per op}, {benchmark: (p25, p75)}, foreign load)."""
+    out_dir = tempfile.mkdtemp(prefix="kindling-bench-")
+    try:
+        cmd = (benchmark_command(targets, "--allow-writing-to-directory", out_dir)
+               + ["--no-progress", "--format", "jmh", "--path", out_dir, "--filter", exact_names_regex(names)])
+        shared.wait_quiet(max_wait=ARGS.max_wait)
+        with shared.ForeignLoad() as load:
+            run = subprocess.run(cmd, cwd=BENCH_PACKAGE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if run.returncode != 0:
+            # package-benchmark prints which benchmark failed, and the crash's backtrace, on stdout.
+            sys.exit("error: the Kindling benchmarks failed (exit status %d); the end of their output:\n%s"
+                     % (run.returncode, "\n".join(run.stdout.splitlines()[-60:])))
+        medians, spread = read_jmh(os.path.join(out_dir, "Current_run.jmh.json"))
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    return medians, spread, load.value
+
+
+def kindling_side(jmh_path):
+    """({benchmark: target}, run(names)): the Kindling benchmarks there are and the function that
+    measures some of them, running them, or with --kindling-jmh reading them from that export (the
+    same numbers in every round; foreign load None)."""
+    if jmh_path is None:
+        listed = list_benchmarks()
+        return listed, lambda names: run_kindling(names, sorted({listed[name] for name in names}))
+    medians, spread = read_jmh(jmh_path)
+    return ({name: None for name in medians},
+            lambda names: ({n: medians[n] for n in names}, {n: spread[n] for n in names}, None))
 
 
 # MARK: - PyTorch
@@ -201,27 +248,35 @@ def timed_with_reset(fn, reset, min_time=0.3, min_reps=5):
     return ts[len(ts) // 2], ts[0]
 
 
-def torch_overhead(torch, op_overhead, wanted):
-    """op_overhead.py's cases at 1 and 2 threads: {(case, threads): median µs}."""
+def torch_overhead(peers, names):
+    """op_overhead.py's cases for the overhead.* benchmarks in `names`, at 1 and 2 threads:
+    ({(case, threads): median µs}, foreign loads)."""
+    wanted = {case for kname, case in OVERHEAD if kname in names}
     results, foreign = {}, {}
+    if not wanted:
+        return results, foreign
     for nt in (1, 2):
-        torch.set_num_threads(nt)
+        peers.torch.set_num_threads(nt)
         shared.wait_quiet(max_wait=ARGS.max_wait)
         with shared.ForeignLoad() as load:
-            for name, fn, k in op_overhead.cases():
+            for name, fn, k in peers.op_overhead.cases():
                 if name in wanted:
-                    results[(name, nt)] = op_overhead.per_call_us(fn, k)[0]
+                    results[(name, nt)] = peers.op_overhead.per_call_us(fn, k)[0]
         foreign[f"overhead t{nt}"] = load.value
     return results, foreign
 
 
-def torch_elementwise(torch, elementwise_bw):
-    """elementwise_bw.py's cases (+ in-place): {(op.size.form, threads): median µs}."""
+def torch_elementwise(peers, names):
+    """elementwise_bw.py's cases (+ in-place) for the sizes of the elementwise.* benchmarks in
+    `names`, at 1 and 2 threads: ({(op.size.form, threads): median µs}, foreign loads)."""
+    torch, time_fn = peers.torch, peers.elementwise_bw.time_fn
     results, foreign = {}, {}
     torch.manual_seed(0)
     for nt in (1, 2):
         torch.set_num_threads(nt)
         for n, label in SIZES_EW:
+            if not any(name.split(".")[2] == label for name in names):
+                continue
             a, b, c = torch.randn(n), torch.randn(n), torch.empty(n)
             a_small = a * 0.01
             out_cases = {
@@ -246,8 +301,8 @@ def torch_elementwise(torch, elementwise_bw):
             with shared.ForeignLoad() as load:
                 for op in EW_BYTES:
                     key = f"{op}.{label}"
-                    results[(f"elementwise.{key}.out", nt)] = elementwise_bw.time_fn(out_cases[op])[0] * 1e6
-                    results[(f"elementwise.{key}.alloc", nt)] = elementwise_bw.time_fn(alloc_cases[op])[0] * 1e6
+                    results[(f"elementwise.{key}.out", nt)] = time_fn(out_cases[op])[0] * 1e6
+                    results[(f"elementwise.{key}.alloc", nt)] = time_fn(alloc_cases[op])[0] * 1e6
                     fn, reset = inplace_cases[op]
                     results[(f"elementwise.{key}.inplace", nt)] = timed_with_reset(fn, reset)[0] * 1e6
             foreign[f"elementwise {label} t{nt}"] = load.value
@@ -255,24 +310,31 @@ def torch_elementwise(torch, elementwise_bw):
     return results, foreign
 
 
-def torch_matmul(torch, gemm_peak):
-    """gemm_peak.py's sizes: torch.matmul allocating and torch.mm(out=): {(name, threads): median µs}."""
+def torch_matmul(peers, names):
+    """gemm_peak.py's sizes: torch.matmul allocating and torch.mm(out=), for the sizes and thread
+    counts of the matmul.* and cblas_sgemm.* benchmarks in `names`: ({(name, threads): median µs}, foreign loads)."""
+    torch, time_fn = peers.torch, peers.gemm_peak.time_fn
     results, foreign = {}, {}
     torch.manual_seed(0)
     for nt in (1, 2):
+        sizes = [n for n in SIZES_MM if f"matmul.{n}.t{nt}" in names or f"cblas_sgemm.{n}.t{nt}" in names]
+        if not sizes:
+            continue
         torch.set_num_threads(nt)
         shared.wait_quiet(max_wait=ARGS.max_wait)
         with shared.ForeignLoad() as load:
-            for n in SIZES_MM:
+            for n in sizes:
                 a, b, c = torch.randn(n, n), torch.randn(n, n), torch.empty(n, n)
-                results[(f"matmul.{n}", nt)] = gemm_peak.time_fn(lambda: torch.matmul(a, b))[0] * 1e6
-                results[(f"cblas_sgemm.{n}", nt)] = gemm_peak.time_fn(lambda: torch.mm(a, b, out=c))[0] * 1e6
+                results[(f"matmul.{n}", nt)] = time_fn(lambda: torch.matmul(a, b))[0] * 1e6
+                results[(f"cblas_sgemm.{n}", nt)] = time_fn(lambda: torch.mm(a, b, out=c))[0] * 1e6
         foreign[f"matmul t{nt}"] = load.value
     return results, foreign
 
 
-def torch_layers(torch, conv_fwd_bwd):
-    """conv_fwd_bwd.py's layers and modes: {(layer.<name>.<mode>, threads): median µs}."""
+def torch_layers(peers, names):
+    """conv_fwd_bwd.py's layers and modes, for the layer.* benchmarks in `names`, at 1 and 2 threads:
+    ({(layer.<name>.<mode>, threads): median µs}, foreign loads)."""
+    torch, time_fn = peers.torch, peers.conv_fwd_bwd.time_fn
     nn = torch.nn
     results, foreign = {}, {}
     for nt in (1, 2):
@@ -283,6 +345,8 @@ def torch_layers(torch, conv_fwd_bwd):
         shared.wait_quiet(max_wait=ARGS.max_wait)
         with shared.ForeignLoad() as load:
             for name, layer, x in cases:
+                if not any(n.startswith(f"layer.{name}.") for n in names):
+                    continue
                 with torch.no_grad():
                     g = torch.randn_like(layer(x))
                 xg = x.clone().requires_grad_(True)
@@ -297,19 +361,19 @@ def torch_layers(torch, conv_fwd_bwd):
                     for p in layer.parameters():
                         p.grad = None
 
-                results[(f"layer.{name}.fwd", nt)] = conv_fwd_bwd.time_fn(fwd)[0] * 1e6
-                results[(f"layer.{name}.fwdbwd", nt)] = conv_fwd_bwd.time_fn(fwdbwd)[0] * 1e6
+                results[(f"layer.{name}.fwd", nt)] = time_fn(fwd)[0] * 1e6
+                results[(f"layer.{name}.fwdbwd", nt)] = time_fn(fwdbwd)[0] * 1e6
         foreign[f"layers t{nt}"] = load.value
     return results, foreign
 
 
-def torch_linalg(linalg, names):
-    """Benchmarks/peers/linalg.py's workloads for the linalg.* benchmarks that ran, at 1 and 2 threads:
+def torch_linalg(peers, names):
+    """Benchmarks/peers/linalg.py's workloads for the linalg.* benchmarks in `names`, at 1 and 2 threads:
     ({(linalg.<function>.<n>, threads): median µs per call}, foreign loads)."""
     results, foreign = {}, {}
     wanted = sorted(n for n in names if n.startswith("linalg."))
     for nt in (1, 2):
-        r, load = linalg.measure(wanted, nt, max_wait=ARGS.max_wait)
+        r, load = peers.linalg.measure(wanted, nt, max_wait=ARGS.max_wait)
         results.update({(name, nt): us for name, us in r.items()})
         foreign[f"linalg t{nt}"] = load
     return results, foreign
@@ -322,8 +386,8 @@ def linalg_key(name):
     return (order.index(function) if function in order else len(order), function, int(size))
 
 
-def torch_train(train_step, names):
-    """Benchmarks/peers/train_step.py's steps for the train.* benchmarks that ran:
+def torch_train(peers, names):
+    """Benchmarks/peers/train_step.py's steps for the train.* benchmarks in `names`:
     ({(train.<model>.b<batch>, threads): median µs per step}, foreign loads)."""
     results, foreign = {}, {}
     for model in TRAIN_TARGETS:
@@ -331,10 +395,106 @@ def torch_train(train_step, names):
             for nt in (1, 2):
                 if f"train.{model}.b{bs}.t{nt}" not in names:
                     continue
-                seconds, load = train_step.measure(model, nt, max_wait=ARGS.max_wait, batch_size=bs)
+                seconds, load = peers.train_step.measure(model, nt, max_wait=ARGS.max_wait, batch_size=bs)
                 results[(f"train.{model}.b{bs}", nt)] = seconds * 1e6
                 foreign[f"train {model} b{bs} t{nt}"] = load
     return results, foreign
+
+
+# MARK: - Rounds
+
+
+class Section:
+    """One part of a round: Kindling's benchmarks whose names match `pattern` (whole name), then
+    `torch(peers, names)` ({(workload, threads): µs}, {label: foreign load}) for them, or None
+    where PyTorch has no side."""
+
+    def __init__(self, name, pattern, torch):
+        self.name, self.pattern, self.torch = name, pattern, torch
+
+
+# The order each round runs them in. A benchmark belongs to the first section that matches it; the
+# last catches any other benchmark of TARGETS, so that every one the filter selects still runs.
+SECTIONS = [
+    Section("overhead", r"overhead\..*", torch_overhead),
+    Section("elementwise", r"elementwise\..*", torch_elementwise),
+    Section("matmul", r"(matmul|cblas_sgemm)\.\d+\..*", torch_matmul),
+    Section("layers", r"layer\..*", torch_layers),
+    Section("linalg", r"linalg\..*", torch_linalg),
+    Section("train", r"train\..*", torch_train),
+    Section("data loader", r"fashion-mnist\..*", None),
+    Section("other", r".*", None),
+]
+
+
+def plan_sections(names):
+    """[(section, its benchmarks among `names`, sorted)] in SECTIONS' order, sections with none left out."""
+    members = {section.name: [] for section in SECTIONS}
+    for name in sorted(names):
+        section = next(s for s in SECTIONS if re.fullmatch(s.pattern, name))
+        members[section.name].append(name)
+    return [(section, members[section.name]) for section in SECTIONS if members[section.name]]
+
+
+class Round:
+    """One round's numbers: Kindling's {benchmark: median µs} and {benchmark: (p25, p75)}, PyTorch's
+    {(workload, threads): median µs}, and {section label: foreign load}."""
+
+    def __init__(self):
+        self.kindling, self.spread, self.torch, self.foreign = {}, {}, {}, {}
+
+
+def run_section(section, names, run_kindling_names, peers, round_, label):
+    """Runs one section once: Kindling's benchmarks `names`, then PyTorch's same workloads, into `round_`."""
+    print(f"{label} {section.name}: Kindling, {counted(len(names), 'benchmark')} ...", file=sys.stderr, flush=True)
+    medians, spread, load = run_kindling_names(names)
+    round_.kindling.update(medians)
+    round_.spread.update(spread)
+    round_.foreign[f"kindling {section.name}"] = load
+    if section.torch is not None:
+        print(f"{label} {section.name}: PyTorch ...", file=sys.stderr, flush=True)
+        results, foreign = section.torch(peers, set(names))
+        round_.torch.update(results)
+        round_.foreign.update(foreign)
+
+
+def run_rounds(plan, rounds, run_kindling_names, peers):
+    """[Round] of `rounds` rounds, each running every section of `plan` in turn, Kindling then PyTorch."""
+    results = []
+    for r in range(rounds):
+        round_ = Round()
+        for section, names in plan:
+            run_section(section, names, run_kindling_names, peers, round_, f"round {r + 1}/{rounds}")
+        results.append(round_)
+    return results
+
+
+def keys_of(dicts):
+    """The keys of `dicts`, in order of first appearance."""
+    return list(dict.fromkeys(key for d in dicts for key in d))
+
+
+def median_over(dicts):
+    """{key: the median of its values in `dicts` (those that have it)}."""
+    return {key: statistics.median(d[key] for d in dicts if key in d) for key in keys_of(dicts)}
+
+
+def spread_over(dicts):
+    """{benchmark: (median p25, median p75)} over the rounds' {benchmark: (p25, p75)}."""
+    return {key: tuple(statistics.median(d[key][i] for d in dicts if key in d) for i in (0, 1))
+            for key in keys_of(dicts)}
+
+
+def worst_over(dicts):
+    """{label: the highest foreign load in `dicts`} (None where no round measured one)."""
+    return {key: max((d[key] for d in dicts if d.get(key) is not None), default=None) for key in keys_of(dicts)}
+
+
+def round_ratios(rounds, kindling_name, torch_key):
+    """(median, min, max) of PyTorch time / Kindling time over the rounds that measured both, or None."""
+    ratios = [r.torch[torch_key] / r.kindling[kindling_name] for r in rounds
+              if kindling_name in r.kindling and torch_key in r.torch]
+    return (statistics.median(ratios), min(ratios), max(ratios)) if ratios else None
 
 
 # MARK: - Time to first training step
@@ -371,12 +531,9 @@ def first_step(runs):
     return results, foreign
 
 
-def median(values):
-    return values[len(values) // 2] if len(values) % 2 else (values[len(values) // 2 - 1] + values[len(values) // 2]) / 2
-
-
 def print_first_step_table(result):
     k, t = result["kindling"], result["torch"]
+    median = statistics.median
     lines = [["time to first training step", "Kindling s", "(min–max)", "PyTorch s", "(min–max)",
               "ratio PT/K", "target (Kindling)", "met"],
              ["MLP, batch 64, from process start", f"{median(k):.3f}", f"{k[0]:.3f}–{k[-1]:.3f}",
@@ -387,76 +544,83 @@ def print_first_step_table(result):
 
 # MARK: - The table
 
+# A row's rate: its work per op (bytes, flops, samples) per Kindling time, as (scale to the unit
+# from work per µs, format).
+RATE_UNITS = {"GB/s": (1e-3, ".1f"), "GFLOP/s": (1e-3, ".1f"), "samples/s": (1e6, ".0f")}
 
-def rows(kindling, spread, torch_results):
-    """(workload, Kindling µs, (p25, p75), PyTorch t1 µs, PyTorch t2 µs, rate) for every measured workload."""
+
+def row_specs(names):
+    """(workload, Kindling benchmark, PyTorch key at 1 thread or None, at 2 threads or None,
+    (work per op, rate unit) or None) for every table row of the Kindling benchmarks in `names`."""
     out = []
     for kname, tname in OVERHEAD:
-        if kname in kindling:
-            out.append((kname, kindling[kname], spread[kname], torch_results.get((tname, 1)),
-                        torch_results.get((tname, 2)), ""))
+        if kname in names:
+            out.append((kname, kname, (tname, 1), (tname, 2), None))
     for form in ("inplace", "alloc"):
         for n, label in SIZES_EW:
             for op, bpe in EW_BYTES.items():
                 name = f"elementwise.{op}.{label}.{form}"
-                if name not in kindling:
+                if name not in names:
                     continue
-                rate = f"{bpe * n / kindling[name] * 1e-3:.1f} GB/s"
-                out.append((name, kindling[name], spread[name], torch_results.get((name, 1)),
-                            torch_results.get((name, 2)), rate))
+                out.append((name, name, (name, 1), (name, 2), (bpe * n, "GB/s")))
                 if form == "inplace":
                     out_name = f"elementwise.{op}.{label}.out"
-                    out.append((f"  vs PyTorch out=", kindling[name], spread[name],
-                                torch_results.get((out_name, 1)), torch_results.get((out_name, 2)), ""))
+                    out.append(("  vs PyTorch out=", name, (out_name, 1), (out_name, 2), None))
     for base in ("matmul", "cblas_sgemm"):
         for n in SIZES_MM:
             for nt in (1, 2):
                 name = f"{base}.{n}.t{nt}"
-                if name not in kindling:
-                    continue
-                rate = f"{2 * n ** 3 / kindling[name] * 1e-3:.1f} GFLOP/s"
-                t1 = torch_results.get((f"{base}.{n}", 1)) if nt == 1 else None
-                t2 = torch_results.get((f"{base}.{n}", 2)) if nt == 2 else None
-                out.append((name, kindling[name], spread[name], t1, t2, rate))
+                if name in names:  # compared with PyTorch at the same thread count only
+                    key = (f"{base}.{n}", nt)
+                    out.append((name, name, key if nt == 1 else None, key if nt == 2 else None,
+                                (2 * n ** 3, "GFLOP/s")))
     flops = {"conv": 2.0 * 64 * 64 * 26 * 26 * 32 * 9, "linear": 2.0 * 256 * 1024 * 1024}
     for layer, forward_flops in flops.items():
         for mode, multiple in (("fwd", 1), ("fwdbwd", 3)):
             name = f"layer.{layer}.{mode}"
-            if name in kindling:
-                rate = f"{multiple * forward_flops / kindling[name] * 1e-3:.1f} GFLOP/s"
-                out.append((name, kindling[name], spread[name], torch_results.get((name, 1)),
-                            torch_results.get((name, 2)), rate))
-    linalg_names = [n for n in kindling if re.fullmatch(r"linalg\.\w+\.\d+", n)]
-    for name in sorted(linalg_names, key=linalg_key):
+            if name in names:
+                out.append((name, name, (name, 1), (name, 2), (multiple * forward_flops, "GFLOP/s")))
+    for name in sorted((n for n in names if re.fullmatch(r"linalg\.\w+\.\d+", n)), key=linalg_key):
         _, function, size = name.split(".")
-        flops = LINALG_FLOPS.get(function)
-        rate = f"{flops(int(size)) / kindling[name] * 1e-3:.1f} GFLOP/s" if flops else ""
-        out.append((name, kindling[name], spread[name], torch_results.get((name, 1)),
-                    torch_results.get((name, 2)), rate))
-    for model in TRAIN_TARGETS:
-        for bs in TRAIN_BATCHES:
-            for nt in (1, 2):
-                name = f"train.{model}.b{bs}.t{nt}"
-                if name in kindling:
-                    torch_us = torch_results.get((f"train.{model}.b{bs}", nt))
-                    rate = f"{bs / kindling[name] * 1e6:.0f} samples/s"
-                    out.append((name, kindling[name], spread[name], torch_us if nt == 1 else None,
-                                torch_us if nt == 2 else None, rate))
+        flops_of = LINALG_FLOPS.get(function)
+        out.append((name, name, (name, 1), (name, 2), (flops_of(int(size)), "GFLOP/s") if flops_of else None))
+    for model, bs, nt, name, key in train_benchmarks(names):
+        out.append((name, name, key if nt == 1 else None, key if nt == 2 else None, (bs, "samples/s")))
     return out
 
 
-def train_rows(kindling, torch_results):
-    """(model, batch, threads, Kindling samples/s, PyTorch samples/s, ratio, target) per train.* benchmark."""
+def train_benchmarks(names):
+    """(model, batch, threads, Kindling benchmark, PyTorch key) per train.* benchmark in `names`."""
+    return [(model, bs, nt, f"train.{model}.b{bs}.t{nt}", (f"train.{model}.b{bs}", nt))
+            for model in TRAIN_TARGETS for bs in TRAIN_BATCHES for nt in (1, 2)
+            if f"train.{model}.b{bs}.t{nt}" in names]
+
+
+def rows(rounds, kindling, spread, torch_results):
+    """(workload, Kindling µs, (p25, p75), PyTorch t1 µs, PyTorch t2 µs, t1 ratios, t2 ratios, rate) per
+    row: times are the medians over the rounds, ratios round_ratios' (median, min, max) or None."""
     out = []
-    for model, target in TRAIN_TARGETS.items():
-        for bs in TRAIN_BATCHES:
-            for nt in (1, 2):
-                name = f"train.{model}.b{bs}.t{nt}"
-                torch_us = torch_results.get((f"train.{model}.b{bs}", nt))
-                if name not in kindling or torch_us is None:
-                    continue
-                k_rate, t_rate = bs / kindling[name] * 1e6, bs / torch_us * 1e6
-                out.append((model, bs, nt, k_rate, t_rate, k_rate / t_rate, target))
+    for workload, kname, key1, key2, rate in row_specs(kindling):
+        k = kindling[kname]
+        rate_text = ""
+        if rate is not None:
+            scale, form = RATE_UNITS[rate[1]]
+            rate_text = f"{rate[0] / k * scale:{form}} {rate[1]}"
+        out.append((workload, k, spread[kname], torch_results.get(key1), torch_results.get(key2),
+                    round_ratios(rounds, kname, key1), round_ratios(rounds, kname, key2), rate_text))
+    return out
+
+
+def train_rows(rounds, kindling, torch_results):
+    """(model, batch, threads, Kindling samples/s, PyTorch samples/s, ratios, target) per train.*
+    benchmark that both sides ran: samples/s from the medians over the rounds, ratios the (median,
+    min, max) over the rounds of that round's Kindling samples/s ÷ PyTorch samples/s."""
+    out = []
+    for model, bs, nt, name, key in train_benchmarks(kindling):
+        if key not in torch_results:
+            continue
+        out.append((model, bs, nt, bs / kindling[name] * 1e6, bs / torch_results[key] * 1e6,
+                    round_ratios(rounds, name, key), TRAIN_TARGETS[model]))
     return out
 
 
@@ -480,17 +644,18 @@ def fmt_time(us):
     return f"{us:.3f}" if us < 10 else f"{us:.1f}" if us < 1000 else f"{us:.0f}"
 
 
-def fmt_ratio(torch_us, kindling_us):
-    return "—" if torch_us is None else f"{torch_us / kindling_us:.2f}"
+def fmt_ratio(ratios):
+    """The median of round_ratios' (median, min, max), and its range."""
+    return ("—", "—") if ratios is None else (f"{ratios[0]:.2f}", f"{ratios[1]:.2f}–{ratios[2]:.2f}")
 
 
 def print_table(table):
-    header = ["workload", "Kindling µs", "(p25–p75)", "PyTorch t1", "PyTorch t2", "ratio t1", "ratio t2",
-              "Kindling rate"]
+    header = ["workload", "Kindling µs", "(p25–p75)", "PyTorch t1", "PyTorch t2", "ratio t1", "(min–max)",
+              "ratio t2", "(min–max)", "Kindling rate"]
     lines = [header]
-    for name, k, (p25, p75), t1, t2, rate in table:
+    for name, k, (p25, p75), t1, t2, ratios1, ratios2, rate in table:
         lines.append([name, fmt_time(k), f"{fmt_time(p25)}–{fmt_time(p75)}", fmt_time(t1), fmt_time(t2),
-                      fmt_ratio(t1, k), fmt_ratio(t2, k), rate])
+                      *fmt_ratio(ratios1), *fmt_ratio(ratios2), rate])
     print_grid(lines)
 
 
@@ -506,10 +671,10 @@ def print_grid(lines):
 
 def print_train_table(rows_):
     lines = [["training step", "batch", "threads", "Kindling samples/s", "PyTorch samples/s",
-              "ratio K/PT", "target", "met"]]
-    for model, bs, nt, k_rate, t_rate, ratio, target in rows_:
-        lines.append([model, str(bs), str(nt), f"{k_rate:.0f}", f"{t_rate:.0f}", f"{ratio:.2f}", f">= {target:.1f}",
-                      "yes" if ratio >= target else "NO"])
+              "ratio K/PT", "(min–max)", "target", "met"]]
+    for model, bs, nt, k_rate, t_rate, ratios, target in rows_:
+        lines.append([model, str(bs), str(nt), f"{k_rate:.0f}", f"{t_rate:.0f}", *fmt_ratio(ratios),
+                      f">= {target:.1f}", "yes" if ratios[0] >= target else "NO"])
     print_grid(lines)
 
 
@@ -523,24 +688,33 @@ def print_loader_table(rows_):
     print_grid(lines)
 
 
-def main():
-    global ARGS, shared
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", default=DEFAULT_SHARED,
                         help="folder of the PyTorch baseline scripts (default: ../shared/bench)")
     parser.add_argument("--filter", default=None,
                         help="regex on Kindling benchmark names (package-benchmark --filter: whole name)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of Kindling and PyTorch alternating section by section (default 3; "
+                             "each about 15 minutes for the whole suite; 1 for a quick run)")
     parser.add_argument("--max-wait", type=float, default=90.0,
-                        help="seconds to wait for a quiet machine before each section (default 90)")
+                        help="seconds to wait for a quiet machine before each section and side (default 90)")
     parser.add_argument("--kindling-jmh", default=None,
-                        help="read Kindling results from this JMH file instead of running the suite")
+                        help="read Kindling results from this JMH file instead of running the suite "
+                             "(the same numbers in every round)")
     parser.add_argument("--json", default=None, help="also write every number to this JSON file")
     parser.add_argument("--first-step-runs", type=int, default=FIRST_STEP_RUNS,
                         help=f"timed runs per side for {FIRST_STEP_NAME} (default {FIRST_STEP_RUNS}; median)")
-    ARGS = parser.parse_args()
+    args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    return args
 
+
+def load_peers():
+    """The PyTorch side's modules: torch, the shared baseline scripts, train_step.py and linalg.py."""
     try:
-        import torch  # noqa: F401 (the scripts below import it too)
+        import torch
     except ImportError as error:
         sys.exit(f"compare.py: PyTorch cannot be imported by {sys.executable} ({error}). `make compare` installs it "
                  "in .venv (pip install torch numpy); or run this script with a Python that has torch.")
@@ -548,77 +722,41 @@ def main():
     missing = [p for p in scripts.values() if not os.path.exists(p)]
     if missing:
         sys.exit(f"compare.py: the PyTorch baseline scripts are missing: {', '.join(missing)} (use --shared DIR)")
-    op_overhead = load_module(scripts["op_overhead"], "op_overhead")
-    elementwise_bw = load_module(scripts["elementwise_bw"], "elementwise_bw")
-    gemm_peak = load_module(scripts["gemm_peak"], "gemm_peak")
-    conv_fwd_bwd = load_module(scripts["conv_fwd_bwd"], "conv_fwd_bwd")
-    shared = op_overhead  # ForeignLoad and wait_quiet: the same in every script
-    train_step = load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "train_step.py"), "train_step")
-    linalg = load_module(os.path.join(os.path.dirname(os.path.abspath(__file__)), "linalg.py"), "linalg_bench")
-    import torch
+    here = os.path.dirname(os.path.abspath(__file__))
+    return types.SimpleNamespace(
+        torch=torch, **{name: load_module(path, name) for name, path in scripts.items()},
+        train_step=load_module(os.path.join(here, "train_step.py"), "train_step"),
+        linalg=load_module(os.path.join(here, "linalg.py"), "linalg_bench"))
 
-    started = time.time()
-    print(f"Kindling: swift package benchmark --target {' --target '.join(TARGETS)} (release) ...", file=sys.stderr, flush=True)
-    kindling, spread, kindling_foreign = run_kindling(ARGS.filter, ARGS.kindling_jmh)
-    names = set(kindling)
 
-    torch_results, foreign = {}, {"kindling": kindling_foreign}
-    wanted = {t for k, t in OVERHEAD if k in names}
-    print("PyTorch: op overhead ...", file=sys.stderr, flush=True)
-    if wanted:
-        r, f = torch_overhead(torch, op_overhead, wanted)
-        torch_results.update(r), foreign.update(f)
-    print("PyTorch: elementwise ...", file=sys.stderr, flush=True)
-    if any(n.startswith("elementwise.") for n in names):
-        r, f = torch_elementwise(torch, elementwise_bw)
-        torch_results.update(r), foreign.update(f)
-    print("PyTorch: matmul ...", file=sys.stderr, flush=True)
-    if any(re.match(r"(matmul|cblas_sgemm)\.\d+\.", n) for n in names):
-        r, f = torch_matmul(torch, gemm_peak)
-        torch_results.update(r), foreign.update(f)
+def counted(n, noun):
+    """"1 round", "3 rounds"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
-    print("PyTorch: layers ...", file=sys.stderr, flush=True)
-    if any(n.startswith("layer.") for n in names):
-        r, f = torch_layers(torch, conv_fwd_bwd)
-        torch_results.update(r), foreign.update(f)
 
-    print("PyTorch: linalg ...", file=sys.stderr, flush=True)
-    if any(n.startswith("linalg.") for n in names):
-        r, f = torch_linalg(linalg, names)
-        torch_results.update(r), foreign.update(f)
-
-    print("PyTorch: training steps ...", file=sys.stderr, flush=True)
-    if any(n.startswith("train.") for n in names):
-        r, f = torch_train(train_step, names)
-        torch_results.update(r), foreign.update(f)
-
-    first = None
-    if ARGS.filter is None or re.fullmatch(ARGS.filter, FIRST_STEP_NAME):
-        first, f = first_step(ARGS.first_step_runs)
-        foreign.update(f)
-
-    table = rows(kindling, spread, torch_results)
-    trains = train_rows(kindling, torch_results)
-    loaders = loader_rows(kindling)
+def print_report(peers, rounds, table, trains, loaders, first, foreign, seconds):
+    torch = peers.torch
     print()
     print(f"Kindling vs PyTorch {torch.__version__} ({torch.get_num_threads()} max threads), "
-          f"{os.cpu_count()} CPUs, run took {time.time() - started:.0f} s")
+          f"{os.cpu_count()} CPUs, {counted(len(rounds), 'round')}, run took {seconds:.0f} s")
     print()
     if table:
-        print("Times: median µs per op. ratio = PyTorch / Kindling (> 1: Kindling faster). "
+        print(f"Times: median over {counted(len(rounds), 'round')} of each round's median µs per op. ratio = median over the "
+              "rounds of PyTorch / Kindling in the same round (> 1: Kindling faster), (min–max) their range. "
               "Matmul rows compare the same thread count.")
         print()
         print_table(table)
         print()
     if trains:
-        print("Training steps: samples/s (batch / median step time); ratio = Kindling / PyTorch at the "
-              "same batch and thread count (Kindling's t = BLAS.threadCount; its other kernels use every core)")
+        print("Training steps: samples/s (batch / median step time); ratio = median over the rounds of Kindling / "
+              "PyTorch at the same batch and thread count in the same round (Kindling's t = BLAS.threadCount; "
+              "its other kernels use every core)")
         print()
         print_train_table(trains)
         print()
     if loaders:
         print(f"Data loader: one shuffled Fashion-MNIST epoch / {LOADER_BATCHES} batches, as a fraction of "
-              "Kindling's MLP training step (train.mlp.b64)")
+              "Kindling's MLP training step (train.mlp.b64), from the medians over the rounds")
         print()
         print_loader_table(loaders)
         print()
@@ -632,25 +770,74 @@ def main():
         print()
     print("GPU rows: none (no GPU benchmark target yet; GPU benchmarks are skipped when KindlingGPU's "
           "CUDA.isAvailable is false)")
-    print("CPU load from other processes per section (0 = idle machine, > 0.1 = suspect):",
+    print("CPU load from other processes per section, the worst over the rounds (0 = idle machine, > 0.1 = suspect):",
           json.dumps(foreign))
+
+
+def torch_json(results):
+    """{(workload, threads): µs} as {"<workload>.t<threads>": µs}."""
+    return {f"{k}.t{t}": v for (k, t), v in results.items()}
+
+
+def ratio_json(key, ratios):
+    """{key: the median of round_ratios' (median, min, max), key_min_max: [min, max]}, None where absent."""
+    if ratios is None:
+        return {key: None, f"{key}_min_max": None}
+    return {key: ratios[0], f"{key}_min_max": [ratios[1], ratios[2]]}
+
+
+def write_json(path, peers, rounds, kindling, spread, torch_results, table, trains, loaders, first, foreign):
+    with open(path, "w") as f:
+        json.dump({
+            "torch": peers.torch.__version__,
+            "rounds": len(rounds),
+            "kindling_median_us": kindling,
+            "kindling_p25_p75_us": spread,
+            "torch_median_us": torch_json(torch_results),
+            "foreign_load": foreign,
+            "rows": [{"workload": w, "kindling_us": k, "torch_t1_us": t1, "torch_t2_us": t2,
+                      **ratio_json("ratio_t1", r1), **ratio_json("ratio_t2", r2)}
+                     for w, k, _, t1, t2, r1, r2, _ in table],
+            "train": [{"model": m, "batch": bs, "threads": nt, "kindling_samples_per_s": k,
+                       "torch_samples_per_s": t, **ratio_json("ratio", r), "target": g}
+                      for m, bs, nt, k, t, r, g in trains],
+            "first_step_s": first,
+            "loader": [{"workers": w, "us_per_batch": b,
+                        "fraction_of_mlp_step": {f"t{nt}": fr for nt, _, fr in fr_list}}
+                       for w, b, fr_list in loaders],
+            "per_round": [{"kindling_median_us": r.kindling, "kindling_p25_p75_us": r.spread,
+                           "torch_median_us": torch_json(r.torch), "foreign_load": r.foreign} for r in rounds],
+        }, f, indent=1)
+
+
+def main():
+    global ARGS, shared
+    ARGS = parse_args()
+    peers = load_peers()
+    shared = peers.op_overhead  # ForeignLoad and wait_quiet: the same in every script
+
+    started = time.time()
+    listed, run_kindling_names = kindling_side(ARGS.kindling_jmh)
+    selected = [name for name in listed if ARGS.filter is None or re.fullmatch(ARGS.filter, name)]
+    plan = plan_sections(selected)
+    if not plan:
+        print("Kindling: the filter selects no package-benchmark benchmark", file=sys.stderr, flush=True)
+    rounds = run_rounds(plan, ARGS.rounds, run_kindling_names, peers)
+    kindling, spread = median_over([r.kindling for r in rounds]), spread_over([r.spread for r in rounds])
+    torch_results = median_over([r.torch for r in rounds])
+    foreign = worst_over([r.foreign for r in rounds])
+
+    first = None
+    if ARGS.filter is None or re.fullmatch(ARGS.filter, FIRST_STEP_NAME):
+        first, f = first_step(ARGS.first_step_runs)
+        foreign.update(f)
+
+    table = rows(rounds, kindling, spread, torch_results)
+    trains = train_rows(rounds, kindling, torch_results)
+    loaders = loader_rows(kindling)
+    print_report(peers, rounds, table, trains, loaders, first, foreign, time.time() - started)
     if ARGS.json:
-        with open(ARGS.json, "w") as f:
-            json.dump({
-                "torch": torch.__version__,
-                "kindling_median_us": kindling,
-                "kindling_p25_p75_us": spread,
-                "torch_median_us": {f"{k}.t{t}": v for (k, t), v in torch_results.items()},
-                "foreign_load": foreign,
-                "rows": [{"workload": r[0], "kindling_us": r[1], "torch_t1_us": r[3], "torch_t2_us": r[4]}
-                         for r in table],
-                "train": [{"model": m, "batch": bs, "threads": nt, "kindling_samples_per_s": k,
-                           "torch_samples_per_s": t, "ratio": r, "target": g} for m, bs, nt, k, t, r, g in trains],
-                "first_step_s": first,
-                "loader": [{"workers": w, "us_per_batch": b,
-                            "fraction_of_mlp_step": {f"t{nt}": fr for nt, _, fr in fr_list}}
-                           for w, b, fr_list in loaders],
-            }, f, indent=1)
+        write_json(ARGS.json, peers, rounds, kindling, spread, torch_results, table, trains, loaders, first, foreign)
 
 
 if __name__ == "__main__":
