@@ -191,6 +191,19 @@ extension Tensor {
       return binaryAcrossDevices(a, b, op: op, typing: typing, into: destination, kernel: kernel)
     }
     // The common case, two tensors of one dtype and shape, skips the general rules.
+    if destination == nil, a.dtype == b.dtype, !a.isWrappedNumber, !b.isWrappedNumber,
+      typing != .promotedToFloat || a.dtype.isFloatingPoint, a.isContiguous || b.isContiguous, a.shape == b.shape
+    {
+      // The output borrows a dense operand's shape and strides straight from it: a local copy of
+      // the shape, which the general path below compares again and again, costs three more retains.
+      let outType: DType = typing == .comparison ? .bool : a.dtype
+      let out =
+        a.isContiguous
+        ? Tensor(uninitializedShape: a.shape, contiguousStrides: a.strides, dtype: outType, device: a.device)
+        : Tensor(uninitializedShape: b.shape, contiguousStrides: b.strides, dtype: outType, device: a.device)
+      kernel(a, b, out)
+      return out
+    }
     var compute = a.dtype == b.dtype && !a.isWrappedNumber && !b.isWrappedNumber ? a.dtype : resultType([a, b])
     if typing == .promotedToFloat && !compute.isFloatingPoint { compute = .float32 }
     let outType: DType = typing == .comparison ? .bool : compute
@@ -249,6 +262,13 @@ extension Tensor {
     kernel: (_ x: Tensor, _ out: Tensor) -> Void
   ) -> Tensor {
     let outType = outType ?? compute
+    // The common case, a new output from a contiguous input already in the compute dtype: the
+    // output borrows the input's shape and strides directly (local copies cost two retains more).
+    if destination == nil, isContiguous, dtype == compute {
+      let out = Tensor(uninitializedShape: shape, contiguousStrides: strides, dtype: outType, device: device)
+      kernel(self, out)
+      return out
+    }
     destination?.storage.version += 1
     // A contiguous input lends its stride array to the output (no validation, no new array).
     let out =
