@@ -80,3 +80,51 @@ struct ElementwiseTests {
   @Test("binary and ternary ops match PyTorch with promotion, broadcasting and transposed inputs")
   func binaryOps() throws { try check("elementwise_binary.json") }
 }
+
+/// The funnel's fast path for operands of one dtype and shape (a new output borrowing a dense
+/// operand's shape and strides) against the general path's answers: every layout pairing, the
+/// result typings (same dtype, bool, integer true division to float32).
+@Suite("Same-shape binary ops give the general path's results")
+struct SameShapeBinaryTests {
+  /// `a` and `b` as [2, 3] tensors in the layout named: dense, transposed (a [3, 2] tensor's
+  /// `t()`), or expanded from one row (stride 0 along dimension 0).
+  private static func operand(_ values: [Double], layout: String, dtype: DType) -> Tensor {
+    switch layout {
+    case "dense": return Tensor(scalars: values, shape: [2, 3]).to(dtype)
+    case "transposed":
+      let columns = [values[0], values[3], values[1], values[4], values[2], values[5]]
+      return Tensor(scalars: columns, shape: [3, 2]).to(dtype).t()
+    default: return Tensor(scalars: Array(values[0..<3]), shape: [1, 3]).to(dtype).expand([2, 3])
+    }
+  }
+
+  @Test(
+    "add, mul, div and < on dense, transposed and expanded operands",
+    arguments: [
+      ("dense", "dense"), ("dense", "expanded"), ("expanded", "dense"), ("transposed", "dense"),
+      ("dense", "transposed"), ("transposed", "transposed"), ("expanded", "transposed"),
+    ])
+  func layouts(_ layouts: (String, String)) {
+    let x: [Double] = [1, -2, 3, 4, 5, -6], y: [Double] = [2, 4, -1, 8, 5, 3]
+    for dtype in [DType.float32, .int64] {
+      let a = Self.operand(x, layout: layouts.0, dtype: dtype)
+      let b = Self.operand(y, layout: layouts.1, dtype: dtype)
+      // What each position holds in the layout (an expanded operand repeats its first row).
+      let av = a.contiguous().to(.float64).scalars(as: Double.self)
+      let bv = b.contiguous().to(.float64).scalars(as: Double.self)
+      let label = "\(layouts) \(dtype)"
+      let sum = a + b, product = a * b, quotient = a / b, less = a .< b
+      #expect(sum.dtype == dtype && product.dtype == dtype && less.dtype == .bool, "\(label)")
+      #expect(quotient.dtype == .float32, "\(label): true division of \(dtype)")
+      for t in [sum, product, quotient, less] {
+        #expect(t.shape == [2, 3] && t.isContiguous && t.strides == [3, 1], "\(label)")
+      }
+      #expect(sum.to(.float64).scalars(as: Double.self) == zip(av, bv).map { $0 + $1 }, "\(label)")
+      #expect(product.to(.float64).scalars(as: Double.self) == zip(av, bv).map { $0 * $1 }, "\(label)")
+      #expect(
+        quotient.to(.float64).scalars(as: Double.self) == zip(av, bv).map { Double(Float($0) / Float($1)) },
+        "\(label)")
+      #expect(less.scalars(as: Bool.self) == zip(av, bv).map { $0 < $1 }, "\(label)")
+    }
+  }
+}
