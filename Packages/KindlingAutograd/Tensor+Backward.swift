@@ -28,11 +28,13 @@ extension Tensor {
       "backward: Mismatch in shape: grad_output[0] has a shape of \(seed.shape) and output[0] has a shape of \(shape).")
     let retain = retainGraph ?? createGraph
     if let inputs {
-      let grads = KindlingAutograd.grad(
+      var grads = KindlingAutograd.grad(
         outputs: [self], inputs: inputs, gradOutputs: [seed], retainGraph: retain, createGraph: createGraph,
         allowUnused: true)
-      for (input, g) in zip(inputs, grads) {
-        if let g { BackwardEngine.accumulate(g, into: input, createGraph: createGraph) }
+      for (i, input) in inputs.enumerated() {
+        // Moved out of the list, so that the leaf may take the gradient itself.
+        guard var g = grads[i].take() else { continue }
+        BackwardEngine.accumulate(&g, into: input, createGraph: createGraph)
       }
       return
     }

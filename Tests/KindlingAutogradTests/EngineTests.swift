@@ -111,6 +111,35 @@ struct EngineTests {
     #expect(a.grad!.item() == 2 && b.grad == nil)
   }
 
+  @Test("a gradient that reaches several leaves, or that the caller holds, becomes a separate grad of each")
+  func gradientsDoNotAlias() {
+    // `a + b` hands its output's gradient on unchanged to both inputs.
+    let a = Tensor([1.0, 2.0], requiresGrad: true), b = Tensor([3.0, 4.0], requiresGrad: true)
+    (a + b).sum().backward()
+    (a + b).sum().backward()
+    #expect(a.grad!.scalars(as: Double.self) == [2, 2])
+    #expect(b.grad!.scalars(as: Double.self) == [2, 2])
+    // The scalar case: the root's gradient itself reaches both leaves.
+    let c = Tensor(1.0, requiresGrad: true), d = Tensor(2.0, requiresGrad: true)
+    (c + d).backward()
+    (c + d).backward()
+    #expect(c.grad!.item() == 2 && d.grad!.item() == 2)
+    // A gradient the caller passes in stays the caller's: accumulating does not write into it.
+    let e = Tensor([1.0, 2.0], requiresGrad: true), f = Tensor([3.0, 4.0], requiresGrad: true)
+    let seed = Tensor([1.0, 1.0])
+    (e + f).backward(gradient: seed)
+    (e + f).backward(gradient: seed)
+    #expect(seed.scalars(as: Double.self) == [1, 1])
+    #expect(e.grad!.scalars(as: Double.self) == [2, 2] && f.grad!.scalars(as: Double.self) == [2, 2])
+    // A retained gradient is its own tensor, as PyTorch's `retain_grad` clones it.
+    let x = Tensor([1.0, 2.0], requiresGrad: true)
+    let y = x.clone()
+    y.retainGrad()
+    y.backward(gradient: Tensor([1.0, 1.0]))
+    x.grad!.add_(10)
+    #expect(y.grad!.scalars(as: Double.self) == [1, 1])
+  }
+
   @Test("past 16 nodes the engine still numbers a shared node once, whichever path reaches it first")
   func largeGraphNumbering() {
     // The engine scans the nodes it has seen while there are at most 16, then hashes: a node

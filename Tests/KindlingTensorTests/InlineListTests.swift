@@ -18,6 +18,18 @@ struct InlineListTests {
     #expect(InlineList(1, 2)[1] == 2)
   }
 
+  @Test("array literals of any length, and elements replaced in the slots and the overflow")
+  func literalsAndAssignment() {
+    let empty: InlineList<Int> = []
+    #expect(empty.isEmpty)
+    let two: InlineList<String?> = ["a", nil]
+    #expect(two.count == 2 && two[0] == "a" && two[1] == nil)
+    var four: InlineList<Int> = [1, 2, 3, 4]
+    #expect(Array(four) == [1, 2, 3, 4])
+    for i in four.indices { four[i] *= 10 }
+    #expect(Array(four) == [10, 20, 30, 40])
+  }
+
   @Test("a recorded op of three inputs keeps all three edges")
   func threeInputs() {
     let a = Tensor([1.0, 2.0], requiresGrad: true)

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import KindlingTensor
 
 /// Runs a graph backwards: from output gradients to the gradients of leaves (or of chosen
@@ -39,6 +44,7 @@ enum BackwardEngine {
     let previousMode = GradMode.isEnabled
     GradMode.isEnabled = createGraph
     defer { GradMode.isEnabled = previousMode }
+    defer { graph.recycle() }
     while let n = graph.ready.popLast() {
       let fn = graph.entries[n].function
       // Moved out of the entry (no retain and release, as copying it and then clearing would cost).
@@ -54,7 +60,7 @@ enum BackwardEngine {
           if let index = map[ObjectIdentifier(leaf)] { captured[index] = gradient }
           continue
         }
-        accumulate(gradient, into: leaf, createGraph: createGraph)
+        accumulate(&gradient, into: leaf, createGraph: createGraph)
         continue
       }
       guard let node = fn as? GraphNode else { continue }
@@ -63,7 +69,9 @@ enum BackwardEngine {
         if case .capture(let map) = sink, let index = map[ObjectIdentifier(retained)] {
           captured[index] = gradient
         } else if case .accumulate = sink {
-          retained.grad = retained.grad.map { $0 + gradient } ?? (createGraph ? gradient : gradient.detach())
+          // A copy, as PyTorch's `retain_grad` makes: the gradient itself flows on, and may
+          // become a leaf's `grad`, which later backwards add into in place.
+          retained.grad = retained.grad.map { $0 + gradient } ?? (createGraph ? gradient : noGrad { gradient.clone() })
         }
       }
       let inputGradients = apply(node, gradient)
@@ -77,11 +85,11 @@ enum BackwardEngine {
   }
 
   /// Runs `node`'s rule, after checking that its saved tensors are still there and unchanged.
-  static func apply(_ node: GraphNode, _ gradient: Tensor) -> [Tensor?] {
+  static func apply(_ node: GraphNode, _ gradient: Tensor) -> InlineList<Tensor?> {
     if !node.hasSavedTensors {
       _ = node.savedOutputChecked()  // stops with PyTorch's "backward through the graph a second time" advice
     }
-    if let custom = node.customBackward { return custom(gradient, node) }
+    if let custom = node.customBackward { return InlineList(custom(gradient, node)) }
     guard let rule = GradientRules.table[node.name] else {
       preconditionFailure("\(node.name): no gradient rule is registered for this op (derivative not implemented)")
     }
@@ -97,18 +105,29 @@ enum BackwardEngine {
   }
 
   /// Adds `gradient` into a leaf's `grad` and runs its post-accumulation hooks.
-  static func accumulate(_ gradient: Tensor, into leaf: Tensor, createGraph: Bool) {
+  ///
+  /// A leaf without a gradient takes `gradient` itself when nothing else holds it (PyTorch's
+  /// AccumulateGrad "steals" a gradient whose use count allows it), and a copy otherwise: a
+  /// gradient that also reaches another leaf (`a + b` hands its gradient to both) or that the
+  /// caller passed in must not become a `grad` that later backwards add into in place.
+  static func accumulate(_ gradient: inout Tensor, into leaf: Tensor, createGraph: Bool) {
     if let existing = leaf.grad {
       if createGraph {
         leaf.grad = existing + gradient
       } else {
         noGrad { existing.add_(gradient) }
       }
+    } else if createGraph {
+      leaf.grad = gradient
     } else {
       // The gradient takes the leaf's (contiguous) layout, PyTorch's AccumulateGrad layout
       // contract, so optimizers read it at full speed.
-      let needsCopy = gradient.storage === leaf.storage || (leaf.isContiguous && !gradient.isContiguous)
-      leaf.grad = createGraph ? gradient : (needsCopy ? noGrad { gradient.clone() } : gradient.detach())
+      let shared = !isKnownUniquelyReferenced(&gradient) || gradient.storage === leaf.storage
+      if shared || (leaf.isContiguous && !gradient.isContiguous) {
+        leaf.grad = noGrad { gradient.clone() }
+      } else {
+        leaf.grad = gradient.requiresGrad || gradient.gradFn != nil ? gradient.detach() : gradient
+      }
     }
     for hook in leaf.postAccumulateHooks { hook(leaf) }
   }
@@ -130,8 +149,8 @@ enum BackwardEngine {
 /// One backward's view of the graph: the nodes reachable from its roots, numbered, each with
 /// the gradient waiting for it and how many of its incoming edges have yet to deliver; where
 /// each node's edges lead (one flat array, by number; -1 for an input that takes no gradient);
-/// and the nodes ready to run. Three arrays in all, whatever the graph: a small backward pays
-/// for few allocations.
+/// and the nodes ready to run. Three arrays in all, whatever the graph, taken from the last run
+/// on this thread (``GraphRunScratch``): a small backward allocates none of them.
 private struct GraphRun {
   /// Up to this many nodes, a node's number is found by scanning the nodes seen so far, which
   /// costs less than hashing (a loss of a few ops); past it, a dictionary takes over.
@@ -153,10 +172,32 @@ private struct GraphRun {
   var ready: [Int] = []
   private var numbers: [ObjectIdentifier: Int] = [:]
 
+  /// Arrays with more room than this many entries are not kept for the next run.
+  static let recycledCapacity = 1024
+
   init() {
+    let scratch = GraphRunScratch.current
+    // Taken, not shared: a backward started during this one (from a hook) finds the scratch
+    // empty and makes its own arrays.
+    swap(&entries, &scratch.entries)
+    swap(&edgeTargets, &scratch.edgeTargets)
+    swap(&ready, &scratch.ready)
     entries.reserveCapacity(Self.scanLimit)
     edgeTargets.reserveCapacity(2 * Self.scanLimit)
     ready.reserveCapacity(Self.scanLimit)
+  }
+
+  /// Empties the arrays (releasing every node and gradient they hold) and hands them to the
+  /// next run on this thread.
+  mutating func recycle() {
+    guard entries.capacity <= Self.recycledCapacity, edgeTargets.capacity <= 2 * Self.recycledCapacity else { return }
+    entries.removeAll(keepingCapacity: true)
+    edgeTargets.removeAll(keepingCapacity: true)
+    ready.removeAll(keepingCapacity: true)
+    let scratch = GraphRunScratch.current
+    swap(&entries, &scratch.entries)
+    swap(&edgeTargets, &scratch.edgeTargets)
+    swap(&ready, &scratch.ready)
   }
 
   /// The number of `fn`; a node seen for the first time is numbered and queued for
@@ -208,5 +249,33 @@ private struct GraphRun {
     if let gradient { add(gradient, to: m) }
     entries[m].dependencies -= 1
     if entries[m].dependencies == 0 { ready.append(m) }
+  }
+}
+
+/// The arrays of this thread's last backward, which the next one reuses: a backward of a few
+/// ops otherwise spends a noticeable part of its time allocating and freeing them.
+private final class GraphRunScratch {
+  @exclusivity(unchecked) var entries: [GraphRun.Entry] = []
+  @exclusivity(unchecked) var edgeTargets: [Int] = []
+  @exclusivity(unchecked) var ready: [Int] = []
+
+  /// One scratch per thread, released when the thread exits.
+  private static let key: pthread_key_t = {
+    var key = pthread_key_t()
+    let status = pthread_key_create(&key) { pointer in
+      if let pointer { Unmanaged<GraphRunScratch>.fromOpaque(pointer).release() }
+    }
+    precondition(status == 0, "BackwardEngine: pthread_key_create failed with \(status)")
+    return key
+  }()
+
+  /// This thread's scratch, made on first use.
+  static var current: GraphRunScratch {
+    if let pointer = pthread_getspecific(key) {
+      return Unmanaged<GraphRunScratch>.fromOpaque(pointer).takeUnretainedValue()
+    }
+    let scratch = GraphRunScratch()
+    pthread_setspecific(key, Unmanaged.passRetained(scratch).toOpaque())
+    return scratch
   }
 }

@@ -50,8 +50,9 @@ public struct GradientContext {
 
 /// A gradient rule: the gradients of an op's inputs (one per input, `nil` for none) from the
 /// gradient of its output. The engine sums a gradient over broadcast dimensions and converts it
-/// to the input's dtype, so a rule can return the gradient in the output's shape.
-public typealias GradientRule = @Sendable (GradientContext) -> [Tensor?]
+/// to the input's dtype, so a rule can return the gradient in the output's shape. The list is
+/// written as an array literal (`[c.grad, nil]`); up to two gradients it allocates nothing.
+public typealias GradientRule = @Sendable (GradientContext) -> InlineList<Tensor?>
 
 /// A node's saved inputs, checked one by one as a rule reads them.
 public struct SavedInputs: RandomAccessCollection {

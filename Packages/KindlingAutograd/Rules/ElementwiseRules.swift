@@ -287,7 +287,7 @@ private let selectionRules: [String: GradientRule] = [
 /// split it in halves, and where either is NaN both take it.
 private func extremumBackward(
   _ grad: Tensor, _ a: Tensor, _ b: Tensor, larger: Bool, needs: (Bool, Bool)
-) -> [Tensor?] {
+) -> InlineList<Tensor?> {
   let split = Tensor.where(a .== b, grad / 2, grad)
   return [
     needs.0 ? split.maskedFill(larger ? a .< b : a .> b, 0) : nil,
@@ -298,11 +298,11 @@ private func extremumBackward(
 /// clamp with both tensor bounds: x takes the gradient inside [min, max] and the bound it is
 /// clamped to outside; a tie with a bound (min < max) splits it in halves; where min > max,
 /// max takes it. NaN in x passes the gradient to x; a NaN bound gives the bounds nothing.
-private func clampBackward(_ c: GradientContext) -> [Tensor?] {
+private func clampBackward(_ c: GradientContext) -> InlineList<Tensor?> {
   let (x, lower, upper) = (c.inputs[0], c.inputs[1], c.inputs[2])
   let ordered = lower .< upper
   let half = c.grad / 2
-  var grads: [Tensor?] = [nil, nil, nil]
+  var grads: InlineList<Tensor?> = [nil, nil, nil]
   if c.needs(0) {
     let outside = (x .< lower).logicalOr(x .> upper)
     let tie = (x .== lower).logicalOr(x .== upper).logicalAnd(ordered)

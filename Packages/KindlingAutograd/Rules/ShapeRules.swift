@@ -58,22 +58,22 @@ let shapeRules: [String: GradientRule] = [
     let shapes = c.node.inputShapes
     // Skipped one-dimensional empty inputs (and an all-empty cat) get empty gradients.
     guard let sizes = c.optionalAttribute("sizes", as: [Int].self) else {
-      return shapes.indices.map {
-        c.needs($0) ? Tensor.zeros(shapes[$0], dtype: c.grad.dtype, device: c.grad.device) : nil
-      }
+      return InlineList(
+        shapes.indices.map { c.needs($0) ? Tensor.zeros(shapes[$0], dtype: c.grad.dtype, device: c.grad.device) : nil })
     }
     let d: Int = c.attribute("dim")
     var start = 0
-    return shapes.indices.map { i in
-      defer { start += sizes[i] }
-      guard c.needs(i) else { return nil }
-      if shapes[i] == [0] && c.grad.rank != 1 { return Tensor.zeros([0], dtype: c.grad.dtype, device: c.grad.device) }
-      return c.grad.narrow(dim: d, start: start, length: sizes[i])
-    }
+    return InlineList(
+      shapes.indices.map { i -> Tensor? in
+        defer { start += sizes[i] }
+        guard c.needs(i) else { return nil }
+        if shapes[i] == [0] && c.grad.rank != 1 { return Tensor.zeros([0], dtype: c.grad.dtype, device: c.grad.device) }
+        return c.grad.narrow(dim: d, start: start, length: sizes[i])
+      })
   },
   "StackBackward0": { c in
     let d: Int = c.attribute("dim")
-    return c.node.inputShapes.indices.map { c.needs($0) ? c.grad.select(dim: d, index: $0) : nil }
+    return InlineList(c.node.inputShapes.indices.map { c.needs($0) ? c.grad.select(dim: d, index: $0) : nil })
   },
   "RepeatBackward0": { c in
     let repeats: [Int] = c.attribute("repeats")

@@ -64,11 +64,40 @@ public struct InlineList<Element>: RandomAccessCollection {
   @inlinable public var endIndex: Int { length }
 
   @inlinable public subscript(i: Int) -> Element {
-    precondition(i >= 0 && i < count, "InlineList: index \(i) is out of range for \(count) elements")
-    switch i {
-    case 0: return slot0!
-    case 1: return slot1!
-    default: return overflow[i - 2]
+    get {
+      precondition(i >= 0 && i < count, "InlineList: index \(i) is out of range for \(count) elements")
+      switch i {
+      case 0: return slot0!
+      case 1: return slot1!
+      default: return overflow[i - 2]
+      }
+    }
+    set {
+      precondition(i >= 0 && i < count, "InlineList: index \(i) is out of range for \(count) elements")
+      switch i {
+      case 0: slot0 = newValue
+      case 1: slot1 = newValue
+      default: overflow[i - 2] = newValue
+      }
+    }
+  }
+}
+
+/// A literal of up to two elements allocates nothing: the literal's array lives on the stack
+/// once the initializer is inlined. Gradient rules return their gradients this way
+/// (`[c.grad, nil]`).
+extension InlineList: ExpressibleByArrayLiteral {
+  @inlinable public init(arrayLiteral elements: Element...) {
+    // The literal's own array, whose elements are moved out rather than copied (a retain each).
+    var elements = elements
+    switch elements.count {
+    case 1:
+      self.init(elements.removeLast())
+    case 2:
+      let second = elements.removeLast()
+      self.init(elements.removeLast(), second)
+    default:
+      self.init(elements)
     }
   }
 }
