@@ -59,7 +59,8 @@ let benchmarks: @Sendable () -> Void = {
     warmupIterations: 3,
     scalingFactor: .one,
     maxDuration: .seconds(2),
-    maxIterations: 100
+    maxIterations: 100,
+    thresholds: [.mallocCountTotal: .strict]
   )
   configuration.timeUnits = .microseconds
   let layers: [(String, @Sendable () -> LayerCase)] = [("conv", { conv }), ("linear", { linear })]

@@ -20,7 +20,8 @@ let benchmarks: @Sendable () -> Void = {
     warmupIterations: 1,
     scalingFactor: .kilo,
     maxDuration: .seconds(1),
-    maxIterations: 200
+    maxIterations: 200,
+    thresholds: [.mallocCountTotal: .strict]
   )
   configuration.timeUnits = .nanoseconds
 

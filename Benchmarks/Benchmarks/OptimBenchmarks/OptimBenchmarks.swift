@@ -29,7 +29,8 @@ let benchmarks: @Sendable () -> Void = {
     metrics: [.wallClock, .throughput, .mallocCountTotal],
     warmupIterations: 3,
     maxDuration: .seconds(1),
-    maxIterations: 2000
+    maxIterations: 2000,
+    thresholds: [.mallocCountTotal: .strict]
   )
   configuration.timeUnits = .microseconds
 
