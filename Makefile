@@ -75,7 +75,7 @@ bench-build: deps
 	cd Benchmarks && $(SWIFT) build
 
 ## compare: Kindling's benchmarks vs PyTorch on the same workloads (Benchmarks/peers/), run
-## alternately section by section for 3 rounds (--rounds R; about R x 15 minutes for the whole
+## alternately section by section for 3 rounds (--rounds R; about R x 7 minutes for the whole
 ## suite, --rounds 1 for a quick run), tables of the medians of the per-round ratios (installs
 ## PyTorch in $(VENV)). Needs the PyTorch baseline scripts in ../shared/bench;
 ## e.g. `make compare ARGS="--filter 'train\..*' --rounds 1 --max-wait 0"`.

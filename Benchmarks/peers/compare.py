@@ -6,7 +6,7 @@ same workloads alternately, section by section (overhead, elementwise, matmul, l
 train, data loader), for --rounds R rounds (default 3): in each round, each section's Kindling
 benchmarks (one `swift package benchmark --filter` run selecting exactly them), then at once the
 same section's PyTorch workloads. The benchmarks are built once before the first round. A full run
-takes about R times one round (~15 minutes on 2 cores); --rounds 1 is the quick run. Then it prints
+takes about R times one round (~7 minutes on 2 cores); --rounds 1 is the quick run. Then it prints
 one table:
 
     workload | Kindling | PyTorch t1 | PyTorch t2 | ratio t1 | (min–max) | ratio t2 | (min–max) | Kindling rate
@@ -696,7 +696,7 @@ def parse_args():
                         help="regex on Kindling benchmark names (package-benchmark --filter: whole name)")
     parser.add_argument("--rounds", type=int, default=3,
                         help="rounds of Kindling and PyTorch alternating section by section (default 3; "
-                             "each about 15 minutes for the whole suite; 1 for a quick run)")
+                             "each about 7 minutes for the whole suite; 1 for a quick run)")
     parser.add_argument("--max-wait", type=float, default=90.0,
                         help="seconds to wait for a quiet machine before each section and side (default 90)")
     parser.add_argument("--kindling-jmh", default=None,

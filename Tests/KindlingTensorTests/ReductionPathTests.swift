@@ -75,6 +75,37 @@ struct ReductionPathTests {
       "transposed")
   }
 
+  @Test(
+    "whole-tensor reductions of small dense tensors (one row on the calling thread) agree with the same reductions over a transposed copy"
+  )
+  func wholeDenseTensor() {
+    let x = Tensor.randn([6, 7], generator: Generator(seed: 5))
+    let strided = x.t().contiguous().t()  // the same values, column-major: the general path
+    #expect(!strided.isContiguous)
+    func same(_ f: (Tensor) -> Tensor, _ note: Comment) {
+      let (a, b) = (f(x).scalars(as: Double.self), f(strided).scalars(as: Double.self))
+      #expect(a.count == b.count, note)
+      for (u, v) in zip(a, b) { #expect(abs(u - v) <= 1e-5 * max(1, abs(v)), note) }
+    }
+    same({ $0.sum() }, "sum")
+    same({ $0.mean() }, "mean")
+    same({ $0.prod() }, "prod")
+    same({ $0.amax() }, "amax")
+    same({ $0.amin() }, "amin")
+    same({ $0.std() }, "std")
+    same({ $0.norm(p: 1) }, "norm 1")
+    same({ $0.logsumexp(dims: [0, 1]) }, "logsumexp")
+    same({ $0.sum(dims: [0, 1], keepDim: true) }, "sum keeping dims")
+    let values = x.scalars(as: Float.self)
+    #expect(x.argmax().item(as: Int64.self) == Int64(values.indices.max { values[$0] < values[$1] }!))
+    // Empty and 0-d inputs, PyTorch's values: sum 0, prod 1, mean nan; a 0-d tensor is its own sum.
+    let empty = Tensor.zeros([0])
+    #expect(empty.sum().item(as: Float.self) == 0 && empty.prod().item(as: Float.self) == 1)
+    #expect(empty.mean().item(as: Float.self).isNaN)
+    #expect(Tensor(2.5).sum().item(as: Float.self) == 2.5 && Tensor(2.5).sum().shape == [])
+    #expect(Tensor.ones([2, 3]).sum(dims: [0, 1], keepDim: true).shape == [1, 1])
+  }
+
   @Test("integer sums and products keep their exact generic path")
   func integerAndProduct() {
     let x = Tensor.arange(0, 48, dtype: .int64).view(6, 8)

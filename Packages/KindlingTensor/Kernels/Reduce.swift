@@ -41,13 +41,17 @@ extension Reducer {
 struct ReductionPlan {
   /// The kept dimensions' sizes and the input's strides along them.
   let outerShape: [Int], outerStrides: [Int]
-  /// The reduced dimensions' sizes and strides, in the input's order.
+  /// The reduced dimensions' sizes and strides, in the input's order (both empty when
+  /// ``denseCount`` is set).
   let innerShape: [Int], innerStrides: [Int]
+  /// For a reduction of every element of a dense tensor: their number, read as one row, so that
+  /// planning it makes no arrays.
+  let denseCount: Int?
   /// The output's shape (with the reduced dimensions kept as size 1 when `keepDim`).
   let outputShape: [Int]
 
   var outputCount: Int { outerShape.reduce(1, *) }
-  var innerCount: Int { innerShape.reduce(1, *) }
+  var innerCount: Int { denseCount ?? innerShape.reduce(1, *) }
 
   /// Reduces `input` over `dims` (already normalized and distinct; dimensions past a 0-d
   /// tensor's rank are ignored), or over every dimension when `dims` is `nil`.
@@ -55,11 +59,12 @@ struct ReductionPlan {
     if dims == nil || dims!.count == input.rank, input.isContiguous {
       // Everything, from dense memory: one row of `count` elements (few arrays to make, and the
       // reducer's contiguous loop).
-      (outerShape, outerStrides) = ([], [])
-      (innerShape, innerStrides) = ([input.count], [1])
+      (outerShape, outerStrides, innerShape, innerStrides) = ([], [], [], [])
+      denseCount = input.count
       outputShape = keepDim ? [Int](repeating: 1, count: input.rank) : []
       return
     }
+    denseCount = nil
     let dims = dims ?? Array(0..<input.rank)
     var outerShape: [Int] = [], outerStrides: [Int] = [], innerShape: [Int] = [], innerStrides: [Int] = []
     var keptShape: [Int] = [], outputShape: [Int] = []
@@ -91,15 +96,24 @@ enum Reduction {
     guard outputs > 0 else { return }
     // One strided row: the reduced elements of an output are p[base + i * rowStride]. Otherwise
     // a strided loop walks the reduced dimensions (made only then: it costs a few arrays).
-    let inner = plan.innerShape.count == 1 ? nil : StridedLoop(shape: plan.innerShape, strides: [plan.innerStrides])
+    let work = outputs * max(n, 1)
+    let threads = min(StridedLoop.coreCount, work / StridedLoop.parallelGrain)
+    if plan.denseCount != nil && threads <= 1 {
+      // Every element of a small dense tensor: one row on this thread, with no loop state to make.
+      var acc = reducer.identity
+      foldRow(reducer, &acc, p, base: 0, count: n, stride: 1, first: 0)
+      reducer.write(acc, count: n, at: 0)
+      return
+    }
+    let inner =
+      plan.denseCount != nil || plan.innerShape.count == 1
+      ? nil : StridedLoop(shape: plan.innerShape, strides: [plan.innerStrides])
     let rowStride: Int?
     if let inner {
       rowStride = inner.shape.count == 1 ? inner.strides[0][0] : nil
     } else {
-      rowStride = plan.innerStrides[0]
+      rowStride = plan.denseCount != nil ? 1 : plan.innerStrides[0]
     }
-    let work = outputs * max(n, 1)
-    let threads = min(StridedLoop.coreCount, work / StridedLoop.parallelGrain)
 
     if reducer.addsRows, n > 1, outputs > 1, Shape.isContiguous(plan.outerShape, strides: plan.outerStrides) {
       // The kept dimensions are one dense row (a sum over the leading dimensions of a
