@@ -20,7 +20,14 @@ Differences, so that a step takes milliseconds instead of an epoch taking second
   * each step gathers its batch with index_select by b entries of a fixed permutation (a view
     of it, no copy), where the scripts gather the whole epoch once (xtr[perm]) and then slice:
     the same bytes copied per sample, in b-row pieces;
-  * only steps are timed: no randperm per epoch (about 1 ms per 60,000 samples), no evaluation.
+  * only steps are timed: no randperm per epoch (about 1 ms per 60,000 samples), no evaluation;
+  * every RESTART_EVERY (200) steps the model takes its initial parameters back and the optimizer
+    forgets its momentum buffers (Kindling's side does the same at the same step counts), so every
+    timed step is one of the first 200 of a training run. Left training, a unit whose ReLU stays
+    off keeps a momentum buffer that shrinks by 0.9 a step into denormal numbers about 750 steps
+    later, and denormal arithmetic slows both frameworks' optimizer steps severalfold (here
+    opt.step() went from 540 to 3,400 us by step 2,400 of the MLP): the comparison would then
+    depend on how many steps each side had run when it was measured.
 The timing: 10 warm-up steps, then timed blocks of `--steps` steps (default at batch 64: MLP 50,
 CNN 5; a quarter of that, at least 2, at batch 256)
 until `--min-time` seconds (default 2) have passed; the time per step is the median block's
@@ -46,6 +53,7 @@ import torch.nn as nn
 
 BATCH = 64  # the shared scripts' batch size; measure() also takes 256
 N = 60000
+RESTART_EVERY = 200  # steps between restarts from the initial parameters (TrainStep.swift: restartEvery)
 
 
 class ForeignLoad:
@@ -123,8 +131,21 @@ class Trainer:
         self.opt = torch.optim.SGD(self.model.parameters(), lr=0.05, momentum=0.9)
         self.lossf = nn.CrossEntropyLoss()
         self.batch = 0
+        self.initial = [p.detach().clone() for p in self.model.parameters()]
+        self.steps_since_restart = 0
+
+    def restart(self):
+        """The initial parameters back, and no momentum buffers (the next step starts them afresh)."""
+        with torch.no_grad():
+            for p, initial in zip(self.model.parameters(), self.initial):
+                p.copy_(initial)
+        self.opt.state.clear()
+        self.steps_since_restart = 0
 
     def step(self):
+        if self.steps_since_restart == RESTART_EVERY:
+            self.restart()
+        self.steps_since_restart += 1
         bs = self.batch_size
         index = self.order[self.batch * bs:(self.batch + 1) * bs]
         self.batch = (self.batch + 1) % (N // bs)

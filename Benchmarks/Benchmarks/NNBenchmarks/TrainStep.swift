@@ -12,10 +12,19 @@
 // slice of a fixed permutation, as the shared scripts' timed region gathers each epoch's
 // shuffled batches), zeroGrad, forward, crossEntropy, backward, SGD(lr: 0.05, momentum:
 // 0.9).step(). The data set is 60,000 random images in [0, 1) (Tensor.rand, [60000, 784],
-// viewed as [60000, 1, 28, 28] for the CNN) with random int64 labels: random labels cannot be
-// memorized within a benchmark's few thousand steps, so the loss and the gradients stay
-// ordinary numbers (a single fixed batch would be fitted to a loss near 0, and denormal
-// gradients would slow both frameworks down for no real-world reason).
+// viewed as [60000, 1, 28, 28] for the CNN) with random int64 labels, which cannot be memorized.
+//
+// Every `restartEvery` (200) steps the model takes its initial parameters back and the
+// optimizer forgets its momentum buffers (both sides do this, at the same step counts), so every
+// timed step is one of the first 200 of a training run. Without it the numbers turn denormal:
+// a unit that stops receiving gradient (a ReLU that stays off) keeps a momentum buffer that
+// shrinks by 0.9 a step and falls below Float.leastNormalMagnitude about 750 steps later. From
+// about 700 steps on, both frameworks' optimizer steps slow down severalfold (denormal
+// arithmetic takes microcode assists on x86): PyTorch's MLP opt.step() went from 540 to 3,400 µs
+// by step 2,400 on this machine, and 23 % of the MLP's parameters, gradients and buffers were
+// denormal. A benchmark that kept training would then compare whichever framework had run
+// more steps at its moment of measurement. The restart costs one copy of the parameters per
+// 200 steps (under 0.1 % of a step).
 //
 // t<n>: BLAS.threadCount = n (the GEMMs' threads, compared with torch.set_num_threads(n));
 // Kindling's other kernels (elementwise, im2col, pooling, reductions) split across every core
@@ -49,18 +58,38 @@ private final class TrainStepCase: @unchecked Sendable {
   let batchSize: Int
   let batchCount: Int
   var batch = 0
+  /// The parameters as initialized, which ``restart()`` copies back.
+  let initialParameters: [Tensor]
+  /// Steps since the last restart.
+  var stepsSinceRestart = 0
+
+  /// Steps between restarts; `Benchmarks/peers/train_step.py` uses the same count.
+  static let restartEvery = 200
 
   init(_ makeModel: () -> Sequential, imageShape: [Int], batchSize: Int) {
     manualSeed(0)
     model = makeModel()
     optimizer = SGD(model.parameters(), lr: 0.05, momentum: 0.9)
+    initialParameters = model.parameters().map { $0.detach().clone() }
     images = trainingSet.images.reshape([60000] + imageShape)
     self.batchSize = batchSize
     batchCount = 60000 / batchSize
   }
 
-  /// One training step on the next batch of `batchSize`.
+  /// The initial parameters back, and no momentum buffers (the next step starts them afresh).
+  func restart() {
+    noGrad {
+      for (parameter, initial) in zip(model.parameters(), initialParameters) { _ = parameter.copy_(initial) }
+    }
+    optimizer.state = [:]
+    stepsSinceRestart = 0
+  }
+
+  /// One training step on the next batch of `batchSize`, after a ``restart()`` every
+  /// ``restartEvery`` steps.
   func step() {
+    if stepsSinceRestart == Self.restartEvery { restart() }
+    stepsSinceRestart += 1
     let index = trainingSet.order.narrow(dim: 0, start: batch * batchSize, length: batchSize)
     batch = (batch + 1) % batchCount
     let x = images.indexSelect(dim: 0, index: index)
