@@ -48,6 +48,12 @@ void kindling_maxpool2x2_f32(const float *row, const float *next, float *out, lo
 /// A spin-wait hint to the CPU (x86's `pause`): lets the other hyperthread run and saves power
 /// while a thread polls a flag.
 void kindling_cpu_relax(void);
+/// 1 when the calling thread flushes denormal floats to zero (x86-64: MXCSR's FTZ and DAZ;
+/// AArch64: FPCR's FZ), else 0.
+int kindling_flush_denormal_get(void);
+/// Sets (`on` != 0) or clears the calling thread's flush-to-zero state; returns 1, or 0 when this
+/// CPU has no such mode (then nothing changes).
+int kindling_flush_denormal_set(int on);
 /// Whether the AVX2 + FMA versions run on this CPU.
 int kindling_vector_isa_avx2(void);
 /// 1 when the CPU has AVX-512F (kindling_exp_f32 then runs kindling_exp_f32_avx512).

@@ -78,9 +78,10 @@ package enum Parallel {
       return
     }
     if WorkerPool.shared.run(iterations, body) { return }
+    let mode = kindling_flush_denormal_get()
     withoutActuallyEscaping(body) { body in
       let shared = UncheckedSendable(value: body)
-      DispatchQueue.concurrentPerform(iterations: iterations) { shared.value($0) }
+      DispatchQueue.concurrentPerform(iterations: iterations) { i in withFlushDenormalMode(mode) { shared.value(i) } }
     }
   }
 }
@@ -120,6 +121,9 @@ private final class WorkerPool: @unchecked Sendable {
   /// (so the caller, which waits for claimed chunks, has not moved on).
   private var job: ((Int) -> Void)?
   private var chunks = 0
+  /// The caller's flush-to-zero state (``setFlushDenormal(_:)``), which workers take on for its
+  /// chunks; written and read as `job` is.
+  private var jobFlushDenormal: Int32 = 0
 
   private init(workers: Int) {
     workerCount = max(0, workers)
@@ -138,6 +142,7 @@ private final class WorkerPool: @unchecked Sendable {
     withoutActuallyEscaping(body) { body in
       job = body
       chunks = count
+      jobFlushDenormal = kindling_flush_denormal_get()
       let current = generation.add(1, ordering: .sequentiallyConsistent).newValue
       if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
         pthread_mutex_lock(mutex)
@@ -197,7 +202,11 @@ private final class WorkerPool: @unchecked Sendable {
     while true {
       seen = nextGeneration(after: seen)
       guard claim(slot, for: seen, as: Slot.claimed) else { continue }
-      if index < chunks, let job { job(index) }
+      if index < chunks, let job {
+        // The worker keeps the last caller's state until another caller's differs.
+        if kindling_flush_denormal_get() != jobFlushDenormal { _ = kindling_flush_denormal_set(jobFlushDenormal) }
+        job(index)
+      }
       slot.word.store(seen * 4 + Slot.done, ordering: .releasing)
     }
   }
