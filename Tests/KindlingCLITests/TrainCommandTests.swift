@@ -25,8 +25,11 @@ private func writeSyntheticDataSet(to directory: URL, train: Int = 240, test: In
       }
     }
     let names = IDXImageDataSet.fileNames(train: isTrain)
-    func bigEndian(_ values: [Int]) -> [UInt8] { values.flatMap { v in (0..<4).reversed().map { UInt8(v >> ($0 * 8) & 0xFF) } } }
-    try Data([0, 0, 8, 3] + bigEndian([count, 28, 28]) + pixels).write(to: directory.appendingPathComponent(names.images))
+    func bigEndian(_ values: [Int]) -> [UInt8] {
+      values.flatMap { v in (0..<4).reversed().map { UInt8(v >> ($0 * 8) & 0xFF) } }
+    }
+    try Data([0, 0, 8, 3] + bigEndian([count, 28, 28]) + pixels).write(
+      to: directory.appendingPathComponent(names.images))
     try Data([0, 0, 8, 1] + bigEndian([count]) + labels).write(to: directory.appendingPathComponent(names.labels))
   }
   try split(train, train: true)
@@ -86,37 +89,71 @@ struct TrainCommandTests {
     try writeSyntheticDataSet(to: data)
     let run = settings(data, epochs: 3)
     var lines: [String] = []
-    let progress = try Trainer(settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: out.path)) {
+    let progress = try Trainer(
+      settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: out.path)
+    ) {
       lines.append($0)
     }.run()
     #expect(progress.history.count == 3)
     #expect(progress.history.last!.testAccuracy > 0.9)
     #expect(progress.history.last!.trainLoss < progress.history.first!.trainLoss)
-    for file in ["checkpoint-final.safetensors", "checkpoint-best.safetensors", "run.json", "metrics.csv", "curves.svg", "curves.png"] {
+    for file in [
+      "checkpoint-final.safetensors", "checkpoint-best.safetensors", "run.json", "metrics.csv", "curves.svg",
+      "curves.png",
+    ] {
       #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
     }
     #expect(lines.contains { $0.hasPrefix("best test accuracy:") })
     let csv = try String(contentsOf: out.appendingPathComponent("metrics.csv"), encoding: .utf8)
     #expect(csv.split(separator: "\n").count == 4)
     // eval on the final checkpoint agrees with the last epoch's accuracy.
-    let (loaded, model) = try RunCheckpoint.loadModel(from: out.appendingPathComponent("checkpoint-final.safetensors").path)
+    let (loaded, model) = try RunCheckpoint.loadModel(
+      from: out.appendingPathComponent("checkpoint-final.safetensors").path)
     #expect(loaded == run)
     let matrix = confusionMatrix(model: model, kind: .mlp, data: try TrainingData(settings: run))
     #expect(matrix.accuracy == progress.history.last!.testAccuracy)
   }
 
-  @Test("Ctrl-C mid-epoch saves a checkpoint, and --resume finishes with the same numbers as an uninterrupted run", .isolatedRandomness)
+  @Test(
+    "--flush-denormal is saved with the run's settings (settings saved before it read back as off) and the caller's setting is restored after the run",
+    .isolatedRandomness)
+  func flushDenormal() throws {
+    #expect(try TrainCommand.parse([]).settings.flushDenormal == nil)
+    let data = temporaryDirectory(), out = temporaryDirectory()
+    try writeSyntheticDataSet(to: data)
+    let command = try TrainCommand.parse([
+      "--model", "mlp", "--epochs", "1", "--batch-size", "20", "--data", data.path, "--out", out.path,
+      "--flush-denormal",
+    ])
+    #expect(command.settings.flushDenormal == true)
+    #expect(!isFlushDenormalEnabled)
+    try command.run()
+    #expect(!isFlushDenormalEnabled)
+    let (loaded, _) = try RunCheckpoint.loadModel(from: out.appendingPathComponent("checkpoint-final.safetensors").path)
+    #expect(loaded.flushDenormal == true)
+    var old = command.settings
+    old.flushDenormal = nil
+    let json = try JSONEncoder().encode(old)
+    #expect(!String(decoding: json, as: UTF8.self).contains("flushDenormal"))
+    #expect(try JSONDecoder().decode(TrainSettings.self, from: json) == old)
+  }
+
+  @Test(
+    "Ctrl-C mid-epoch saves a checkpoint, and --resume finishes with the same numbers as an uninterrupted run",
+    .isolatedRandomness)
   func interruptAndResume() throws {
     let data = temporaryDirectory()
     try writeSyntheticDataSet(to: data)
     for (model, optimizer, scheduler) in [(ModelKind.mlp, "sgd", "cosine"), (.cnn, "adamw", "step")] {
       let run = settings(data, model: model, epochs: 2, optimizer: optimizer, scheduler: scheduler)
       let straight = try Trainer(
-        settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: temporaryDirectory().path), log: { _ in }
+        settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: temporaryDirectory().path),
+        log: { _ in }
       ).run()
 
       let out = temporaryDirectory()
-      let interrupted = try Trainer(settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: out.path), log: { _ in })
+      let interrupted = try Trainer(
+        settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: out.path), log: { _ in })
       var epochOneBatches = 0
       interrupted.afterBatch = { batch in
         epochOneBatches += 1
@@ -124,9 +161,12 @@ struct TrainCommandTests {
       }
       let stopped = try interrupted.run()
       #expect(stopped.epoch == 1 && stopped.batch == 5)
-      let checkpoint = try RunCheckpoint.load(from: out.appendingPathComponent("checkpoint-interrupted.safetensors").path)
-      let resumed = try Trainer(settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: out.path), log: { _ in })
-        .run(resumingFrom: checkpoint)
+      let checkpoint = try RunCheckpoint.load(
+        from: out.appendingPathComponent("checkpoint-interrupted.safetensors").path)
+      let resumed = try Trainer(
+        settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: out.path), log: { _ in }
+      )
+      .run(resumingFrom: checkpoint)
       #expect(resumed.history.map(\.trainLoss) == straight.history.map(\.trainLoss), "\(model)")
       #expect(resumed.history.map(\.testLoss) == straight.history.map(\.testLoss), "\(model)")
       #expect(resumed.history.map(\.testAccuracy) == straight.history.map(\.testAccuracy), "\(model)")
@@ -141,7 +181,8 @@ struct TrainCommandTests {
     func run(_ device: String) throws -> TrainProgress {
       let run = settings(data, model: .cnn, epochs: 1, device: device)
       return try Trainer(
-        settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: temporaryDirectory().path), log: { _ in }
+        settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: temporaryDirectory().path),
+        log: { _ in }
       ).run()
     }
     let (gpu, cpu) = (try run("opencl").history[0], try run("cpu").history[0])
@@ -156,7 +197,10 @@ struct TrainCommandTests {
     try writeSyntheticDataSet(to: data)
     let run = settings(data, device: "cuda")
     #expect {
-      _ = try Trainer(settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: temporaryDirectory().path), log: { _ in }).run()
+      _ = try Trainer(
+        settings: run, data: TrainingData(settings: run), directory: RunDirectory(path: temporaryDirectory().path),
+        log: { _ in }
+      ).run()
     } throws: { "\($0)".hasPrefix("--device cuda: cannot use cuda:0: CUDA is not available") }
   }
 

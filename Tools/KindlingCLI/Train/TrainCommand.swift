@@ -46,9 +46,17 @@ struct TrainCommand: ParsableCommand {
   var out: String?
   @Option(help: "A checkpoint to continue from (its settings are used; --epochs may extend the run).")
   var resume: String?
+  @Flag(
+    help: """
+      Flush denormal numbers to zero on the CPU (torch.set_flush_denormal): long SGD-momentum runs \
+      stay fast once the momentum of idle units shrinks into denormals.
+      """)
+  var flushDenormal = false
 
   func validate() throws {
-    guard ModelKind(rawValue: model) != nil else { throw ValidationError("Unknown model '\(model)': choose mlp or cnn.") }
+    guard ModelKind(rawValue: model) != nil else {
+      throw ValidationError("Unknown model '\(model)': choose mlp or cnn.")
+    }
     guard ["fashion-mnist", "mnist"].contains(dataset) else {
       throw ValidationError("Unknown data set '\(dataset)': choose fashion-mnist or mnist.")
     }
@@ -58,15 +66,21 @@ struct TrainCommand: ParsableCommand {
     guard ["sgd", "adam", "adamw"].contains(optimizer) else {
       throw ValidationError("Unknown optimizer '\(optimizer)': choose sgd, adam or adamw.")
     }
-    guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), but got \(momentum).") }
-    guard weightDecay >= 0 else { throw ValidationError("--weight-decay must not be negative, but got \(weightDecay).") }
+    guard momentum >= 0, momentum < 1 else {
+      throw ValidationError("--momentum must be in [0, 1), but got \(momentum).")
+    }
+    guard weightDecay >= 0 else {
+      throw ValidationError("--weight-decay must not be negative, but got \(weightDecay).")
+    }
     guard ["none", "cosine", "step"].contains(scheduler) else {
       throw ValidationError("Unknown scheduler '\(scheduler)': choose none, cosine or step.")
     }
     guard Device(device) != nil else {
       throw ValidationError("Unknown device '\(device)': choose cpu, cuda, cuda:<n> or opencl.")
     }
-    if let threads { guard threads >= 1 else { throw ValidationError("--threads must be at least 1, but got \(threads).") } }
+    if let threads {
+      guard threads >= 1 else { throw ValidationError("--threads must be at least 1, but got \(threads).") }
+    }
     guard workers >= 0 else { throw ValidationError("--workers must not be negative, but got \(workers).") }
   }
 
@@ -74,7 +88,7 @@ struct TrainCommand: ParsableCommand {
     TrainSettings(
       model: ModelKind(rawValue: model)!, dataset: dataset, dataRoot: data, epochs: epochs, batchSize: batchSize,
       learningRate: lr, optimizer: optimizer, momentum: momentum, weightDecay: weightDecay, scheduler: scheduler,
-      device: device, threads: threads, seed: seed, workers: workers)
+      device: device, threads: threads, seed: seed, workers: workers, flushDenormal: flushDenormal ? true : nil)
   }
 
   func run() throws {
@@ -87,7 +101,12 @@ struct TrainCommand: ParsableCommand {
       resumed = checkpoint
     }
     if let threads = settings.threads { BLAS.threadCount = threads }
-    let directory = try RunDirectory(path: out ?? (resume.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? RunDirectory.defaultPath()))
+    let flushing = isFlushDenormalEnabled
+    setFlushDenormal(settings.flushDenormal ?? false)
+    defer { setFlushDenormal(flushing) }
+    let directory = try RunDirectory(
+      path: out
+        ?? (resume.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? RunDirectory.defaultPath()))
     let data = try TrainingData(settings: settings)
     let trainer = Trainer(settings: settings, data: data, directory: directory)
     try trainer.run(resumingFrom: resumed)

@@ -15,6 +15,8 @@ struct TrainSettings: Codable, Equatable {
   var threads: Int?
   var seed: UInt64
   var workers: Int
+  /// `--flush-denormal`: `true`, or `nil` (absent from the settings of runs made before the option).
+  var flushDenormal: Bool? = nil
 }
 
 /// Where a run stands: the epoch and batch to do next, and the metrics so far.
