@@ -35,7 +35,8 @@ Workloads (Benchmarks/README.md lists the Kindling side):
                   batch b = 64 (the scripts') and 256, BLAS.threadCount = n; the PyTorch side is
                   Benchmarks/peers/train_step.py (its docstring says how it corresponds to the shared
                   scripts) at n threads. Both sides restart training from the initial parameters
-                  every 200 steps, before the numbers turn denormal (train_step.py says why). A second table gives samples/s and the ratio Kindling /
+                  every 200 steps, before the numbers turn denormal (train_step.py says why). A
+                  second table gives samples/s and the ratio Kindling /
                   PyTorch samples/s against the targets (MLP >= 1.5, CNN >= 1.0) per batch size.
   linalg.<f>.<n>  (LinalgBenchmarks) torch.linalg functions on float32 n x n matrices, n = 64, 256, 1024:
                   solve (A + n*I, one right-hand side vector), cholesky (M M^T / n + I), svd

@@ -33,17 +33,22 @@ public func setFlushDenormal(_ on: Bool) -> Bool {
 /// Whether the calling thread flushes denormal numbers to zero (``setFlushDenormal(_:)``).
 public var isFlushDenormalEnabled: Bool { kindling_flush_denormal_get() == 1 }
 
-/// Runs `body` with the calling thread's flush-to-zero state set to `mode` (a
-/// `kindling_flush_denormal_get()` value), restoring its own afterwards: how a worker thread runs
-/// a chunk of another thread's kernel.
+/// Sets the calling thread's flush-to-zero state to `mode` (a `kindling_flush_denormal_get()`
+/// value) if it differs, returning the state it had: how a worker thread takes on the setting of
+/// the thread whose kernel chunk it runs.
+@inline(__always)
+@discardableResult
+func adoptFlushDenormalMode(_ mode: Int32) -> Int32 {
+  let own = kindling_flush_denormal_get()
+  if own != mode { _ = kindling_flush_denormal_set(mode) }
+  return own
+}
+
+/// Runs `body` with the calling thread's flush-to-zero state set to `mode`, restoring its own
+/// afterwards (a chunk run on one of Dispatch's threads).
 @inline(__always)
 func withFlushDenormalMode(_ mode: Int32, _ body: () -> Void) {
-  let own = kindling_flush_denormal_get()
-  if own == mode {
-    body()
-    return
-  }
-  _ = kindling_flush_denormal_set(mode)
+  let own = adoptFlushDenormalMode(mode)
   body()
-  _ = kindling_flush_denormal_set(own)
+  if own != mode { _ = kindling_flush_denormal_set(own) }
 }

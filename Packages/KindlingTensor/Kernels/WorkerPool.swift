@@ -203,8 +203,7 @@ private final class WorkerPool: @unchecked Sendable {
       seen = nextGeneration(after: seen)
       guard claim(slot, for: seen, as: Slot.claimed) else { continue }
       if index < chunks, let job {
-        // The worker keeps the last caller's state until another caller's differs.
-        if kindling_flush_denormal_get() != jobFlushDenormal { _ = kindling_flush_denormal_set(jobFlushDenormal) }
+        adoptFlushDenormalMode(jobFlushDenormal)  // kept until another caller's differs
         job(index)
       }
       slot.word.store(seen * 4 + Slot.done, ordering: .releasing)
