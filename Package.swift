@@ -47,6 +47,7 @@ let package = Package(
       name: "CKindlingZlib", path: module("CKindlingZlib"), providers: [.apt(["zlib1g-dev"])]),
     .target(name: "CKindlingVector", path: module("CKindlingVector")),
     .target(name: "CKindlingOpenBLASCore", dependencies: ["CKindlingBLAS"], path: module("CKindlingOpenBLASCore")),
+    .target(name: "CKindlingLinalgKernels", dependencies: ["CKindlingBLAS"], path: module("CKindlingLinalgKernels")),
     .target(
       name: "CKindlingCUDA", path: module("CKindlingCUDA"),
       linkerSettings: [.linkedLibrary("dl")]),
@@ -77,7 +78,7 @@ let package = Package(
       path: module("KindlingData")),
     .target(
       name: "KindlingLinalg",
-      dependencies: ["KindlingTensor", "KindlingAutograd", "CKindlingLAPACK"],
+      dependencies: ["KindlingTensor", "KindlingAutograd", "CKindlingLAPACK", "CKindlingLinalgKernels"],
       path: module("KindlingLinalg")),
     .target(
       name: "KindlingGPU", dependencies: ["KindlingTensor", "KindlingAutograd", "CKindlingCUDA", "CKindlingOpenCL"],

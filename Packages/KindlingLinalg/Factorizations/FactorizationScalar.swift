@@ -1,10 +1,19 @@
 import CKindlingLAPACK
+import CKindlingLinalgKernels
 
 /// The LAPACK routines of the LU, Cholesky and triangular families, for float32 (`s…`) and
 /// float64 (`d…`). Every matrix is column-major (`LAPACK_COL_MAJOR`); the `_work` entry points are
 /// used so that NaN inputs reach LAPACK (as in PyTorch) instead of being refused by LAPACKE's checks.
 protocol FactorizationScalar: LinalgScalar {
-  /// LU factorization with partial pivoting of an `m`×`n` matrix (`?getrf`).
+  /// LU factorization with partial pivoting of a row-major `m`×`n` matrix by Kindling's recursive
+  /// kernel (`kindling_getrf_*`, faster than OpenBLAS's `?getrf`): LAPACK's factors and pivots,
+  /// row-major. `work` holds `m * KINDLING_LU_PANEL` elements.
+  static func getrfRowMajor(
+    _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32, _ ipiv: UnsafeMutablePointer<Int32>,
+    _ work: UnsafeMutablePointer<Self>
+  ) -> Int32
+  /// LU factorization with partial pivoting of a column-major `m`×`n` matrix (`?getrf`): the
+  /// reference the tests hold ``getrfRowMajor(_:_:_:_:_:_:)`` to.
   static func getrf(
     _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32, _ ipiv: UnsafeMutablePointer<Int32>
   ) -> Int32
@@ -29,6 +38,10 @@ protocol FactorizationScalar: LinalgScalar {
 }
 
 extension Float: FactorizationScalar {
+  static func getrfRowMajor(
+    _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32, _ ipiv: UnsafeMutablePointer<Int32>,
+    _ work: UnsafeMutablePointer<Float>
+  ) -> Int32 { kindling_getrf_f32(m, n, a, lda, ipiv, work) }
   static func getrf(
     _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32, _ ipiv: UnsafeMutablePointer<Int32>
   ) -> Int32 { LAPACKE_sgetrf_work(LAPACK_COL_MAJOR, m, n, a, lda, ipiv) }
@@ -50,6 +63,10 @@ extension Float: FactorizationScalar {
 }
 
 extension Double: FactorizationScalar {
+  static func getrfRowMajor(
+    _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32, _ ipiv: UnsafeMutablePointer<Int32>,
+    _ work: UnsafeMutablePointer<Double>
+  ) -> Int32 { kindling_getrf_f64(m, n, a, lda, ipiv, work) }
   static func getrf(
     _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32, _ ipiv: UnsafeMutablePointer<Int32>
   ) -> Int32 { LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, m, n, a, lda, ipiv) }

@@ -1,27 +1,31 @@
+import CKindlingLinalgKernels
 import KindlingTensor
 
 // The LAPACK loops of the LU, Cholesky and triangular families. Each works in place on fresh
 // contiguous tensors whose matrices are stored column by column (`Tensor.columnMajorCopy()`):
 // a tensor shaped `[..., n, m]` holds `m`×`n` matrices, matrix `i` starting at `i * m * n`.
 
-/// `?getrf` on every matrix of `factors` (`[..., n, m]`, column-major `m`×`n`), which it
-/// overwrites with L and U; returns the 1-based pivots (`[..., min(m, n)]`, int32) and `info`
-/// per matrix.
+/// LU with partial pivoting of every matrix of `matrices` (`[..., m, n]`, fresh and contiguous), in
+/// place, by Kindling's recursive kernel (`CKindlingLinalgKernels`): what LAPACK's `?getrf` computes
+/// for the same matrices, up to rounding, but row-major. Returns the 1-based pivots
+/// (`[..., min(m, n)]`, int32) and `info` per matrix.
 struct LUFactorKernel: LAPACKVisitor {
-  let factors: Tensor
+  let matrices: Tensor
   let m: Int, n: Int
 
   func visit<T: LAPACKScalar>(_: T.Type) -> (pivots: Tensor, info: [Int32]) {
     let k = Swift.min(m, n)
-    let batch = Array(factors.shape.dropLast(2))
+    let batch = Array(matrices.shape.dropLast(2))
     let count = batch.reduce(1, *)
     let pivots = Tensor(uninitializedShape: batch + [k], dtype: .int32)
     var info = [Int32](repeating: 0, count: count)
     guard k > 0 else { return (pivots, info) }
-    let a = factors.linalgPointer(as: T.self)
+    let a = matrices.linalgPointer(as: T.self)
     let p = pivots.linalgPointer(as: Int32.self)
+    let work = UnsafeMutablePointer<T>.allocate(capacity: m * Int(KINDLING_LU_PANEL))
+    defer { work.deallocate() }
     for i in 0..<count {
-      info[i] = T.getrf(Int32(m), Int32(n), a + i * m * n, Int32(Swift.max(1, m)), p + i * k)
+      info[i] = T.getrfRowMajor(Int32(m), Int32(n), a + i * m * n, Int32(n), p + i * k, work)
     }
     return (pivots, info)
   }

@@ -135,15 +135,16 @@ extension Linalg {
 
   // MARK: - Shared pieces
 
-  /// `?getrf` on a detached column-major copy of `a`: the factors (`[..., n, m]`, whose `.mT` is
-  /// PyTorch's `LU`), the pivots and `info` per matrix.
+  /// The LU factorization of a detached copy of `a` in LAPACK's layout: the factors (`[..., n, m]`
+  /// column-major, whose `.mT` is PyTorch's `LU`), the pivots and `info` per matrix. Kindling's
+  /// kernel factors a row-major copy, which is then transposed once, as LAPACK's input would be.
   static func luCore(_ a: Tensor) -> (factors: Tensor, pivots: Tensor, info: [Int32]) {
     let m = a.shape[a.rank - 2]
     let n = a.shape[a.rank - 1]
-    let factors = noGrad { a.detach().columnMajorCopy() }
+    let matrices = noGrad { a.detach().clone() }  // always fresh and contiguous
     let (pivots, info) = lapackDispatch(
-      a.dtype, LUFactorKernel(factors: factors, m: m, n: n), op: "linalg.lu", order: Swift.min(m, n))
-    return (factors, pivots, info)
+      a.dtype, LUFactorKernel(matrices: matrices, m: m, n: n), op: "linalg.lu", order: Swift.min(m, n))
+    return (noGrad { matrices.columnMajorCopy() }, pivots, info)
   }
 
   /// Solves with LU factors already in LAPACK's layout (`factors`, `[..., n, n]` column-major, of

@@ -1,0 +1,113 @@
+// The LU kernels for one element type, included by lu.c once per type with LU_T (the type),
+// LU_NAME(x) (x with the type's suffix), LU_GEMM and LU_IAMAX (its CBLAS routines) and
+// LU_SAFE_MIN (its smallest normal number) defined. Matrices are row-major: element (i, j) of a
+// matrix with row stride `ld` is at `[i * ld + j]`.
+
+/// B = L⁻¹ B for the unit lower triangle of the `n1`×`n1` matrix `l` and the `n1`×`n2` matrix `b`,
+/// recursively: all but the blocks of at most KINDLING_LU_PANEL rows runs as GEMM.
+KINDLING_MULTIVERSION
+static void LU_NAME(lu_unit_lower_solve)(int n1, int n2, const LU_T *l, int ldl, LU_T *b, int ldb) {
+  if (n1 <= KINDLING_LU_PANEL) {
+    for (int i = 1; i < n1; i++) {
+      LU_T *bi = b + (long)i * ldb;
+      for (int k = 0; k < i; k++) {
+        const LU_T f = l[(long)i * ldl + k];
+        const LU_T *bk = b + (long)k * ldb;
+        for (int c = 0; c < n2; c++) bi[c] -= f * bk[c];
+      }
+    }
+    return;
+  }
+  const int h = n1 / 2;
+  LU_NAME(lu_unit_lower_solve)(h, n2, l, ldl, b, ldb);
+  LU_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, n1 - h, n2, h, -1, l + (long)h * ldl, ldl, b, ldb, 1,
+          b + (long)h * ldb, ldb);
+  LU_NAME(lu_unit_lower_solve)(n1 - h, n2, l + (long)h * ldl + h, ldl, b + (long)h * ldb, ldb);
+}
+
+/// Factors the `m`×`n` panel at `a` (n <= KINDLING_LU_PANEL) column by column in `work` (column-
+/// major, `m`×`n`), then interchanges the rest of each pivoted row: `left` elements before the panel
+/// and `right` after it.
+KINDLING_MULTIVERSION
+static void LU_NAME(lu_panel)(int m, int n, LU_T *a, int lda, long left, long right, int *piv, int *info,
+                              int base, LU_T *work) {
+  for (int i = 0; i < m; i++) {
+    const LU_T *ai = a + (long)i * lda;
+    for (int c = 0; c < n; c++) work[(long)c * m + i] = ai[c];
+  }
+  const int k = m < n ? m : n;
+  for (int j = 0; j < k; j++) {
+    LU_T *cj = work + (long)j * m;
+    const int p = j + (int)LU_IAMAX(m - j, cj + j, 1);
+    piv[j] = p;
+    const LU_T pivot = cj[p];
+    if (pivot != 0) {
+      if (p != j) {
+        for (int c = 0; c < n; c++) {
+          LU_T t = work[(long)c * m + j];
+          work[(long)c * m + j] = work[(long)c * m + p];
+          work[(long)c * m + p] = t;
+        }
+      }
+      // As LAPACK: multiply by the reciprocal unless it would overflow.
+      if ((pivot < 0 ? -pivot : pivot) >= LU_SAFE_MIN) {
+        const LU_T r = 1 / pivot;
+        for (int i = j + 1; i < m; i++) cj[i] *= r;
+      } else {
+        for (int i = j + 1; i < m; i++) cj[i] /= pivot;
+      }
+    } else if (*info == 0) {
+      *info = base + j + 1;
+    }
+    for (int c = j + 1; c < n; c++) {
+      LU_T *cc = work + (long)c * m;
+      const LU_T f = cc[j];
+      for (int i = j + 1; i < m; i++) cc[i] -= f * cj[i];
+    }
+  }
+  for (int j = 0; j < k; j++) {
+    const int p = piv[j];
+    if (p == j) continue;
+    LU_T *r1 = a + (long)j * lda, *r2 = a + (long)p * lda;
+    for (long c = -left; c < 0; c++) { LU_T t = r1[c]; r1[c] = r2[c]; r2[c] = t; }
+    for (long c = n; c < n + right; c++) { LU_T t = r1[c]; r1[c] = r2[c]; r2[c] = t; }
+  }
+  for (int i = 0; i < m; i++) {
+    LU_T *ai = a + (long)i * lda;
+    for (int c = 0; c < n; c++) ai[c] = work[(long)c * m + i];
+  }
+}
+
+/// Factors the `m`×`n` block at `a`, which has `left` columns of the matrix before it and `right`
+/// after it; pivots relative to the block's first row; `base` is the block's first row in the
+/// matrix (for `info`).
+static void LU_NAME(lu_block)(int m, int n, LU_T *a, int lda, long left, long right, int *piv, int *info,
+                              int base, LU_T *work) {
+  if (n <= KINDLING_LU_PANEL) {
+    LU_NAME(lu_panel)(m, n, a, lda, left, right, piv, info, base, work);
+    return;
+  }
+  const int k = m < n ? m : n;
+  int n1 = n / 2;
+  if (n1 > KINDLING_LU_PANEL) n1 = n1 / KINDLING_LU_PANEL * KINDLING_LU_PANEL;
+  if (n1 > k) n1 = k;
+  const int n2 = n - n1;
+  LU_NAME(lu_block)(m, n1, a, lda, left, right + n2, piv, info, base, work);
+  LU_NAME(lu_unit_lower_solve)(n1, n2, a, lda, a + n1, lda);
+  if (m == n1) return;
+  LU_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, m - n1, n2, n1, -1, a + (long)n1 * lda, lda, a + n1, lda, 1,
+          a + (long)n1 * lda + n1, lda);
+  LU_NAME(lu_block)(m - n1, n2, a + (long)n1 * lda + n1, lda, left + n1, right, piv + n1, info, base + n1,
+                    work);
+  const int k2 = (m - n1) < n2 ? (m - n1) : n2;
+  for (int j = 0; j < k2; j++) piv[n1 + j] += n1;
+}
+
+int LU_NAME(kindling_getrf)(int m, int n, LU_T *a, int lda, int *ipiv, LU_T *work) {
+  int info = 0;
+  if (m <= 0 || n <= 0) return 0;
+  LU_NAME(lu_block)(m, n, a, lda, 0, 0, ipiv, &info, 0, work);
+  const int k = m < n ? m : n;
+  for (int j = 0; j < k; j++) ipiv[j] += 1;
+  return info;
+}
