@@ -28,17 +28,23 @@
 #define LU_NAME(x) x##_f32
 #define LU_GEMM cblas_sgemm
 #define LU_IAMAX cblas_isamax
+#define LU_TRSV cblas_strsv
+#define LU_TRSM cblas_strsm
 #define LU_SAFE_MIN FLT_MIN
 #include "lu_template.h"
 #undef LU_T
 #undef LU_NAME
 #undef LU_GEMM
 #undef LU_IAMAX
+#undef LU_TRSV
+#undef LU_TRSM
 #undef LU_SAFE_MIN
 
 #define LU_T double
 #define LU_NAME(x) x##_f64
 #define LU_GEMM cblas_dgemm
 #define LU_IAMAX cblas_idamax
+#define LU_TRSV cblas_dtrsv
+#define LU_TRSM cblas_dtrsm
 #define LU_SAFE_MIN DBL_MIN
 #include "lu_template.h"

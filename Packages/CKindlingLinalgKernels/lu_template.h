@@ -1,6 +1,6 @@
 // The LU kernels for one element type, included by lu.c once per type with LU_T (the type),
 // LU_NAME(x) (x with the type's suffix), LU_GEMM and LU_IAMAX (its CBLAS routines) and
-// LU_SAFE_MIN (its smallest normal number) defined. Matrices are row-major: element (i, j) of a
+// LU_TRSV, LU_TRSM (its CBLAS routines) and LU_SAFE_MIN (its smallest normal number) defined. Matrices are row-major: element (i, j) of a
 // matrix with row stride `ld` is at `[i * ld + j]`.
 
 /// B = L⁻¹ B for the unit lower triangle of the `n1`×`n1` matrix `l` and the `n1`×`n2` matrix `b`,
@@ -103,6 +103,21 @@ static void LU_NAME(lu_block)(int m, int n, LU_T *a, int lda, long left, long ri
   for (int j = 0; j < k2; j++) piv[n1 + j] += n1;
 }
 
+/// Interchanges the rows of the column-major `n`×`k` matrix `b` as 1-based `ipiv` says, first to
+/// last (`direction` 1) or last to first (-1).
+static void LU_NAME(lu_swap_rows)(int n, int k, const int *ipiv, LU_T *b, int direction) {
+  for (int s = 0; s < n; s++) {
+    const int i = direction > 0 ? s : n - 1 - s;
+    const int p = ipiv[i] - 1;
+    if (p == i) continue;
+    for (long c = 0; c < k; c++) {
+      LU_T t = b[c * n + i];
+      b[c * n + i] = b[c * n + p];
+      b[c * n + p] = t;
+    }
+  }
+}
+
 int LU_NAME(kindling_getrf)(int m, int n, LU_T *a, int lda, int *ipiv, LU_T *work) {
   int info = 0;
   if (m <= 0 || n <= 0) return 0;
@@ -110,4 +125,31 @@ int LU_NAME(kindling_getrf)(int m, int n, LU_T *a, int lda, int *ipiv, LU_T *wor
   const int k = m < n ? m : n;
   for (int j = 0; j < k; j++) ipiv[j] += 1;
   return info;
+}
+
+/// Solves op(T) X = B in place in `b` (column-major `n`×`k`) for a triangle of the column-major
+/// `n`×`n` matrix `t`: BLAS's trsv for one column, trsm for more.
+static void LU_NAME(lu_triangular)(enum CBLAS_UPLO uplo, enum CBLAS_TRANSPOSE op, enum CBLAS_DIAG diag, int n,
+                                   int k, const LU_T *t, LU_T *b) {
+  if (k == 1) {
+    LU_TRSV(CblasColMajor, uplo, op, diag, n, t, n, b, 1);
+  } else {
+    LU_TRSM(CblasColMajor, CblasLeft, uplo, op, diag, n, k, 1, t, n, b, n);
+  }
+}
+
+int LU_NAME(kindling_getrs)(int transpose, int n, int k, const LU_T *lu, const int *ipiv, LU_T *b) {
+  if (n <= 0 || k <= 0) return 0;
+  // Read column-major, the row-major factors are transposed: the upper triangle there is Lᵀ (with
+  // L's unit diagonal), the lower one Uᵀ. A X = B: X = U⁻¹ L⁻¹ P B; Aᵀ X = B: X = Pᵀ L⁻ᵀ U⁻ᵀ B.
+  if (!transpose) {
+    LU_NAME(lu_swap_rows)(n, k, ipiv, b, 1);
+    LU_NAME(lu_triangular)(CblasUpper, CblasTrans, CblasUnit, n, k, lu, b);
+    LU_NAME(lu_triangular)(CblasLower, CblasTrans, CblasNonUnit, n, k, lu, b);
+  } else {
+    LU_NAME(lu_triangular)(CblasLower, CblasNoTrans, CblasNonUnit, n, k, lu, b);
+    LU_NAME(lu_triangular)(CblasUpper, CblasNoTrans, CblasUnit, n, k, lu, b);
+    LU_NAME(lu_swap_rows)(n, k, ipiv, b, -1);
+  }
+  return 0;
 }

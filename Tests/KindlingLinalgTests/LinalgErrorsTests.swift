@@ -87,4 +87,20 @@ struct LinalgErrorsTests {
     #expect(
       shapesText.contains("linalg.solve: Incompatible shapes of A and B for the equation AX = B (3x3 and 4x2)"))
   }
+
+  @Test("lu_solve stops on pivots outside 1...n instead of moving memory that is not B's")
+  func luSolvePivotsOutOfRange() async {
+    for bad in [0, 4, -7] {
+      let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+        [bad = bad as Int] in
+        let pivots = Tensor([1, Int32(bad), 3], dtype: .int32)
+        _ = Linalg.luSolve(Tensor.eye(3), pivots, Tensor.ones([3, 2]))
+      }
+      let text = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+      #expect(
+        text.contains(
+          "linalg.lu_solve: pivots must be LAPACK's 1-based row numbers, between 1 and 3 for 3x3 matrices, but found \(bad)"
+        ))
+    }
+  }
 }

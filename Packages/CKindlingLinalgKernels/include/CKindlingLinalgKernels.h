@@ -1,6 +1,6 @@
 // Private C kernels of KindlingLinalg that replace LAPACK routines where OpenBLAS's LAPACK (the
 // reference one over its BLAS) is slow: LU with partial pivoting, recursive, on row-major
-// matrices, with its products in OpenBLAS's GEMM. See lu.c.
+// matrices, with its products in OpenBLAS's GEMM, and the solve from its factors. See lu.c.
 #pragma once
 
 /// The panel width below which the recursive LU stops splitting and factors columns one by one;
@@ -15,3 +15,10 @@
 int kindling_getrf_f32(int m, int n, float *a, int lda, int *ipiv, float *work);
 /// ``kindling_getrf_f32`` for float64.
 int kindling_getrf_f64(int m, int n, double *a, int lda, int *ipiv, double *work);
+
+/// Solves `A X = B` (`transpose` 0) or `Aᵀ X = B` (`transpose` 1) in place in `b` (column-major
+/// `n`×`k`, column stride `n`) from ``kindling_getrf_f32``'s row-major factors (`lu`, `n`×`n`) and
+/// 1-based pivots of `A`: LAPACK's `?getrs`, for factors stored by rows.
+int kindling_getrs_f32(int transpose, int n, int k, const float *lu, const int *ipiv, float *b);
+/// ``kindling_getrs_f32`` for float64.
+int kindling_getrs_f64(int transpose, int n, int k, const double *lu, const int *ipiv, double *b);

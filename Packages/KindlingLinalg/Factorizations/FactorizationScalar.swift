@@ -17,11 +17,11 @@ protocol FactorizationScalar: LinalgScalar {
   static func getrf(
     _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32, _ ipiv: UnsafeMutablePointer<Int32>
   ) -> Int32
-  /// Solves `op(A) X = B` from `?getrf`'s factors (`?getrs`); `trans` is `N` or `T`.
-  static func getrs(
-    _ trans: CChar, _ n: Int32, _ nrhs: Int32, _ a: UnsafePointer<Self>, _ lda: Int32,
-    _ ipiv: UnsafePointer<Int32>, _ b: UnsafeMutablePointer<Self>, _ ldb: Int32
-  ) -> Int32
+  /// Solves `A X = B` or (`transpose`) `Aᵀ X = B` in place in the column-major `n`×`k` matrix `b`
+  /// from ``getrfRowMajor(_:_:_:_:_:_:)``'s factors and pivots of `A` (`kindling_getrs_*`).
+  static func getrsRowMajor(
+    _ transpose: Bool, _ n: Int32, _ k: Int32, _ lu: UnsafePointer<Self>, _ ipiv: UnsafePointer<Int32>,
+    _ b: UnsafeMutablePointer<Self>)
   /// Cholesky factorization of a symmetric positive-definite matrix (`?potrf`); `uplo` `L` or `U`.
   static func potrf(_ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32) -> Int32
   /// Solves `A X = B` from `?potrf`'s factor (`?potrs`).
@@ -45,10 +45,10 @@ extension Float: FactorizationScalar {
   static func getrf(
     _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32, _ ipiv: UnsafeMutablePointer<Int32>
   ) -> Int32 { LAPACKE_sgetrf_work(LAPACK_COL_MAJOR, m, n, a, lda, ipiv) }
-  static func getrs(
-    _ trans: CChar, _ n: Int32, _ nrhs: Int32, _ a: UnsafePointer<Float>, _ lda: Int32,
-    _ ipiv: UnsafePointer<Int32>, _ b: UnsafeMutablePointer<Float>, _ ldb: Int32
-  ) -> Int32 { LAPACKE_sgetrs_work(LAPACK_COL_MAJOR, trans, n, nrhs, a, lda, ipiv, b, ldb) }
+  static func getrsRowMajor(
+    _ transpose: Bool, _ n: Int32, _ k: Int32, _ lu: UnsafePointer<Float>, _ ipiv: UnsafePointer<Int32>,
+    _ b: UnsafeMutablePointer<Float>
+  ) { _ = kindling_getrs_f32(transpose ? 1 : 0, n, k, lu, ipiv, b) }
   static func potrf(_ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32) -> Int32 {
     LAPACKE_spotrf_work(LAPACK_COL_MAJOR, uplo, n, a, lda)
   }
@@ -70,10 +70,10 @@ extension Double: FactorizationScalar {
   static func getrf(
     _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32, _ ipiv: UnsafeMutablePointer<Int32>
   ) -> Int32 { LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, m, n, a, lda, ipiv) }
-  static func getrs(
-    _ trans: CChar, _ n: Int32, _ nrhs: Int32, _ a: UnsafePointer<Double>, _ lda: Int32,
-    _ ipiv: UnsafePointer<Int32>, _ b: UnsafeMutablePointer<Double>, _ ldb: Int32
-  ) -> Int32 { LAPACKE_dgetrs_work(LAPACK_COL_MAJOR, trans, n, nrhs, a, lda, ipiv, b, ldb) }
+  static func getrsRowMajor(
+    _ transpose: Bool, _ n: Int32, _ k: Int32, _ lu: UnsafePointer<Double>, _ ipiv: UnsafePointer<Int32>,
+    _ b: UnsafeMutablePointer<Double>
+  ) { _ = kindling_getrs_f64(transpose ? 1 : 0, n, k, lu, ipiv, b) }
   static func potrf(_ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32) -> Int32 {
     LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, uplo, n, a, lda)
   }

@@ -31,8 +31,9 @@ struct LUFactorKernel: LAPACKVisitor {
   }
 }
 
-/// `?getrs`: solves `op(A) X = B` in place in `rhs` (`[..., k, n]`, column-major `n`×`k`) from the
-/// factors (`[..., n, n]`) and pivots (`[..., n]`) of `?getrf`, batch for batch.
+/// Solves `op(A) X = B` in place in `rhs` (`[..., k, n]`, column-major `n`×`k`) from the row-major
+/// factors (`[..., n, n]`) and pivots (`[..., n]`) of ``LUFactorKernel``, batch for batch
+/// (`kindling_getrs_*`, LAPACK's `?getrs` for factors stored by rows).
 struct LUSolveKernel: LAPACKVisitor {
   let factors: Tensor, pivots: Tensor, rhs: Tensor
   let transpose: Bool
@@ -45,9 +46,8 @@ struct LUSolveKernel: LAPACKVisitor {
     let a = factors.linalgPointer(as: T.self)
     let p = pivots.linalgPointer(as: Int32.self)
     let b = rhs.linalgPointer(as: T.self)
-    let trans = transpose ? LAPACKFlag.transpose : LAPACKFlag.no
     for i in 0..<count {
-      _ = T.getrs(trans, Int32(n), Int32(k), a + i * n * n, Int32(n), p + i * n, b + i * n * k, Int32(n))
+      T.getrsRowMajor(transpose, Int32(n), Int32(k), a + i * n * n, p + i * n, b + i * n * k)
     }
   }
 }

@@ -25,7 +25,7 @@ extension Linalg {
     let (factors, pivots, info) = luCore(a)
     let m = a.shape[a.rank - 2]
     let n = a.shape[a.rank - 1]
-    let lu = factors.mT
+    let lu = factors
     let detachedPivots = pivots
     let result = record("LinalgLuFactorExBackward0", inputs: [a], outputs: [lu]) { grads, node in
       let lu = connectedOutput(node)
@@ -76,7 +76,7 @@ extension Linalg {
     let n = a.shape[a.rank - 1]
     let (factors, pivots, _) = luCore(a)
     let p = permutationMatrix(pivots, m: m, dtype: a.dtype)
-    let (l, u) = noGrad { unpackLU(factors.mT, m: m, n: n) }
+    let (l, u) = noGrad { unpackLU(factors, m: m, n: n) }
     let (savedL, savedU) = (l, u)
     let outputs = record("LinalgLuBackward0", inputs: [a], outputs: [l, u]) { grads, node in
       var (lower, upper) = (savedL, savedU)
@@ -117,8 +117,15 @@ extension Linalg {
     precondition(
       pivots.rank >= 1 && pivots.shape[pivots.rank - 1] == n,
       "\(op): Number of pivots per batch should be same as the dimension of the matrix")
+    // The solve interchanges rows by these numbers: one outside 1...n would move memory that is
+    // not B's.
+    if let bad = pivots.contiguous().scalars(as: Int32.self).first(where: { $0 < 1 || Int($0) > n }) {
+      preconditionFailure(
+        "\(op): pivots must be LAPACK's 1-based row numbers, between 1 and \(n) for \(n)x\(n) matrices, but found \(bad)"
+      )
+    }
     let batch = broadcastBatch(broadcastBatch(batchShape(LU), Array(pivots.shape.dropLast())), batchShape(b))
-    let factors = noGrad { LU.detach().expand(batch + [n, n]).columnMajorCopy() }
+    let factors = noGrad { LU.detach().expand(batch + [n, n]).contiguous() }
     let x = luSolveDetached(factors: factors, pivots: pivots, b: b.detach(), batch: batch, left: left, adjoint: adjoint)
     let savedPivots = pivots.detach()
     return record("LinalgLuSolveBackward0", inputs: [LU, b], outputs: [x]) { grads, node in
@@ -135,20 +142,19 @@ extension Linalg {
 
   // MARK: - Shared pieces
 
-  /// The LU factorization of a detached copy of `a` in LAPACK's layout: the factors (`[..., n, m]`
-  /// column-major, whose `.mT` is PyTorch's `LU`), the pivots and `info` per matrix. Kindling's
-  /// kernel factors a row-major copy, which is then transposed once, as LAPACK's input would be.
+  /// The LU factorization of a detached copy of `a` by Kindling's kernel: the factors (`[..., m, n]`,
+  /// row-major: PyTorch's `LU`), the 1-based pivots and `info` per matrix.
   static func luCore(_ a: Tensor) -> (factors: Tensor, pivots: Tensor, info: [Int32]) {
     let m = a.shape[a.rank - 2]
     let n = a.shape[a.rank - 1]
-    let matrices = noGrad { a.detach().clone() }  // always fresh and contiguous
+    let factors = noGrad { a.detach().clone() }  // always fresh and contiguous
     let (pivots, info) = lapackDispatch(
-      a.dtype, LUFactorKernel(matrices: matrices, m: m, n: n), op: "linalg.lu", order: Swift.min(m, n))
-    return (noGrad { matrices.columnMajorCopy() }, pivots, info)
+      a.dtype, LUFactorKernel(matrices: factors, m: m, n: n), op: "linalg.lu", order: Swift.min(m, n))
+    return (factors, pivots, info)
   }
 
-  /// Solves with LU factors already in LAPACK's layout (`factors`, `[..., n, n]` column-major, of
-  /// a batch that broadcasts to `batch`), without recording: `B` is a detached matrix batch.
+  /// Solves with LU factors from ``luCore(_:)`` (`factors`, `[..., n, n]` row-major, of a batch
+  /// that broadcasts to `batch`), without recording: `B` is a detached matrix batch.
   static func luSolveDetached(
     factors: Tensor, pivots: Tensor, b: Tensor, batch: [Int], left: Bool, adjoint: Bool
   ) -> Tensor {
