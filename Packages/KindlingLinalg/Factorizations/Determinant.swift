@@ -1,8 +1,9 @@
 import Foundation
 import KindlingTensor
 
-/// The sign, log-magnitude and value of each determinant from the LU factors (``LUFactorKernel``): the product of
-/// `U`'s diagonal, negated once per row swap (accumulated in float64).
+/// The sign, log-magnitude and value of each determinant from the LU factors
+/// (``LUFactorKernel``): the product of `U`'s diagonal, negated once per row swap (accumulated in
+/// float64).
 struct LUDeterminantKernel: LAPACKVisitor {
   let factors: Tensor, pivots: Tensor
 

@@ -52,8 +52,8 @@ extension Linalg {
     return solveCore(a, b, left: left, vector: vector)
   }
 
-  /// Solves with the LU factorization of `A` (its own batch) and a solve from it on the broadcast batch, and records
-  /// `LinalgSolveExBackward0`. `vector` says `b` is a batch of vectors.
+  /// Solves with the LU factorization of `A` (its own batch) and a solve from it on the broadcast
+  /// batch, and records `LinalgSolveExBackward0`. `vector` says `b` is a batch of vectors.
   static func solveCore(_ a: Tensor, _ b: Tensor, left: Bool, vector: Bool) -> (Tensor, [Int32]) {
     let matrixB = vector ? b.unsqueeze(-1) : b
     let (factors, pivots, info) = luCore(a)
