@@ -22,3 +22,11 @@ int kindling_getrf_f64(int m, int n, double *a, int lda, int *ipiv, double *work
 int kindling_getrs_f32(int transpose, int n, int k, const float *lu, const int *ipiv, float *b);
 /// ``kindling_getrs_f32`` for float64.
 int kindling_getrs_f64(int transpose, int n, int k, const double *lu, const int *ipiv, double *b);
+
+/// LAPACK's `?sytrd` with uplo `U` on the column-major `n`×`n` symmetric matrix `a` (upper
+/// triangle read; the lower one is overwritten): `d`, `e`, `tau` and the reflectors above the
+/// superdiagonal, exactly LAPACK's layout, up to rounding. Unblocked on the full matrix: faster
+/// than OpenBLAS's `?sytrd` for small `n` (see sytrd.c).
+void kindling_sytrd_upper_f32(int n, float *a, int lda, float *d, float *e, float *tau);
+/// ``kindling_sytrd_upper_f32`` for float64.
+void kindling_sytrd_upper_f64(int n, double *a, int lda, double *d, double *e, double *tau);

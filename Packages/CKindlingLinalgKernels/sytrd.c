@@ -1,0 +1,36 @@
+// The reduction of a symmetric matrix to tridiagonal form, LAPACK's ?sytrd with uplo 'U', for
+// small matrices: the unblocked algorithm (LAPACK's ?sytd2) on the full matrix, so that the
+// symmetric product and the rank-2 update are plain loops over contiguous columns that the
+// compiler vectorizes, where OpenBLAS's ?symv and ?syr2 cost more to call than to run at these
+// sizes. The output is LAPACK's: d, e, tau and the reflectors above the superdiagonal, for
+// LAPACK's ?ormtr and ?stedc.
+
+#include <float.h>
+#include <math.h>
+#include <cblas.h>
+#include "CKindlingLinalgKernels.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define KINDLING_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define KINDLING_MULTIVERSION
+#endif
+
+#define ST_T float
+#define ST_NAME(x) x##_f32
+#define ST_NRM2 cblas_snrm2
+#define ST_SQRT sqrtf
+#define ST_SAFE_MIN (FLT_MIN / (FLT_EPSILON / 2))
+#include "sytrd_template.h"
+#undef ST_T
+#undef ST_NAME
+#undef ST_NRM2
+#undef ST_SQRT
+#undef ST_SAFE_MIN
+
+#define ST_T double
+#define ST_NAME(x) x##_f64
+#define ST_NRM2 cblas_dnrm2
+#define ST_SQRT sqrt
+#define ST_SAFE_MIN (DBL_MIN / (DBL_EPSILON / 2))
+#include "sytrd_template.h"

@@ -1,0 +1,95 @@
+import KindlingTensor
+import Testing
+
+@testable import KindlingLinalg
+
+/// Kindling's tridiagonal reduction (`kindling_sytrd_upper_*`) against LAPACK's `?sytrd` with
+/// uplo `U` on the same matrices: the same `d`, `e`, `tau` and reflectors up to rounding, reading
+/// only the upper triangle (the lower one holds other numbers here).
+@Suite("Tridiagonal reduction kernel against LAPACK")
+struct TridiagonalKernelTests {
+  struct Reduction<T: LAPACKScalar> {
+    var d: [T], e: [T], tau: [T], reflectors: [T]
+  }
+
+  /// (kernel, LAPACK) on the column-major `n`×`n` matrix `values`.
+  static func both<T: LAPACKScalar>(_ values: [T], n: Int) -> (Reduction<T>, Reduction<T>) {
+    func run(
+      _ reduce: (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) ->
+        Void
+    ) -> Reduction<T> {
+      var a = values
+      var d = [T](repeating: 0, count: n)
+      var e = [T](repeating: 0, count: max(0, n - 1))
+      var tau = [T](repeating: 0, count: max(1, n - 1))
+      a.withUnsafeMutableBufferPointer { a in
+        d.withUnsafeMutableBufferPointer { d in
+          e.withUnsafeMutableBufferPointer { e in
+            tau.withUnsafeMutableBufferPointer { tau in
+              reduce(a.baseAddress!, d.baseAddress!, e.baseAddress ?? d.baseAddress!, tau.baseAddress!)
+            }
+          }
+        }
+      }
+      // The reflectors: above the superdiagonal, column by column.
+      var reflectors: [T] = []
+      for c in 0..<n { for r in 0..<max(0, c - 1) { reflectors.append(a[r + c * n]) } }
+      return Reduction(d: d, e: e, tau: Array(tau.prefix(max(0, n - 1))), reflectors: reflectors)
+    }
+    let kernel = run { a, d, e, tau in T.sytrdUpperSmall(Int32(n), a, d, e, tau) }
+    let lapack = run { a, d, e, tau in
+      let n32 = Int32(n)
+      var size: T = 0
+      _ = T.sytrd(LAPACKFlag.upper, n32, a, n32, d, e, tau, &size, -1)
+      var work = [T](repeating: 0, count: max(1, Int(size)))
+      _ = T.sytrd(LAPACKFlag.upper, n32, a, n32, d, e, tau, &work, Int32(work.count))
+    }
+    return (kernel, lapack)
+  }
+
+  /// A column-major matrix whose upper triangle is that of a random symmetric matrix and whose
+  /// strict lower triangle holds unrelated numbers.
+  static func matrix<T: LAPACKScalar>(_: T.Type, n: Int, seed: UInt64) -> [T] {
+    let upper = Tensor.randn([n, n], dtype: .float64, generator: Generator(seed: seed)).scalars(as: Double.self)
+    let other = Tensor.randn([n, n], dtype: .float64, generator: Generator(seed: seed + 1)).scalars(as: Double.self)
+    var values = [T](repeating: 0, count: n * n)
+    for c in 0..<n { for r in 0..<n { values[r + c * n] = T(r <= c ? upper[r * n + c] : 100 * other[r * n + c]) } }
+    return values
+  }
+
+  static func largestDifference<T: LAPACKScalar>(_ a: [T], _ b: [T]) -> Double {
+    zip(a, b).map { abs(Double($0) - Double($1)) }.max() ?? 0
+  }
+
+  @Test(
+    "d, e, tau and reflectors equal LAPACK's up to rounding, float32 and float64",
+    arguments: [1, 2, 3, 5, 17, 64, 100, 128])
+  func matchesLAPACK(n: Int) {
+    let (single, singleLAPACK) = Self.both(Self.matrix(Float.self, n: n, seed: UInt64(n)), n: n)
+    let (double, doubleLAPACK) = Self.both(Self.matrix(Double.self, n: n, seed: UInt64(n)), n: n)
+    // Magnitudes grow like n; tolerances relative to that.
+    let scale = Double(n)
+    Self.expectClose(single, singleLAPACK, values: 3e-5 * scale, reflectors: 1e-5 * scale, "float32 n \(n)")
+    Self.expectClose(double, doubleLAPACK, values: 1e-12 * scale, reflectors: 1e-12, "float64 n \(n)")
+  }
+
+  static func expectClose<T: LAPACKScalar>(
+    _ kernel: Reduction<T>, _ lapack: Reduction<T>, values: Double, reflectors: Double, _ label: String
+  ) {
+    #expect(kernel.reflectors.count == lapack.reflectors.count)
+    #expect(largestDifference(kernel.d, lapack.d) <= values, "\(label): d")
+    #expect(largestDifference(kernel.e, lapack.e) <= values, "\(label): e")
+    #expect(largestDifference(kernel.tau, lapack.tau) <= reflectors, "\(label): tau")
+    #expect(largestDifference(kernel.reflectors, lapack.reflectors) <= reflectors, "\(label): reflectors")
+  }
+
+  @Test("a column already zero above the superdiagonal gives LAPACK's tau = 0 (no reflector)")
+  func zeroColumn() {
+    let n = 6
+    var values = Self.matrix(Double.self, n: n, seed: 9)
+    for r in 0..<(n - 2) { values[r + (n - 1) * n] = 0 }  // the first reflector's column
+    let (kernel, lapack) = Self.both(values, n: n)
+    #expect(kernel.tau[n - 2] == 0 && lapack.tau[n - 2] == 0)
+    Self.expectClose(kernel, lapack, values: 1e-12, reflectors: 1e-12, "zero column")
+  }
+}
