@@ -5,7 +5,8 @@ import KindlingTensor
 /// returns the ascending eigenvalues (`[..., n]`) and `info` per matrix.
 ///
 /// It is LAPACK's `?syevd`, and for eigenvectors of order ``splitOrder`` and up on more than one
-/// thread, `?syevd`'s three phases called one by one:
+/// thread, `?syevd`'s three phases called one by one (one thread, or eigenvalues only, of an upper
+/// triangle in ``smallSerialOrders``: the same phases unsplit, ``serial(_:_:n:)``):
 /// 1. `?sytrd`, the reduction to tridiagonal form (Kindling's kernel up to
 ///    ``smallReductionOrder``);
 /// 2. the tridiagonal divide and conquer with its top step taken here: both halves solved by
@@ -35,6 +36,10 @@ struct EighKernel: LAPACKVisitor {
   /// instead of `?sytrd`. Measured from C on one thread, float32, best of 100: n = 64 32 against
   /// 63 µs, n = 100 94 against 157 µs; at 256 `?sytrd`'s blocked code is faster.
   static let smallReductionOrder = 128
+  /// The orders at which a matrix whose upper triangle is read and that is not split (one thread,
+  /// below ``splitOrder``, or eigenvalues only) takes ``serial(_:_:n:)``: `?syevd`'s phases with
+  /// Kindling's reduction. Below 16 `?syevd`'s own unblocked reduction costs as little.
+  static let smallSerialOrders = 16...smallReductionOrder
   /// The order from which `?ormtr` is split too (at 64 the split gains nothing: 25 against
   /// 31 µs).
   static let ormtrSplitOrder = 128
@@ -54,6 +59,8 @@ struct EighKernel: LAPACKVisitor {
       if split, vectors, n >= Self.splitOrder, threads > 1,
         let code = phased(ai, wi, n: n, uplo: uplo, threads: threads)
       {
+        info[i] = code
+      } else if split, uplo == LAPACKFlag.upper, Self.smallSerialOrders.contains(n), let code = serial(ai, wi, n: n) {
         info[i] = code
       } else {
         info[i] = syevd(ai, wi, n: n, uplo: uplo)
@@ -112,19 +119,51 @@ struct EighKernel: LAPACKVisitor {
       let own = columns.lowerBound == 0 ? nil : UnsafeMutablePointer<T>.allocate(capacity: n * n)
       defer { own?.deallocate() }
       own?.update(from: original, count: n * n)
-      let reflectors = own ?? original
-      let (block, c) = (Int32(columns.count), z + columns.lowerBound * n)
-      // Not `?ormtr`'s own workspace query: in LAPACK 3.11 it leaves out the 65×64 block
-      // reflector `?ormql`/`?ormqr` also keep there, which then fall back to one reflector at a
-      // time (`?larf`, level 2; at n = 256 that made the whole eigh slower than `?syevd`). This
-      // is their optimal size with the largest block, 64.
-      let lwork = columns.count * 64 + 65 * 64
-      let work = UnsafeMutablePointer<T>.allocate(capacity: lwork)
-      defer { work.deallocate() }
-      _ = T.ormtr(uplo, n32, block, reflectors, n32, tau, c, n32, work, Int32(lwork))
+      Self.ormtr(uplo, n: n, reflectors: own ?? original, tau: tau, z: z, columns: columns)
     }
     a.update(from: z, count: n * n)
     return 0
+  }
+
+  /// `?syevd` on one thread for a small matrix whose upper triangle is read, with Kindling's
+  /// reduction (`?sytrd`'s result, faster here): then `?stedc` (with `compz` `N` for eigenvalues
+  /// only, which calls `?sterf` as `?syevd` does) and `?ormtr`. `info`, or `nil` (nothing done)
+  /// when the matrix needs `?syevd`'s scaling.
+  private func serial<T: LAPACKScalar>(_ a: UnsafeMutablePointer<T>, _ w: UnsafeMutablePointer<T>, n: Int) -> Int32? {
+    guard Self.inSafeRange(a, n: n, upper: true) else { return nil }
+    let e = UnsafeMutablePointer<T>.allocate(capacity: n)
+    let tau = UnsafeMutablePointer<T>.allocate(capacity: n)
+    defer {
+      e.deallocate()
+      tau.deallocate()
+    }
+    T.sytrdUpperSmall(Int32(n), a, w, e, tau)
+    guard vectors else { return Self.stedc(w, e, a, n: n, ldz: n, vectors: false) }
+    let z = UnsafeMutablePointer<T>.allocate(capacity: n * n)
+    defer { z.deallocate() }
+    let code = Self.stedc(w, e, z, n: n, ldz: n)
+    guard code == 0 else { return code }
+    Self.ormtr(LAPACKFlag.upper, n: n, reflectors: a, tau: tau, z: z, columns: 0..<n)
+    a.update(from: z, count: n * n)
+    return 0
+  }
+
+  /// `Z = Q Z` on the columns `columns` of the `n`×`n` matrix `z` for `Q` from `?sytrd`'s
+  /// reflectors (`?ormtr`, side `L`).
+  private static func ormtr<T: LAPACKScalar>(
+    _ uplo: CChar, n: Int, reflectors: UnsafeMutablePointer<T>, tau: UnsafePointer<T>, z: UnsafeMutablePointer<T>,
+    columns: Range<Int>
+  ) {
+    // Not `?ormtr`'s own workspace query: in LAPACK 3.11 it leaves out the 65×64 block
+    // reflector `?ormql`/`?ormqr` also keep there, which then fall back to one reflector at a
+    // time (`?larf`, level 2; at n = 256 that made the whole eigh slower than `?syevd`). This
+    // is their optimal size with the largest block, 64.
+    let lwork = columns.count * 64 + 65 * 64
+    let work = UnsafeMutablePointer<T>.allocate(capacity: lwork)
+    defer { work.deallocate() }
+    let n32 = Int32(n)
+    _ = T.ormtr(
+      uplo, n32, Int32(columns.count), reflectors, n32, tau, z + columns.lowerBound * n, n32, work, Int32(lwork))
   }
 
   /// Eigenvalues (over `d`, ascending) and eigenvectors (into `z`, `n`×`n`) of the symmetric
@@ -178,11 +217,12 @@ struct EighKernel: LAPACKVisitor {
   }
 
   /// `?stedc` with eigenvectors of the tridiagonal matrix (`compz` `I`) into `z` (leading
-  /// dimension `ldz`).
+  /// dimension `ldz`), or (`vectors` false) the eigenvalues only (`compz` `N`, `z` not read).
   private static func stedc<T: LAPACKScalar>(
-    _ d: UnsafeMutablePointer<T>, _ e: UnsafeMutablePointer<T>, _ z: UnsafeMutablePointer<T>, n: Int, ldz: Int
+    _ d: UnsafeMutablePointer<T>, _ e: UnsafeMutablePointer<T>, _ z: UnsafeMutablePointer<T>, n: Int, ldz: Int,
+    vectors: Bool = true
   ) -> Int32 {
-    let (compz, n32, ldz32) = (LAPACKFlag.tridiagonalVectors, Int32(n), Int32(ldz))
+    let (compz, n32, ldz32) = (vectors ? LAPACKFlag.tridiagonalVectors : LAPACKFlag.no, Int32(n), Int32(ldz))
     var solve = Workspace<T> { work, iwork in T.stedc(compz, n32, d, e, z, ldz32, work, -1, iwork, -1) }
     let (lwork, liwork) = (solve.lwork, solve.liwork)
     return solve.run { work, iwork in T.stedc(compz, n32, d, e, z, ldz32, work, lwork, iwork, liwork) }
