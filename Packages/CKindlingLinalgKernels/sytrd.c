@@ -1,8 +1,8 @@
-// The reduction of a symmetric matrix to tridiagonal form, LAPACK's ?sytrd with uplo 'U', for
+// The reduction of a symmetric matrix to tridiagonal form, LAPACK's ?sytrd (either triangle), for
 // small matrices: the unblocked algorithm (LAPACK's ?sytd2) on the full matrix, so that the
 // symmetric product and the rank-2 update are plain loops over contiguous columns that the
 // compiler vectorizes, where OpenBLAS's ?symv and ?syr2 cost more to call than to run at these
-// sizes. The output is LAPACK's: d, e, tau and the reflectors above the superdiagonal, for
+// sizes. The output is LAPACK's: d, e, tau and the reflectors beyond the first off-diagonal, for
 // LAPACK's ?ormtr and ?stedc.
 
 #include <float.h>

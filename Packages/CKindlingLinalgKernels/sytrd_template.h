@@ -88,3 +88,26 @@ void ST_NAME(kindling_sytrd_upper)(int n, ST_T *a, int lda, ST_T *d, ST_T *e, ST
   }
   d[0] = a[0];
 }
+
+void ST_NAME(kindling_sytrd_lower)(int n, ST_T *a, int lda, ST_T *d, ST_T *e, ST_T *tau) {
+  if (n <= 0) return;
+  // As the upper case, mirrored: the lower triangle is read, the upper one overwritten.
+  for (int c = 0; c < n; c++)
+    for (int r = c + 1; r < n; r++) a[c + (long)r * lda] = a[r + (long)c * lda];
+  for (int i = 0; i < n - 1; i++) {
+    // Reflector H(i) annihilates A(i+2:n-1, i) below the subdiagonal element A(i+1, i).
+    const int m = n - i - 1;
+    ST_T *v = a + (i + 1) + (long)i * lda;
+    ST_T alpha = v[0];
+    const ST_T taui = ST_NAME(st_larfg)(m, &alpha, v + 1);
+    e[i] = alpha;
+    if (taui != 0) {
+      v[0] = 1;
+      ST_NAME(st_update)(m, a + (i + 1) + (long)(i + 1) * lda, lda, v, taui, tau + i);  // y in tau[i..<n-1]
+      v[0] = e[i];
+    }
+    d[i] = a[i + (long)i * lda];
+    tau[i] = taui;
+  }
+  d[n - 1] = a[(n - 1) + (long)(n - 1) * lda];
+}

@@ -3,17 +3,18 @@ import Testing
 
 @testable import KindlingLinalg
 
-/// Kindling's tridiagonal reduction (`kindling_sytrd_upper_*`) against LAPACK's `?sytrd` with
-/// uplo `U` on the same matrices: the same `d`, `e`, `tau` and reflectors up to rounding, reading
-/// only the upper triangle (the lower one holds other numbers here).
+/// Kindling's tridiagonal reduction (`kindling_sytrd_upper_*`, `kindling_sytrd_lower_*`) against
+/// LAPACK's `?sytrd` on the same matrices, both triangles: the same `d`, `e`, `tau` and
+/// reflectors up to rounding, reading only the triangle named (the other holds other numbers
+/// here).
 @Suite("Tridiagonal reduction kernel against LAPACK")
 struct TridiagonalKernelTests {
   struct Reduction<T: LAPACKScalar> {
     var d: [T], e: [T], tau: [T], reflectors: [T]
   }
 
-  /// (kernel, LAPACK) on the column-major `n`×`n` matrix `values`.
-  static func both<T: LAPACKScalar>(_ values: [T], n: Int) -> (Reduction<T>, Reduction<T>) {
+  /// (kernel, LAPACK) on the column-major `n`×`n` matrix `values`, triangle `upper` or lower.
+  static func both<T: LAPACKScalar>(_ values: [T], n: Int, upper: Bool = true) -> (Reduction<T>, Reduction<T>) {
     func run(
       _ reduce: (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) ->
         Void
@@ -31,29 +32,37 @@ struct TridiagonalKernelTests {
           }
         }
       }
-      // The reflectors: above the superdiagonal, column by column.
+      // The reflectors: above the superdiagonal or below the subdiagonal, column by column.
       var reflectors: [T] = []
-      for c in 0..<n { for r in 0..<max(0, c - 1) { reflectors.append(a[r + c * n]) } }
+      for c in 0..<n {
+        for r in upper ? 0..<max(0, c - 1) : min(n, c + 2)..<n { reflectors.append(a[r + c * n]) }
+      }
       return Reduction(d: d, e: e, tau: Array(tau.prefix(max(0, n - 1))), reflectors: reflectors)
     }
-    let kernel = run { a, d, e, tau in T.sytrdUpperSmall(Int32(n), a, d, e, tau) }
+    let uplo = upper ? LAPACKFlag.upper : LAPACKFlag.lower
+    let kernel = run { a, d, e, tau in T.sytrdSmall(uplo, Int32(n), a, d, e, tau) }
     let lapack = run { a, d, e, tau in
       let n32 = Int32(n)
       var size: T = 0
-      _ = T.sytrd(LAPACKFlag.upper, n32, a, n32, d, e, tau, &size, -1)
+      _ = T.sytrd(uplo, n32, a, n32, d, e, tau, &size, -1)
       var work = [T](repeating: 0, count: max(1, Int(size)))
-      _ = T.sytrd(LAPACKFlag.upper, n32, a, n32, d, e, tau, &work, Int32(work.count))
+      _ = T.sytrd(uplo, n32, a, n32, d, e, tau, &work, Int32(work.count))
     }
     return (kernel, lapack)
   }
 
-  /// A column-major matrix whose upper triangle is that of a random symmetric matrix and whose
-  /// strict lower triangle holds unrelated numbers.
-  static func matrix<T: LAPACKScalar>(_: T.Type, n: Int, seed: UInt64) -> [T] {
-    let upper = Tensor.randn([n, n], dtype: .float64, generator: Generator(seed: seed)).scalars(as: Double.self)
+  /// A column-major matrix whose triangle `upper` (or lower) is that of a random symmetric matrix
+  /// and whose other strict triangle holds unrelated numbers.
+  static func matrix<T: LAPACKScalar>(_: T.Type, n: Int, seed: UInt64, upper: Bool = true) -> [T] {
+    let symmetric = Tensor.randn([n, n], dtype: .float64, generator: Generator(seed: seed)).scalars(as: Double.self)
     let other = Tensor.randn([n, n], dtype: .float64, generator: Generator(seed: seed + 1)).scalars(as: Double.self)
     var values = [T](repeating: 0, count: n * n)
-    for c in 0..<n { for r in 0..<n { values[r + c * n] = T(r <= c ? upper[r * n + c] : 100 * other[r * n + c]) } }
+    for c in 0..<n {
+      for r in 0..<n {
+        values[r + c * n] = T(
+          (r <= c) == upper || r == c ? symmetric[min(r, c) * n + max(r, c)] : 100 * other[r * n + c])
+      }
+    }
     return values
   }
 
@@ -62,15 +71,17 @@ struct TridiagonalKernelTests {
   }
 
   @Test(
-    "d, e, tau and reflectors equal LAPACK's up to rounding, float32 and float64",
+    "d, e, tau and reflectors equal LAPACK's up to rounding, both triangles, float32 and float64",
     arguments: [1, 2, 3, 5, 17, 64, 100, 128])
   func matchesLAPACK(n: Int) {
-    let (single, singleLAPACK) = Self.both(Self.matrix(Float.self, n: n, seed: UInt64(n)), n: n)
-    let (double, doubleLAPACK) = Self.both(Self.matrix(Double.self, n: n, seed: UInt64(n)), n: n)
-    // Magnitudes grow like n; tolerances relative to that.
-    let scale = Double(n)
-    Self.expectClose(single, singleLAPACK, values: 3e-5 * scale, reflectors: 1e-5 * scale, "float32 n \(n)")
-    Self.expectClose(double, doubleLAPACK, values: 1e-12 * scale, reflectors: 1e-12, "float64 n \(n)")
+    for upper in [true, false] {
+      let single = Self.both(Self.matrix(Float.self, n: n, seed: UInt64(n), upper: upper), n: n, upper: upper)
+      let double = Self.both(Self.matrix(Double.self, n: n, seed: UInt64(n), upper: upper), n: n, upper: upper)
+      // Magnitudes grow like n; tolerances relative to that.
+      let scale = Double(n)
+      Self.expectClose(single.0, single.1, values: 3e-5 * scale, reflectors: 1e-5 * scale, "float32 n \(n) \(upper)")
+      Self.expectClose(double.0, double.1, values: 1e-12 * scale, reflectors: 1e-13 * scale, "float64 n \(n) \(upper)")
+    }
   }
 
   static func expectClose<T: LAPACKScalar>(

@@ -30,3 +30,8 @@ int kindling_getrs_f64(int transpose, int n, int k, const double *lu, const int 
 void kindling_sytrd_upper_f32(int n, float *a, int lda, float *d, float *e, float *tau);
 /// ``kindling_sytrd_upper_f32`` for float64.
 void kindling_sytrd_upper_f64(int n, double *a, int lda, double *d, double *e, double *tau);
+/// ``kindling_sytrd_upper_f32`` with uplo `L`: the lower triangle read, the reflectors below the
+/// subdiagonal, as LAPACK's `?sytrd` with uplo `L` leaves them.
+void kindling_sytrd_lower_f32(int n, float *a, int lda, float *d, float *e, float *tau);
+/// ``kindling_sytrd_lower_f32`` for float64.
+void kindling_sytrd_lower_f64(int n, double *a, int lda, double *d, double *e, double *tau);

@@ -50,11 +50,11 @@ protocol DecompositionScalar: LinalgScalar {
     _ indxq: UnsafeMutablePointer<Int32>, _ rho: Self, _ cutpnt: Int32, _ work: UnsafeMutablePointer<Self>,
     _ iwork: UnsafeMutablePointer<Int32>
   ) -> Int32
-  /// `?sytrd` with `uplo` `U` by Kindling's unblocked kernel on the full matrix
-  /// (`kindling_sytrd_upper_*`, faster for small `n`; it overwrites the lower triangle too).
-  static func sytrdUpperSmall(
-    _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ d: UnsafeMutablePointer<Self>, _ e: UnsafeMutablePointer<Self>,
-    _ tau: UnsafeMutablePointer<Self>)
+  /// `?sytrd` by Kindling's unblocked kernel on the full matrix (`kindling_sytrd_upper_*`,
+  /// `kindling_sytrd_lower_*`: faster for small `n`; they overwrite the other triangle too).
+  static func sytrdSmall(
+    _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ d: UnsafeMutablePointer<Self>,
+    _ e: UnsafeMutablePointer<Self>, _ tau: UnsafeMutablePointer<Self>)
   /// `C = Q C` for `Q` from `?sytrd`'s reflectors (`?ormtr`, side `L`, no transpose); `C` is
   /// `m`×`n`, `m` the order of `Q`. It writes into `a` while it runs and restores it.
   static func ormtr(
@@ -107,10 +107,16 @@ extension Float: DecompositionScalar {
     _ e: UnsafeMutablePointer<Float>, _ tau: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Float>,
     _ lwork: Int32
   ) -> Int32 { LAPACKE_ssytrd_work(LAPACK_COL_MAJOR, uplo, n, a, lda, d, e, tau, work, lwork) }
-  static func sytrdUpperSmall(
-    _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ e: UnsafeMutablePointer<Float>,
-    _ tau: UnsafeMutablePointer<Float>
-  ) { kindling_sytrd_upper_f32(n, a, n, d, e, tau) }
+  static func sytrdSmall(
+    _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ d: UnsafeMutablePointer<Float>,
+    _ e: UnsafeMutablePointer<Float>, _ tau: UnsafeMutablePointer<Float>
+  ) {
+    if uplo == LAPACKFlag.upper {
+      kindling_sytrd_upper_f32(n, a, n, d, e, tau)
+    } else {
+      kindling_sytrd_lower_f32(n, a, n, d, e, tau)
+    }
+  }
   static func stedc(
     _ compz: CChar, _ n: Int32, _ d: UnsafeMutablePointer<Float>, _ e: UnsafeMutablePointer<Float>,
     _ z: UnsafeMutablePointer<Float>, _ ldz: Int32, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32,
@@ -173,10 +179,16 @@ extension Double: DecompositionScalar {
     _ e: UnsafeMutablePointer<Double>, _ tau: UnsafeMutablePointer<Double>, _ work: UnsafeMutablePointer<Double>,
     _ lwork: Int32
   ) -> Int32 { LAPACKE_dsytrd_work(LAPACK_COL_MAJOR, uplo, n, a, lda, d, e, tau, work, lwork) }
-  static func sytrdUpperSmall(
-    _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>,
-    _ tau: UnsafeMutablePointer<Double>
-  ) { kindling_sytrd_upper_f64(n, a, n, d, e, tau) }
+  static func sytrdSmall(
+    _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>,
+    _ e: UnsafeMutablePointer<Double>, _ tau: UnsafeMutablePointer<Double>
+  ) {
+    if uplo == LAPACKFlag.upper {
+      kindling_sytrd_upper_f64(n, a, n, d, e, tau)
+    } else {
+      kindling_sytrd_lower_f64(n, a, n, d, e, tau)
+    }
+  }
   static func stedc(
     _ compz: CChar, _ n: Int32, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>,
     _ z: UnsafeMutablePointer<Double>, _ ldz: Int32, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32,

@@ -5,8 +5,8 @@ import KindlingTensor
 /// returns the ascending eigenvalues (`[..., n]`) and `info` per matrix.
 ///
 /// It is LAPACK's `?syevd`, and for eigenvectors of order ``splitOrder`` and up on more than one
-/// thread, `?syevd`'s three phases called one by one (one thread, or eigenvalues only, of an upper
-/// triangle in ``smallSerialOrders``: the same phases unsplit, ``serial(_:_:n:)``):
+/// thread, `?syevd`'s three phases called one by one (one thread, or eigenvalues only, in
+/// ``smallSerialOrders``: the same phases unsplit, ``serial(_:_:n:uplo:)``):
 /// 1. `?sytrd`, the reduction to tridiagonal form (Kindling's kernel up to
 ///    ``smallReductionOrder``);
 /// 2. the tridiagonal divide and conquer with its top step taken here: both halves solved by
@@ -31,13 +31,12 @@ struct EighKernel: LAPACKVisitor {
   /// The order from which eigenvectors are computed phase by phase, the tridiagonal problem's
   /// top divide-and-conquer step split across two threads.
   static let splitOrder = 64
-  /// Up to this order, the reduction of the upper triangle (what `eigh`'s default `UPLO = "L"`
-  /// reads, seen column-major) runs in Kindling's unblocked kernel (`kindling_sytrd_upper_*`)
-  /// instead of `?sytrd`. Measured from C on one thread, float32, best of 100: n = 64 32 against
+  /// Up to this order, the reduction to tridiagonal form runs in Kindling's unblocked kernel
+  /// (`kindling_sytrd_upper_*`, `kindling_sytrd_lower_*`) instead of `?sytrd`. Measured from C on one thread, float32, best of 100: n = 64 32 against
   /// 63 µs, n = 100 94 against 157 µs; at 256 `?sytrd`'s blocked code is faster.
   static let smallReductionOrder = 128
-  /// The orders at which a matrix whose upper triangle is read and that is not split (one thread,
-  /// below ``splitOrder``, or eigenvalues only) takes ``serial(_:_:n:)``: `?syevd`'s phases with
+  /// The orders at which a matrix that is not split (one thread, below ``splitOrder``, or
+  /// eigenvalues only) takes ``serial(_:_:n:uplo:)``: `?syevd`'s phases with
   /// Kindling's reduction. Below 16 `?syevd`'s own unblocked reduction costs as little.
   static let smallSerialOrders = 16...smallReductionOrder
   /// The order from which `?ormtr` is split too (at 64 the split gains nothing: 25 against
@@ -60,7 +59,7 @@ struct EighKernel: LAPACKVisitor {
         let code = phased(ai, wi, n: n, uplo: uplo, threads: threads)
       {
         info[i] = code
-      } else if split, uplo == LAPACKFlag.upper, Self.smallSerialOrders.contains(n), let code = serial(ai, wi, n: n) {
+      } else if split, Self.smallSerialOrders.contains(n), let code = serial(ai, wi, n: n, uplo: uplo) {
         info[i] = code
       } else {
         info[i] = syevd(ai, wi, n: n, uplo: uplo)
@@ -100,8 +99,8 @@ struct EighKernel: LAPACKVisitor {
     // Small matrices reduce in tens of µs, longer than an idle worker polls: keep it awake for
     // the split that follows (at n = 64 it started its half 25 µs late).
     if n < Self.ormtrSplitOrder { Parallel.keepAwake(nanoseconds: 150_000) }
-    if uplo == LAPACKFlag.upper, n <= Self.smallReductionOrder {
-      T.sytrdUpperSmall(n32, a, w, e, tau)
+    if n <= Self.smallReductionOrder {
+      T.sytrdSmall(uplo, n32, a, w, e, tau)
     } else {
       Self.onOpenBLASThreads(n) {
         var reduce = Workspace<T> { work, _ in T.sytrd(uplo, n32, a, n32, w, e, tau, work, -1) }
@@ -125,25 +124,27 @@ struct EighKernel: LAPACKVisitor {
     return 0
   }
 
-  /// `?syevd` on one thread for a small matrix whose upper triangle is read, with Kindling's
-  /// reduction (`?sytrd`'s result, faster here): then `?stedc` (with `compz` `N` for eigenvalues
-  /// only, which calls `?sterf` as `?syevd` does) and `?ormtr`. `info`, or `nil` (nothing done)
-  /// when the matrix needs `?syevd`'s scaling.
-  private func serial<T: LAPACKScalar>(_ a: UnsafeMutablePointer<T>, _ w: UnsafeMutablePointer<T>, n: Int) -> Int32? {
-    guard Self.inSafeRange(a, n: n, upper: true) else { return nil }
+  /// `?syevd` on one thread for a small matrix, with Kindling's reduction (`?sytrd`'s result,
+  /// faster here): then `?stedc` (with `compz` `N` for eigenvalues only, which calls `?sterf` as
+  /// `?syevd` does) and `?ormtr`. `info`, or `nil` (nothing done) when the matrix needs
+  /// `?syevd`'s scaling.
+  private func serial<T: LAPACKScalar>(
+    _ a: UnsafeMutablePointer<T>, _ w: UnsafeMutablePointer<T>, n: Int, uplo: CChar
+  ) -> Int32? {
+    guard Self.inSafeRange(a, n: n, upper: uplo == LAPACKFlag.upper) else { return nil }
     let e = UnsafeMutablePointer<T>.allocate(capacity: n)
     let tau = UnsafeMutablePointer<T>.allocate(capacity: n)
     defer {
       e.deallocate()
       tau.deallocate()
     }
-    T.sytrdUpperSmall(Int32(n), a, w, e, tau)
+    T.sytrdSmall(uplo, Int32(n), a, w, e, tau)
     guard vectors else { return Self.stedc(w, e, a, n: n, ldz: n, vectors: false) }
     let z = UnsafeMutablePointer<T>.allocate(capacity: n * n)
     defer { z.deallocate() }
     let code = Self.stedc(w, e, z, n: n, ldz: n)
     guard code == 0 else { return code }
-    Self.ormtr(LAPACKFlag.upper, n: n, reflectors: a, tau: tau, z: z, columns: 0..<n)
+    Self.ormtr(uplo, n: n, reflectors: a, tau: tau, z: z, columns: 0..<n)
     a.update(from: z, count: n * n)
     return 0
   }
