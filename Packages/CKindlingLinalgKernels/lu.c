@@ -6,7 +6,8 @@
 // are applied to whole rows at once, which in row-major storage are contiguous copies. Panels of
 // at most KINDLING_LU_PANEL columns are copied into a column-major work buffer and factored
 // column by column there, where the pivot search (OpenBLAS's i?amax) and the updates run over
-// contiguous memory.
+// contiguous memory. The solve from the factors (kindling_getrs) substitutes over the row-major
+// rows for one right-hand side and calls OpenBLAS's trsm on the transposed triangles for more.
 //
 // Measured on 2 cores (Xeon, AVX-512), float32, one OpenBLAS thread, fastest of 40 calls against
 // OpenBLAS's sgetrf on the column-major copy of the same matrix: n = 64 10 against 19.5 µs,
@@ -18,17 +19,12 @@
 #include <cblas.h>
 #include "CKindlingLinalgKernels.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define KINDLING_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define KINDLING_MULTIVERSION
-#endif
+#include "multiversion.h"
 
 #define LU_T float
 #define LU_NAME(x) x##_f32
 #define LU_GEMM cblas_sgemm
 #define LU_IAMAX cblas_isamax
-#define LU_TRSV cblas_strsv
 #define LU_TRSM cblas_strsm
 #define LU_SAFE_MIN FLT_MIN
 #include "lu_template.h"
@@ -36,7 +32,6 @@
 #undef LU_NAME
 #undef LU_GEMM
 #undef LU_IAMAX
-#undef LU_TRSV
 #undef LU_TRSM
 #undef LU_SAFE_MIN
 
@@ -44,7 +39,6 @@
 #define LU_NAME(x) x##_f64
 #define LU_GEMM cblas_dgemm
 #define LU_IAMAX cblas_idamax
-#define LU_TRSV cblas_dtrsv
 #define LU_TRSM cblas_dtrsm
 #define LU_SAFE_MIN DBL_MIN
 #include "lu_template.h"

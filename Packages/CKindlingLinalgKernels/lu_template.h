@@ -1,7 +1,9 @@
 // The LU kernels for one element type, included by lu.c once per type with LU_T (the type),
-// LU_NAME(x) (x with the type's suffix), LU_GEMM and LU_IAMAX (its CBLAS routines) and
-// LU_TRSV, LU_TRSM (its CBLAS routines) and LU_SAFE_MIN (its smallest normal number) defined. Matrices are row-major: element (i, j) of a
-// matrix with row stride `ld` is at `[i * ld + j]`.
+// LU_NAME(x) (x with the type's suffix), LU_GEMM, LU_IAMAX and LU_TRSM (its CBLAS routines) and
+// LU_SAFE_MIN (its smallest normal number) defined. Matrices are row-major: element (i, j) of a
+// matrix with row stride `ld` is at `[i * ld + j]`. The inner loops are vectorized without
+// interleaving (`interleave_count(1)`): interleaved four times, a loop shorter than 64 floats
+// never reaches its vector body and runs in the scalar remainder.
 
 /// B = L⁻¹ B for the unit lower triangle of the `n1`×`n1` matrix `l` and the `n1`×`n2` matrix `b`,
 /// recursively: all but the blocks of at most KINDLING_LU_PANEL rows runs as GEMM.
@@ -13,6 +15,7 @@ static void LU_NAME(lu_unit_lower_solve)(int n1, int n2, const LU_T *l, int ldl,
       for (int k = 0; k < i; k++) {
         const LU_T f = l[(long)i * ldl + k];
         const LU_T *bk = b + (long)k * ldb;
+#pragma clang loop interleave_count(1)
         for (int c = 0; c < n2; c++) bi[c] -= f * bk[c];
       }
     }
@@ -52,6 +55,7 @@ static void LU_NAME(lu_panel)(int m, int n, LU_T *a, int lda, long left, long ri
       // As LAPACK: multiply by the reciprocal unless it would overflow.
       if ((pivot < 0 ? -pivot : pivot) >= LU_SAFE_MIN) {
         const LU_T r = 1 / pivot;
+#pragma clang loop interleave_count(1)
         for (int i = j + 1; i < m; i++) cj[i] *= r;
       } else {
         for (int i = j + 1; i < m; i++) cj[i] /= pivot;
@@ -62,6 +66,7 @@ static void LU_NAME(lu_panel)(int m, int n, LU_T *a, int lda, long left, long ri
     for (int c = j + 1; c < n; c++) {
       LU_T *cc = work + (long)c * m;
       const LU_T f = cc[j];
+#pragma clang loop interleave_count(1)
       for (int i = j + 1; i < m; i++) cc[i] -= f * cj[i];
     }
   }
@@ -128,18 +133,64 @@ int LU_NAME(kindling_getrf)(int m, int n, LU_T *a, int lda, int *ipiv, LU_T *wor
 }
 
 /// Solves op(T) X = B in place in `b` (column-major `n`×`k`) for a triangle of the column-major
-/// `n`×`n` matrix `t`: BLAS's trsv for one column, trsm for more.
+/// `n`×`n` matrix `t` (BLAS's trsm).
 static void LU_NAME(lu_triangular)(enum CBLAS_UPLO uplo, enum CBLAS_TRANSPOSE op, enum CBLAS_DIAG diag, int n,
                                    int k, const LU_T *t, LU_T *b) {
-  if (k == 1) {
-    LU_TRSV(CblasColMajor, uplo, op, diag, n, t, n, b, 1);
+  LU_TRSM(CblasColMajor, CblasLeft, uplo, op, diag, n, k, 1, t, n, b, n);
+}
+
+/// One right-hand side, from the row-major factors directly: forward and back substitution by
+/// rows (contiguous dot products) for A x = b, by columns of the transposed triangles (contiguous
+/// row updates) for Aᵀ x = b. BLAS's trsv spends more in a call per row than in arithmetic at
+/// small orders.
+KINDLING_MULTIVERSION
+static void LU_NAME(lu_solve_vector)(int transpose, int n, const LU_T *lu, LU_T *restrict x) {
+  if (!transpose) {
+    for (int i = 1; i < n; i++) {  // L y = b, unit diagonal
+      const LU_T *restrict row = lu + (long)i * n;
+      LU_T sum = 0;
+#pragma clang loop interleave_count(1)
+      for (int c = 0; c < i; c++) {
+#pragma clang fp reassociate(on)
+        sum += row[c] * x[c];
+      }
+      x[i] -= sum;
+    }
+    for (int i = n - 1; i >= 0; i--) {  // U x = y
+      const LU_T *restrict row = lu + (long)i * n;
+      LU_T sum = 0;
+#pragma clang loop interleave_count(1)
+      for (int c = i + 1; c < n; c++) {
+#pragma clang fp reassociate(on)
+        sum += row[c] * x[c];
+      }
+      x[i] = (x[i] - sum) / row[i];
+    }
   } else {
-    LU_TRSM(CblasColMajor, CblasLeft, uplo, op, diag, n, k, 1, t, n, b, n);
+    for (int i = 0; i < n; i++) {  // Uᵀ z = b: row i of U is column i of Uᵀ
+      const LU_T *restrict row = lu + (long)i * n;
+      const LU_T xi = x[i] / row[i];
+      x[i] = xi;
+#pragma clang loop interleave_count(1)
+      for (int c = i + 1; c < n; c++) x[c] -= xi * row[c];
+    }
+    for (int i = n - 1; i > 0; i--) {  // Lᵀ w = z, unit diagonal
+      const LU_T *restrict row = lu + (long)i * n;
+      const LU_T xi = x[i];
+#pragma clang loop interleave_count(1)
+      for (int c = 0; c < i; c++) x[c] -= xi * row[c];
+    }
   }
 }
 
 int LU_NAME(kindling_getrs)(int transpose, int n, int k, const LU_T *lu, const int *ipiv, LU_T *b) {
   if (n <= 0 || k <= 0) return 0;
+  if (k == 1) {
+    if (!transpose) LU_NAME(lu_swap_rows)(n, 1, ipiv, b, 1);
+    LU_NAME(lu_solve_vector)(transpose, n, lu, b);
+    if (transpose) LU_NAME(lu_swap_rows)(n, 1, ipiv, b, -1);
+    return 0;
+  }
   // Read column-major, the row-major factors are transposed: the upper triangle there is Lᵀ (with
   // L's unit diagonal), the lower one Uᵀ. A X = B: X = U⁻¹ L⁻¹ P B; Aᵀ X = B: X = Pᵀ L⁻ᵀ U⁻ᵀ B.
   if (!transpose) {

@@ -10,11 +10,7 @@
 #include <cblas.h>
 #include "CKindlingLinalgKernels.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define KINDLING_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define KINDLING_MULTIVERSION
-#endif
+#include "multiversion.h"
 
 #define ST_T float
 #define ST_NAME(x) x##_f32

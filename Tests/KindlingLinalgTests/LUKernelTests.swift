@@ -58,6 +58,29 @@ struct LUKernelTests {
     Self.expectClose(double.kernel.0, double.lapack.0, tolerance: 1e-12, "float64 \(shape)")
   }
 
+  @Test(
+    "the solve from the row-major factors: A X = B and Aᵀ X = B, one right-hand side (substitution by rows) and several (trsm)",
+    arguments: [1, 2, 5, 17, 64, 100])
+  func solveFromFactors(n: Int) {
+    let a =
+      Tensor.randn([n, n], dtype: .float64, generator: Generator(seed: UInt64(n))) + Tensor.eye(n, dtype: .float64)
+    var factors = a.scalars(as: Double.self)
+    var pivots = [Int32](repeating: 0, count: n)
+    var work = [Double](repeating: 0, count: n * 16)
+    #expect(Double.getrfRowMajor(Int32(n), Int32(n), &factors, Int32(n), &pivots, &work) == 0)
+    for k in [1, 3] {
+      for transpose in [false, true] {
+        let b = Tensor.randn([n, k], dtype: .float64, generator: Generator(seed: UInt64(100 + k)))
+        // Column-major n×k: the transpose's rows.
+        var x = b.mT.contiguous().scalars(as: Double.self)
+        Double.getrsRowMajor(transpose, Int32(n), Int32(k), factors, pivots, &x)
+        let solution = Tensor(scalars: x, shape: [k, n]).mT
+        let residual = ((transpose ? a.mT : a).matmul(solution) - b).abs().max().item(as: Double.self)
+        #expect(residual < 1e-9, "n \(n) k \(k) transpose \(transpose): residual \(residual)")
+      }
+    }
+  }
+
   @Test("a zero pivot gives LAPACK's info (the first one) and the rest is still factored")
   func singular() {
     for (m, n, zeroColumn) in [(6, 6, 0), (20, 20, 3), (40, 40, 25), (50, 30, 17)] {
