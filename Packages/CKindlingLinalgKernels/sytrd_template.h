@@ -1,4 +1,4 @@
-// The tridiagonal reduction for one element type, included by sytrd.c once per type with ST_T,
+// The tridiagonal reduction for one element type, included by reductions.c once per type with ST_T,
 // ST_NAME(x), ST_NRM2, ST_SQRT and ST_SAFE_MIN (smallest normal ÷ LAPACK's eps) defined.
 // Matrices are column-major, as LAPACK's: element (r, c) of a matrix with leading dimension `ld`
 // is at `[r + c * ld]`.

@@ -26,7 +26,7 @@ int kindling_getrs_f64(int transpose, int n, int k, const double *lu, const int 
 /// LAPACK's `?sytrd` with uplo `U` on the column-major `n`×`n` symmetric matrix `a` (upper
 /// triangle read; the lower one is overwritten): `d`, `e`, `tau` and the reflectors above the
 /// superdiagonal, exactly LAPACK's layout, up to rounding. Unblocked on the full matrix: faster
-/// than OpenBLAS's `?sytrd` for small `n` (see sytrd.c).
+/// than OpenBLAS's `?sytrd` for small `n` (see reductions.c).
 void kindling_sytrd_upper_f32(int n, float *a, int lda, float *d, float *e, float *tau);
 /// ``kindling_sytrd_upper_f32`` for float64.
 void kindling_sytrd_upper_f64(int n, double *a, int lda, double *d, double *e, double *tau);
@@ -35,3 +35,12 @@ void kindling_sytrd_upper_f64(int n, double *a, int lda, double *d, double *e, d
 void kindling_sytrd_lower_f32(int n, float *a, int lda, float *d, float *e, float *tau);
 /// ``kindling_sytrd_lower_f32`` for float64.
 void kindling_sytrd_lower_f64(int n, double *a, int lda, double *d, double *e, double *tau);
+
+/// LAPACK's `?gebrd` for a column-major `m`×`n` matrix with `m >= n` (upper bidiagonal): `d`, `e`,
+/// `tauq`, `taup` and the reflectors in `a`, LAPACK's layout, up to rounding. Unblocked, as
+/// `?gebrd` itself runs below order 128, with vectorized loops. `work` holds `m + n` elements.
+void kindling_gebrd_upper_f32(int m, int n, float *a, int lda, float *d, float *e, float *tauq, float *taup,
+                              float *work);
+/// ``kindling_gebrd_upper_f32`` for float64.
+void kindling_gebrd_upper_f64(int m, int n, double *a, int lda, double *d, double *e, double *tauq, double *taup,
+                              double *work);
