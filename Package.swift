@@ -47,7 +47,9 @@ let package = Package(
       name: "CKindlingZlib", path: module("CKindlingZlib"), providers: [.apt(["zlib1g-dev"])]),
     .target(name: "CKindlingVector", path: module("CKindlingVector")),
     .target(name: "CKindlingOpenBLASCore", dependencies: ["CKindlingBLAS"], path: module("CKindlingOpenBLASCore")),
-    .target(name: "CKindlingLinalgKernels", dependencies: ["CKindlingBLAS"], path: module("CKindlingLinalgKernels")),
+    .target(
+      name: "CKindlingLinalgKernels", dependencies: ["CKindlingBLAS", "CKindlingLAPACK"],
+      path: module("CKindlingLinalgKernels")),
     .target(
       name: "CKindlingCUDA", path: module("CKindlingCUDA"),
       linkerSettings: [.linkedLibrary("dl")]),
@@ -113,7 +115,8 @@ let package = Package(
     .testTarget(
       name: "KindlingDataTests", dependencies: ["KindlingData", "KindlingTestSupport"], exclude: ["Fixtures"]),
     .testTarget(
-      name: "KindlingLinalgTests", dependencies: ["KindlingLinalg", "KindlingAutograd", "KindlingTestSupport"],
+      name: "KindlingLinalgTests",
+      dependencies: ["KindlingLinalg", "KindlingAutograd", "CKindlingLinalgKernels", "KindlingTestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "KindlingGPUTests", dependencies: ["KindlingGPU", "KindlingNN", "KindlingOptim", "KindlingTestSupport"]),

@@ -111,3 +111,11 @@ void ST_NAME(kindling_sytrd_lower)(int n, ST_T *a, int lda, ST_T *d, ST_T *e, ST
   }
   d[n - 1] = a[(n - 1) + (long)(n - 1) * lda];
 }
+
+void ST_NAME(kindling_sytrd)(char uplo, int n, ST_T *a, int lda, ST_T *d, ST_T *e, ST_T *tau) {
+  if (uplo == 'U' || uplo == 'u') {
+    ST_NAME(kindling_sytrd_upper)(n, a, lda, d, e, tau);
+  } else {
+    ST_NAME(kindling_sytrd_lower)(n, a, lda, d, e, tau);
+  }
+}

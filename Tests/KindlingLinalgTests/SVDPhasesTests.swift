@@ -1,3 +1,4 @@
+import CKindlingLinalgKernels
 import KindlingTensor
 import Testing
 
@@ -39,6 +40,20 @@ struct SVDPhasesTests {
         #expect(Self.largestDifference(rebuilt, a) <= tolerance * Double(n), "\(dtype) n \(n) rebuilt")
       }
     }
+  }
+
+  @Test("an ordinary matrix takes the phases (no fall-back to gesdd), a scaled or NaN one does not")
+  func takesThePhases() {
+    let n = 32
+    func run(_ values: [Float]) -> Int32 {
+      var (a, s) = (values, [Float](repeating: 0, count: n))
+      var (u, vt) = ([Float](repeating: 0, count: n * n), [Float](repeating: 0, count: n * n))
+      return Float.gesddSmall(CChar(UInt8(ascii: "S")), Int32(n), &a, &s, &u, &vt)
+    }
+    let values = Tensor.randn([n, n], dtype: .float32, generator: Generator(seed: 5)).scalars(as: Float.self)
+    #expect(run(values) == 0)
+    #expect(run(values.map { $0 * 1e-30 }) == KINDLING_USE_GESDD)
+    #expect(run([Float.nan] + values.dropFirst()) == KINDLING_USE_GESDD)
   }
 
   @Test("a matrix gesdd would scale, or one holding NaN, goes to gesdd itself")

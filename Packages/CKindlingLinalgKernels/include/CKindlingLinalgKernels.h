@@ -35,6 +35,10 @@ void kindling_sytrd_upper_f64(int n, double *a, int lda, double *d, double *e, d
 void kindling_sytrd_lower_f32(int n, float *a, int lda, float *d, float *e, float *tau);
 /// ``kindling_sytrd_lower_f32`` for float64.
 void kindling_sytrd_lower_f64(int n, double *a, int lda, double *d, double *e, double *tau);
+/// ``kindling_sytrd_upper_f32`` for `uplo` `'U'`, ``kindling_sytrd_lower_f32`` otherwise.
+void kindling_sytrd_f32(char uplo, int n, float *a, int lda, float *d, float *e, float *tau);
+/// ``kindling_sytrd_f32`` for float64.
+void kindling_sytrd_f64(char uplo, int n, double *a, int lda, double *d, double *e, double *tau);
 
 /// LAPACK's `?gebrd` for a column-major `m`×`n` matrix with `m >= n` (upper bidiagonal): `d`, `e`,
 /// `tauq`, `taup` and the reflectors in `a`, LAPACK's layout, up to rounding. Unblocked, as
@@ -44,3 +48,15 @@ void kindling_gebrd_upper_f32(int m, int n, float *a, int lda, float *d, float *
 /// ``kindling_gebrd_upper_f32`` for float64.
 void kindling_gebrd_upper_f64(int m, int n, double *a, int lda, double *d, double *e, double *tauq, double *taup,
                               double *work);
+
+/// What ``kindling_gesdd_small_f32`` returns when the matrix needs what only `?gesdd` does
+/// (scaling, a NaN) or memory ran out: call `?gesdd` instead.
+#define KINDLING_USE_GESDD (-1000)
+
+/// LAPACK's `?gesdd` for a square column-major `n`×`n` matrix `a` (overwritten), `jobz` `'N'`
+/// (values only) or `'S'`/`'A'` (the same for a square matrix: `u` and `vt`, `n`×`n`,
+/// column-major), by its phases: ``kindling_gebrd_upper_f32``, `?bdsdc`, `?ormbr`. `?gesdd`'s
+/// `info`, or ``KINDLING_USE_GESDD``.
+int kindling_gesdd_small_f32(char jobz, int n, float *a, float *s, float *u, float *vt);
+/// ``kindling_gesdd_small_f32`` for float64.
+int kindling_gesdd_small_f64(char jobz, int n, double *a, double *s, double *u, double *vt);

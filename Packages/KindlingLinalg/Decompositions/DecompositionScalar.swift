@@ -110,13 +110,7 @@ extension Float: DecompositionScalar {
   static func sytrdSmall(
     _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ d: UnsafeMutablePointer<Float>,
     _ e: UnsafeMutablePointer<Float>, _ tau: UnsafeMutablePointer<Float>
-  ) {
-    if uplo == LAPACKFlag.upper {
-      kindling_sytrd_upper_f32(n, a, n, d, e, tau)
-    } else {
-      kindling_sytrd_lower_f32(n, a, n, d, e, tau)
-    }
-  }
+  ) { kindling_sytrd_f32(uplo, n, a, n, d, e, tau) }
   static func stedc(
     _ compz: CChar, _ n: Int32, _ d: UnsafeMutablePointer<Float>, _ e: UnsafeMutablePointer<Float>,
     _ z: UnsafeMutablePointer<Float>, _ ldz: Int32, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32,
@@ -182,13 +176,7 @@ extension Double: DecompositionScalar {
   static func sytrdSmall(
     _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>,
     _ e: UnsafeMutablePointer<Double>, _ tau: UnsafeMutablePointer<Double>
-  ) {
-    if uplo == LAPACKFlag.upper {
-      kindling_sytrd_upper_f64(n, a, n, d, e, tau)
-    } else {
-      kindling_sytrd_lower_f64(n, a, n, d, e, tau)
-    }
-  }
+  ) { kindling_sytrd_f64(uplo, n, a, n, d, e, tau) }
   static func stedc(
     _ compz: CChar, _ n: Int32, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>,
     _ z: UnsafeMutablePointer<Double>, _ ldz: Int32, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32,

@@ -15,25 +15,11 @@ protocol SVDScalar: LinalgScalar {
     _ vt: UnsafeMutablePointer<Self>, _ ldvt: Int32, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32,
     _ iwork: UnsafeMutablePointer<Int32>
   ) -> Int32
-  /// `?gebrd` for `m >= n` by Kindling's unblocked kernel (`kindling_gebrd_upper_*`, faster for
-  /// small matrices); `work` holds `m + n` elements.
-  static func gebrdSmall(
-    _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ d: UnsafeMutablePointer<Self>,
-    _ e: UnsafeMutablePointer<Self>, _ tauq: UnsafeMutablePointer<Self>, _ taup: UnsafeMutablePointer<Self>,
-    _ work: UnsafeMutablePointer<Self>)
-  /// The SVD of an upper bidiagonal matrix by divide and conquer (`?bdsdc`, `uplo` `U`): `compq`
-  /// `I` for its singular vectors into `u` and `vt`, `N` for the values only (descending, in `d`).
-  static func bdsdc(
-    _ compq: CChar, _ n: Int32, _ d: UnsafeMutablePointer<Self>, _ e: UnsafeMutablePointer<Self>,
-    _ u: UnsafeMutablePointer<Self>, _ ldu: Int32, _ vt: UnsafeMutablePointer<Self>, _ ldvt: Int32,
-    _ work: UnsafeMutablePointer<Self>, _ iwork: UnsafeMutablePointer<Int32>
-  ) -> Int32
-  /// `C = Q C` (`vect` `Q`, side `L`, no transpose) or `C = C Pᵀ` (`vect` `P`, side `R`,
-  /// transpose) for `Q` and `P` from `?gebrd`'s reflectors (`?ormbr`).
-  static func ormbr(
-    _ vect: CChar, _ side: CChar, _ trans: CChar, _ m: Int32, _ n: Int32, _ k: Int32, _ a: UnsafeMutablePointer<Self>,
-    _ lda: Int32, _ tau: UnsafePointer<Self>, _ c: UnsafeMutablePointer<Self>, _ ldc: Int32,
-    _ work: UnsafeMutablePointer<Self>, _ lwork: Int32
+  /// `?gesdd` of a square matrix by its phases after Kindling's bidiagonal reduction
+  /// (`kindling_gesdd_small_*`): `info`, or `KINDLING_USE_GESDD` when only `?gesdd` will do.
+  static func gesddSmall(
+    _ jobz: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ s: UnsafeMutablePointer<Self>,
+    _ u: UnsafeMutablePointer<Self>, _ vt: UnsafeMutablePointer<Self>
   ) -> Int32
 }
 
@@ -46,24 +32,10 @@ extension Float: SVDScalar {
   ) -> Int32 {
     LAPACKE_sgesdd_work(LAPACK_COL_MAJOR, jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork)
   }
-  static func gebrdSmall(
-    _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ d: UnsafeMutablePointer<Float>,
-    _ e: UnsafeMutablePointer<Float>, _ tauq: UnsafeMutablePointer<Float>, _ taup: UnsafeMutablePointer<Float>,
-    _ work: UnsafeMutablePointer<Float>
-  ) { kindling_gebrd_upper_f32(m, n, a, m, d, e, tauq, taup, work) }
-  static func bdsdc(
-    _ compq: CChar, _ n: Int32, _ d: UnsafeMutablePointer<Float>, _ e: UnsafeMutablePointer<Float>,
-    _ u: UnsafeMutablePointer<Float>, _ ldu: Int32, _ vt: UnsafeMutablePointer<Float>, _ ldvt: Int32,
-    _ work: UnsafeMutablePointer<Float>, _ iwork: UnsafeMutablePointer<Int32>
-  ) -> Int32 {
-    LAPACKE_sbdsdc_work(
-      LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), compq, n, d, e, u, ldu, vt, ldvt, nil, nil, work, iwork)
-  }
-  static func ormbr(
-    _ vect: CChar, _ side: CChar, _ trans: CChar, _ m: Int32, _ n: Int32, _ k: Int32, _ a: UnsafeMutablePointer<Float>,
-    _ lda: Int32, _ tau: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ ldc: Int32,
-    _ work: UnsafeMutablePointer<Float>, _ lwork: Int32
-  ) -> Int32 { LAPACKE_sormbr_work(LAPACK_COL_MAJOR, vect, side, trans, m, n, k, a, lda, tau, c, ldc, work, lwork) }
+  static func gesddSmall(
+    _ jobz: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>,
+    _ u: UnsafeMutablePointer<Float>, _ vt: UnsafeMutablePointer<Float>
+  ) -> Int32 { kindling_gesdd_small_f32(jobz, n, a, s, u, vt) }
 }
 
 extension Double: SVDScalar {
@@ -75,24 +47,10 @@ extension Double: SVDScalar {
   ) -> Int32 {
     LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork)
   }
-  static func gebrdSmall(
-    _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>,
-    _ e: UnsafeMutablePointer<Double>, _ tauq: UnsafeMutablePointer<Double>, _ taup: UnsafeMutablePointer<Double>,
-    _ work: UnsafeMutablePointer<Double>
-  ) { kindling_gebrd_upper_f64(m, n, a, m, d, e, tauq, taup, work) }
-  static func bdsdc(
-    _ compq: CChar, _ n: Int32, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>,
-    _ u: UnsafeMutablePointer<Double>, _ ldu: Int32, _ vt: UnsafeMutablePointer<Double>, _ ldvt: Int32,
-    _ work: UnsafeMutablePointer<Double>, _ iwork: UnsafeMutablePointer<Int32>
-  ) -> Int32 {
-    LAPACKE_dbdsdc_work(
-      LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), compq, n, d, e, u, ldu, vt, ldvt, nil, nil, work, iwork)
-  }
-  static func ormbr(
-    _ vect: CChar, _ side: CChar, _ trans: CChar, _ m: Int32, _ n: Int32, _ k: Int32, _ a: UnsafeMutablePointer<Double>,
-    _ lda: Int32, _ tau: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>, _ ldc: Int32,
-    _ work: UnsafeMutablePointer<Double>, _ lwork: Int32
-  ) -> Int32 { LAPACKE_dormbr_work(LAPACK_COL_MAJOR, vect, side, trans, m, n, k, a, lda, tau, c, ldc, work, lwork) }
+  static func gesddSmall(
+    _ jobz: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>,
+    _ u: UnsafeMutablePointer<Double>, _ vt: UnsafeMutablePointer<Double>
+  ) -> Int32 { kindling_gesdd_small_f64(jobz, n, a, s, u, vt) }
 }
 
 /// Which parts of the decomposition ``SVDKernel`` computes.
@@ -113,8 +71,8 @@ struct SVDKernel: LAPACKVisitor {
   let matrices: Tensor
   let m: Int, n: Int
   let mode: SVDMode
-  /// Whether square matrices in ``smallOrders`` may take ``small(_:_:u:vt:n:)`` (tests turn it
-  /// off to compare with `?gesdd`).
+  /// Whether square matrices in ``smallOrders`` may take `?gesdd`'s phases with Kindling's
+  /// reduction (`kindling_gesdd_small_*`; tests turn it off to compare with `?gesdd`).
   var split = true
 
   /// The orders of square matrices whose SVD runs `?gesdd`'s phases here, with Kindling's
@@ -149,50 +107,6 @@ struct SVDKernel: LAPACKVisitor {
     return (u.mT, s, vt.mT, info)
   }
 
-  /// `?gesdd` on one square `n`×`n` matrix (column-major, overwritten) by its phases, as its path
-  /// for `m >= n` takes them: Kindling's bidiagonal reduction, `?bdsdc` (values only when `u` is
-  /// `nil`), then `?ormbr` for `U = Q U` and `Vᵀ = Vᵀ Pᵀ`. `info`, or `nil` (nothing done) when
-  /// the matrix needs `?gesdd`'s scaling or holds a NaN.
-  private static func small<T: SVDScalar>(
-    _ a: UnsafeMutablePointer<T>, _ s: UnsafeMutablePointer<T>, u: UnsafeMutablePointer<T>?,
-    vt: UnsafeMutablePointer<T>?, n: Int
-  ) -> Int32? {
-    // `?gesdd` scales a matrix whose largest magnitude lies outside [√safmin / eps, its inverse].
-    var largest: T = 0
-    for i in 0..<(n * n) {
-      let magnitude = a[i].magnitude
-      guard !magnitude.isNaN else { return nil }
-      largest = Swift.max(largest, magnitude)
-    }
-    let smallest = T.leastNormalMagnitude.squareRoot() / T.ulpOfOne
-    guard largest == 0 || (largest >= smallest && largest <= 1 / smallest) else { return nil }
-    let n32 = Int32(n)
-    let scratch = UnsafeMutablePointer<T>.allocate(capacity: 3 * n + 2 * n)
-    defer { scratch.deallocate() }
-    let (e, tauq, taup, work) = (scratch, scratch + n, scratch + 2 * n, scratch + 3 * n)
-    T.gebrdSmall(n32, n32, a, s, e, tauq, taup, work)
-    let iwork = UnsafeMutablePointer<Int32>.allocate(capacity: 8 * n)
-    defer { iwork.deallocate() }
-    guard let u, let vt else {
-      let bdWork = UnsafeMutablePointer<T>.allocate(capacity: 4 * n)
-      defer { bdWork.deallocate() }
-      return T.bdsdc(CChar(UInt8(ascii: "N")), n32, s, e, bdWork, 1, bdWork, 1, bdWork, iwork)
-    }
-    // ?bdsdc's workspace for compq = I, 3n² + 4n; then ?ormbr's with blocks of 64 (see
-    // `EighKernel.ormtr` for why not its own query).
-    let lwork = Swift.max(3 * n * n + 4 * n, n * 64 + 65 * 64)
-    let bdWork = UnsafeMutablePointer<T>.allocate(capacity: lwork)
-    defer { bdWork.deallocate() }
-    let code = T.bdsdc(CChar(UInt8(ascii: "I")), n32, s, e, u, n32, vt, n32, bdWork, iwork)
-    guard code == 0 else { return code }
-    let (q, p) = (CChar(UInt8(ascii: "Q")), CChar(UInt8(ascii: "P")))
-    let (left, right) = (CChar(UInt8(ascii: "L")), CChar(UInt8(ascii: "R")))
-    let (no, transpose) = (CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "T")))
-    _ = T.ormbr(q, left, no, n32, n32, n32, a, n32, tauq, u, n32, bdWork, Int32(lwork))
-    _ = T.ormbr(p, right, transpose, n32, n32, n32, a, n32, taup, vt, n32, bdWork, Int32(lwork))
-    return 0
-  }
-
   /// The LAPACK loop: one workspace query, then `?gesdd` per matrix.
   private func run<T: SVDScalar>(_: T.Type, count: Int, s: Tensor, u: Tensor?, vt: Tensor?, info: inout [Int32]) {
     let k = Swift.min(m, n)
@@ -225,10 +139,9 @@ struct SVDKernel: LAPACKVisitor {
       let vStride = vt == nil ? 0 : vtRows * n
       for i in 0..<count {
         let (ai, si, ui, vi) = (a + i * m * n, sp + i * k, up + i * uStride, vp + i * vStride)
-        if split, m == n, Self.smallOrders.contains(n),
-          let code = Self.small(ai, si, u: u == nil ? nil : ui, vt: vt == nil ? nil : vi, n: n)
-        {
-          info[i] = code
+        let small = split && m == n && Self.smallOrders.contains(n) ? T.gesddSmall(jobz, Int32(n), ai, si, ui, vi) : nil
+        if let small, small != KINDLING_USE_GESDD {
+          info[i] = small
         } else {
           info[i] = T.gesdd(jobz, Int32(m), Int32(n), ai, Int32(m), si, ui, ldu, vi, ldvt, work, Int32(lwork), iwork)
         }
