@@ -32,8 +32,9 @@ struct EighKernel: LAPACKVisitor {
   /// top divide-and-conquer step split across two threads.
   static let splitOrder = 64
   /// Up to this order, the reduction to tridiagonal form runs in Kindling's unblocked kernel
-  /// (`kindling_sytrd_upper_*`, `kindling_sytrd_lower_*`) instead of `?sytrd`. Measured from C on one thread, float32, best of 100: n = 64 32 against
-  /// 63 µs, n = 100 94 against 157 µs; at 256 `?sytrd`'s blocked code is faster.
+  /// (`kindling_sytrd_*`) instead of `?sytrd`. Measured from C on one thread, float32, best of
+  /// 100: n = 64 32 against 63 µs, n = 100 94 against 157 µs; at 256 `?sytrd`'s blocked code is
+  /// faster.
   static let smallReductionOrder = 128
   /// The orders at which a matrix that is not split (one thread, below ``splitOrder``, or
   /// eigenvalues only) takes ``serial(_:_:n:uplo:)``: `?syevd`'s phases with

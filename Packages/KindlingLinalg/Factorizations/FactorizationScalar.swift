@@ -2,8 +2,9 @@ import CKindlingLAPACK
 import CKindlingLinalgKernels
 
 /// The LAPACK routines of the LU, Cholesky and triangular families, for float32 (`s…`) and
-/// float64 (`d…`). Every matrix is column-major (`LAPACK_COL_MAJOR`); the `_work` entry points are
-/// used so that NaN inputs reach LAPACK (as in PyTorch) instead of being refused by LAPACKE's checks.
+/// float64 (`d…`). Every matrix is column-major (`LAPACK_COL_MAJOR`) except the LU factors of
+/// Kindling's kernel (`…RowMajor`); the `_work` entry points are used so that NaN inputs reach
+/// LAPACK (as in PyTorch) instead of being refused by LAPACKE's checks.
 protocol FactorizationScalar: LinalgScalar {
   /// LU factorization with partial pivoting of a row-major `m`×`n` matrix by Kindling's recursive
   /// kernel (`kindling_getrf_*`, faster than OpenBLAS's `?getrf`): LAPACK's factors and pivots,

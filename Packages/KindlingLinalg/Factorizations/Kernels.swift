@@ -1,9 +1,11 @@
 import CKindlingLinalgKernels
 import KindlingTensor
 
-// The LAPACK loops of the LU, Cholesky and triangular families. Each works in place on fresh
-// contiguous tensors whose matrices are stored column by column (`Tensor.columnMajorCopy()`):
-// a tensor shaped `[..., n, m]` holds `m`×`n` matrices, matrix `i` starting at `i * m * n`.
+// The loops of the LU, Cholesky and triangular families. Each works in place on fresh contiguous
+// tensors. LU's factors are row-major (a tensor `[..., m, n]` holds `m`×`n` matrices); the
+// right-hand sides, and the Cholesky and triangular matrices LAPACK reads, are stored column by
+// column (`Tensor.columnMajorCopy()`: a tensor `[..., n, m]` holds `m`×`n` matrices). Matrix `i`
+// starts at `i * m * n`.
 
 /// LU with partial pivoting of every matrix of `matrices` (`[..., m, n]`, fresh and contiguous), in
 /// place, by Kindling's recursive kernel (`CKindlingLinalgKernels`): what LAPACK's `?getrf` computes
