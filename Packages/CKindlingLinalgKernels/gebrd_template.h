@@ -1,6 +1,5 @@
-// The bidiagonal reduction for one element type, and the SVD of small square matrices built on it,
-// included by reductions.c once per type after sytrd_template.h (whose ST_NAME(st_larfg) it
-// uses), with the same macros and ST_BDSDC, ST_ORMBR (LAPACKE's routines). Column-major.
+// The unblocked bidiagonal reduction for one element type, included by reductions.c once per type
+// after sytrd_template.h (whose ST_NAME(st_larfg) it uses), with the same macros. Column-major.
 
 /// LAPACK's `?gebrd` (its unblocked `?gebd2`, which `?gebrd` runs alone below order 128) for
 /// `m >= n`: Qᵀ A P = B upper bidiagonal, `d` its diagonal, `e` its superdiagonal, Q's
@@ -65,44 +64,4 @@ void ST_NAME(kindling_gebrd_upper)(int m, int n, ST_T *a, int lda, ST_T *d, ST_T
       for (int r = 0; r < below; r++) c[r] -= s * w[r];
     }
   }
-}
-
-int ST_NAME(kindling_gesdd_small)(char jobz, int n, ST_T *a, ST_T *s, ST_T *u, ST_T *vt) {
-  // ?gesdd scales a matrix whose largest magnitude lies outside [√safmin / eps, its inverse].
-  ST_T largest = 0;
-  for (long i = 0; i < (long)n * n; i++) {
-    const ST_T magnitude = a[i] < 0 ? -a[i] : a[i];
-    if (magnitude != magnitude) return KINDLING_USE_GESDD;
-    if (magnitude > largest) largest = magnitude;
-  }
-  const ST_T smallest = ST_SQRT(ST_MIN_NORMAL) / ST_EPSILON;
-  if (largest != 0 && (largest < smallest || largest > 1 / smallest)) return KINDLING_USE_GESDD;
-  const int vectors = jobz != 'N' && jobz != 'n';
-  // e, tauq, taup, the reduction's work (2n), then ?bdsdc's (3n² + 4n with vectors, 4n without)
-  // and ?ormbr's with blocks of 64 (not its own query, which leaves out ?ormqr's block reflector).
-  const long bdsdcWork = vectors ? 3L * n * n + 4L * n : 4L * n;
-  const long ormbrWork = (long)n * 64 + 65 * 64;
-  const long lwork = bdsdcWork > ormbrWork ? bdsdcWork : ormbrWork;
-  ST_T *scratch = malloc(sizeof(ST_T) * (5L * n + lwork));
-  int *iwork = malloc(sizeof(int) * 8L * n);
-  if (!scratch || !iwork) {
-    free(scratch);
-    free(iwork);
-    return KINDLING_USE_GESDD;
-  }
-  ST_T *e = scratch, *tauq = scratch + n, *taup = scratch + 2L * n, *work = scratch + 5L * n;
-  ST_NAME(kindling_gebrd_upper)(n, n, a, n, s, e, tauq, taup, scratch + 3L * n);
-  int info;
-  if (!vectors) {
-    info = ST_BDSDC(LAPACK_COL_MAJOR, 'U', 'N', n, s, e, work, 1, work, 1, NULL, NULL, work, iwork);
-  } else {
-    info = ST_BDSDC(LAPACK_COL_MAJOR, 'U', 'I', n, s, e, u, n, vt, n, NULL, NULL, work, iwork);
-    if (info == 0) {
-      ST_ORMBR(LAPACK_COL_MAJOR, 'Q', 'L', 'N', n, n, n, a, n, tauq, u, n, work, (int)lwork);
-      ST_ORMBR(LAPACK_COL_MAJOR, 'P', 'R', 'T', n, n, n, a, n, taup, vt, n, work, (int)lwork);
-    }
-  }
-  free(scratch);
-  free(iwork);
-  return info;
 }

@@ -3,9 +3,11 @@
 // m >= n; gebrd_template.h). The symmetric one: the unblocked algorithm (LAPACK's ?sytd2) on the
 // full matrix, so that the symmetric product and the rank-2 update are plain loops over
 // contiguous columns that the compiler vectorizes, where OpenBLAS's ?symv and ?syr2 cost more to
-// call than to run at these sizes. The output is LAPACK's: d, e, tau and the reflectors beyond the first off-diagonal, for
-// LAPACK's ?ormtr and ?stedc. The bidiagonal one is LAPACK's ?gebd2 with the same vectorized
-// loops, followed for a square SVD by ?gesdd's other phases (?bdsdc, ?ormbr).
+// call than to run at these sizes. The output is LAPACK's: d, e, tau and the reflectors beyond
+// the first off-diagonal, for LAPACK's ?ormtr and ?stedc. The bidiagonal one is LAPACK's ?gebd2
+// with the same vectorized loops (gebrd_template.h), and for larger matrices its blocked form
+// split across threads (gebrd_blocked_template.h); with the bidiagonal SVD split in two
+// (bdsdc_template.h) they make ?gesdd for square matrices (gesdd_template.h).
 
 #include <float.h>
 #include <math.h>
@@ -15,6 +17,18 @@
 #include "CKindlingLinalgKernels.h"
 
 #include "multiversion.h"
+#include "team.h"
+
+// LAPACK's ?lasd0 and ?lasd1 (the bidiagonal divide and conquer and its merge step), which
+// LAPACKE does not wrap: the Fortran entry points in OpenBLAS's LAPACK, arguments by reference.
+void slasd0_(int *n, int *sqre, float *d, float *e, float *u, int *ldu, float *vt, int *ldvt, int *smlsiz, int *iwork,
+             float *work, int *info);
+void dlasd0_(int *n, int *sqre, double *d, double *e, double *u, int *ldu, double *vt, int *ldvt, int *smlsiz,
+             int *iwork, double *work, int *info);
+void slasd1_(int *nl, int *nr, int *sqre, float *d, float *alpha, float *beta, float *u, int *ldu, float *vt,
+             int *ldvt, int *idxq, int *iwork, float *work, int *info);
+void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta, double *u, int *ldu, double *vt,
+             int *ldvt, int *idxq, int *iwork, double *work, int *info);
 
 #define ST_T float
 #define ST_NAME(x) x##_f32
@@ -25,8 +39,16 @@
 #define ST_EPSILON FLT_EPSILON
 #define ST_BDSDC LAPACKE_sbdsdc_work
 #define ST_ORMBR LAPACKE_sormbr_work
+#define ST_ABS fabsf
+#define ST_GEMV cblas_sgemv
+#define ST_GEMM cblas_sgemm
+#define ST_LASD0 slasd0_
+#define ST_LASD1 slasd1_
 #include "sytrd_template.h"
 #include "gebrd_template.h"
+#include "gebrd_blocked_template.h"
+#include "bdsdc_template.h"
+#include "gesdd_template.h"
 #undef ST_T
 #undef ST_NAME
 #undef ST_NRM2
@@ -36,6 +58,11 @@
 #undef ST_EPSILON
 #undef ST_BDSDC
 #undef ST_ORMBR
+#undef ST_ABS
+#undef ST_GEMV
+#undef ST_GEMM
+#undef ST_LASD0
+#undef ST_LASD1
 
 #define ST_T double
 #define ST_NAME(x) x##_f64
@@ -46,5 +73,13 @@
 #define ST_EPSILON DBL_EPSILON
 #define ST_BDSDC LAPACKE_dbdsdc_work
 #define ST_ORMBR LAPACKE_dormbr_work
+#define ST_ABS fabs
+#define ST_GEMV cblas_dgemv
+#define ST_GEMM cblas_dgemm
+#define ST_LASD0 dlasd0_
+#define ST_LASD1 dlasd1_
 #include "sytrd_template.h"
 #include "gebrd_template.h"
+#include "gebrd_blocked_template.h"
+#include "bdsdc_template.h"
+#include "gesdd_template.h"

@@ -4,10 +4,10 @@ import Testing
 
 @testable import KindlingLinalg
 
-/// Square SVDs of order 16 to 128 run `?gesdd`'s phases with Kindling's bidiagonal reduction
-/// (`SVDKernel.small`): the same singular values as one `?gesdd` call, singular vectors equal up
-/// to sign, and the decomposition holds.
-@Suite("SVD phases with Kindling's bidiagonal reduction")
+/// Square SVDs from order 16 run `?gesdd`'s phases in Kindling's kernels
+/// (`SVDKernel.squareOrders`): the same singular values as one `?gesdd` call, singular vectors
+/// equal up to sign, and the decomposition holds.
+@Suite("SVD phases in Kindling's kernels")
 struct SVDPhasesTests {
   static func kernel(_ a: Tensor, mode: SVDMode, split: Bool) -> (u: Tensor?, s: Tensor, vh: Tensor?, info: [Int32]) {
     let n = a.shape[a.rank - 1]
@@ -22,7 +22,7 @@ struct SVDPhasesTests {
 
   @Test(
     "singular values and vectors match one gesdd call, float32 and float64, every mode",
-    arguments: [16, 33, 64, 128])
+    arguments: [16, 33, 64, 128, 200, 400])
   func matchesGesdd(n: Int) {
     for dtype in [DType.float32, .float64] {
       let a = Tensor.randn([2, n, n], dtype: .float64, generator: Generator(seed: UInt64(n))).to(dtype)
@@ -48,7 +48,7 @@ struct SVDPhasesTests {
     func run(_ values: [Float]) -> Int32 {
       var (a, s) = (values, [Float](repeating: 0, count: n))
       var (u, vt) = ([Float](repeating: 0, count: n * n), [Float](repeating: 0, count: n * n))
-      return Float.gesddSmall(CChar(UInt8(ascii: "S")), Int32(n), &a, &s, &u, &vt)
+      return Float.gesddSquare(CChar(UInt8(ascii: "S")), Int32(n), &a, &s, &u, &vt, threads: 2)
     }
     let values = Tensor.randn([n, n], dtype: .float32, generator: Generator(seed: 5)).scalars(as: Float.self)
     #expect(run(values) == 0)

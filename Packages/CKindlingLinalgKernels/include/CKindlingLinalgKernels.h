@@ -49,14 +49,45 @@ void kindling_gebrd_upper_f32(int m, int n, float *a, int lda, float *d, float *
 void kindling_gebrd_upper_f64(int m, int n, double *a, int lda, double *d, double *e, double *tauq, double *taup,
                               double *work);
 
-/// What ``kindling_gesdd_small_f32`` returns when the matrix needs what only `?gesdd` does
-/// (scaling, a NaN) or memory ran out: call `?gesdd` instead.
+/// LAPACK's `?gebrd` for a column-major `m`×`n` matrix with `m >= n`, blocked as `?gebrd` is
+/// (panels of 32 columns, the last 128 unblocked), split across `threads` threads: each owns a
+/// range of the trailing columns in every product. The same output as
+/// ``kindling_gebrd_upper_f32``, up to rounding. Returns 0, or -1 (nothing done) when memory ran
+/// out.
+int kindling_gebrd_blocked_f32(int m, int n, float *a, int lda, float *d, float *e, float *tauq, float *taup,
+                               int threads);
+/// ``kindling_gebrd_blocked_f32`` for float64.
+int kindling_gebrd_blocked_f64(int m, int n, double *a, int lda, double *d, double *e, double *tauq, double *taup,
+                               int threads);
+
+/// Runs `chunk(argument, t)` for t = 0..<chunks, t = 0 on the calling thread, in parallel as far
+/// as it can, and returns when all are done: Kindling's worker pool, for the kernels that split
+/// across threads.
+typedef void (*kindling_team_runner)(int chunks, void (*chunk)(void *argument, int t), void *argument);
+
+/// Registers the runner of the kernels' thread teams (once, before their first call; without one
+/// they start threads of their own per call, which can take a millisecond to be scheduled).
+void kindling_team_use(kindling_team_runner runner);
+
+/// What the SVD kernels return when the matrix needs what only LAPACK's own driver does
+/// (scaling, a NaN, a split of the bidiagonal matrix) or memory ran out: call it instead.
 #define KINDLING_USE_GESDD (-1000)
+
+/// LAPACK's `?bdsdc` with uplo `U` and compq `I` on the `n`×`n` upper bidiagonal matrix `d`, `e`
+/// (overwritten): the singular values descending in `d`, the vectors in `u` and `vt` (`n`×`n`,
+/// column-major). Its top divide-and-conquer step is taken here, the two halves solved on two
+/// threads. `?bdsdc`'s `info`, or ``KINDLING_USE_GESDD`` (nothing done).
+int kindling_bdsdc_split_f32(int n, float *d, float *e, float *u, float *vt);
+/// ``kindling_bdsdc_split_f32`` for float64.
+int kindling_bdsdc_split_f64(int n, double *d, double *e, double *u, double *vt);
 
 /// LAPACK's `?gesdd` for a square column-major `n`×`n` matrix `a` (overwritten), `jobz` `'N'`
 /// (values only) or `'S'`/`'A'` (the same for a square matrix: `u` and `vt`, `n`×`n`,
-/// column-major), by its phases: ``kindling_gebrd_upper_f32``, `?bdsdc`, `?ormbr`. `?gesdd`'s
-/// `info`, or ``KINDLING_USE_GESDD``.
-int kindling_gesdd_small_f32(char jobz, int n, float *a, float *s, float *u, float *vt);
-/// ``kindling_gesdd_small_f32`` for float64.
-int kindling_gesdd_small_f64(char jobz, int n, double *a, double *s, double *u, double *vt);
+/// column-major), by its phases on up to `threads` threads: the bidiagonal reduction
+/// (``kindling_gebrd_upper_f32`` to order 128, ``kindling_gebrd_blocked_f32`` above), the
+/// bidiagonal SVD (``kindling_bdsdc_split_f32`` on more than one thread, else `?bdsdc`), then
+/// `?ormbr` on column blocks of `U` and row blocks of `Vᵀ`. `?gesdd`'s `info`, or
+/// ``KINDLING_USE_GESDD`` (with `a` untouched).
+int kindling_gesdd_square_f32(char jobz, int n, float *a, float *s, float *u, float *vt, int threads);
+/// ``kindling_gesdd_square_f32`` for float64.
+int kindling_gesdd_square_f64(char jobz, int n, double *a, double *s, double *u, double *vt, int threads);

@@ -75,7 +75,7 @@ struct EighKernel: LAPACKVisitor {
   {
     let jobz = vectors ? LAPACKFlag.vectors : LAPACKFlag.no
     let n32 = Int32(n)
-    return Self.onOpenBLASThreads(n) {
+    return Linalg.onOpenBLASThreads(order: n) {
       var space = Workspace<T> { work, iwork in T.syevd(jobz, uplo, n32, a, n32, w, work, -1, iwork, -1) }
       let (lwork, liwork) = (space.lwork, space.liwork)
       return space.run { work, iwork in T.syevd(jobz, uplo, n32, a, n32, w, work, lwork, iwork, liwork) }
@@ -103,7 +103,7 @@ struct EighKernel: LAPACKVisitor {
     if n <= Self.smallReductionOrder {
       T.sytrdSmall(uplo, n32, a, w, e, tau)
     } else {
-      Self.onOpenBLASThreads(n) {
+      Linalg.onOpenBLASThreads(order: n) {
         var reduce = Workspace<T> { work, _ in T.sytrd(uplo, n32, a, n32, w, e, tau, work, -1) }
         let lwork = reduce.lwork
         _ = reduce.run { work, _ in T.sytrd(uplo, n32, a, n32, w, e, tau, work, lwork) }
@@ -206,7 +206,9 @@ struct EighKernel: LAPACKVisitor {
       work.deallocate()
       iwork.deallocate()
     }
-    let merged = onOpenBLASThreads(n) { T.laed1(Int32(n), d, z, Int32(n), &order, rho, Int32(m), work, iwork) }
+    let merged = Linalg.onOpenBLASThreads(order: n) {
+      T.laed1(Int32(n), d, z, Int32(n), &order, rho, Int32(m), work, iwork)
+    }
     guard merged == 0 else { return merged }
     // Ascending order: eigenvalue and eigenvector `order[i] - 1` go to place `i`.
     let values = (0..<n).map { d[Int(order[$0]) - 1] }
@@ -246,8 +248,4 @@ struct EighKernel: LAPACKVisitor {
     return largest == 0 || (largest >= smallest && largest <= 1 / smallest)
   }
 
-  /// `body` on OpenBLAS's threads from ``Linalg/wideOrder`` up, else on one.
-  private static func onOpenBLASThreads<R>(_ n: Int, _ body: () -> R) -> R {
-    n >= Linalg.wideOrder ? BLAS.withOpenBLASThreads { body() } : body()
-  }
 }

@@ -79,8 +79,10 @@ extension Linalg {
     let m = a.shape[a.rank - 2]
     let n = a.shape[a.rank - 1]
     let matrices = noGrad { a.detach().clone() }
+    // Order 0: the kernel picks OpenBLAS's threads per call (its own phases split across
+    // Kindling's pool, on one OpenBLAS thread each).
     let ofTransposed = lapackDispatch(
-      a.dtype, SVDKernel(matrices: matrices, m: n, n: m, mode: mode), op: "linalg.svd", order: Swift.min(m, n))
+      a.dtype, SVDKernel(matrices: matrices, m: n, n: m, mode: mode), op: "linalg.svd", order: 0)
     return (ofTransposed.vh?.mT, ofTransposed.s, ofTransposed.u?.mT, ofTransposed.info)
   }
 

@@ -15,11 +15,40 @@ protocol SVDScalar: LinalgScalar {
     _ vt: UnsafeMutablePointer<Self>, _ ldvt: Int32, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32,
     _ iwork: UnsafeMutablePointer<Int32>
   ) -> Int32
-  /// `?gesdd` of a square matrix by its phases after Kindling's bidiagonal reduction
-  /// (`kindling_gesdd_small_*`): `info`, or `KINDLING_USE_GESDD` when only `?gesdd` will do.
-  static func gesddSmall(
+  /// `?gesdd` of a square matrix by its phases, each split across up to `threads` threads
+  /// (`kindling_gesdd_square_*`): `info`, or `KINDLING_USE_GESDD` (with `a` untouched) when only
+  /// `?gesdd` will do.
+  static func gesddSquare(
     _ jobz: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ s: UnsafeMutablePointer<Self>,
-    _ u: UnsafeMutablePointer<Self>, _ vt: UnsafeMutablePointer<Self>
+    _ u: UnsafeMutablePointer<Self>, _ vt: UnsafeMutablePointer<Self>, threads: Int32
+  ) -> Int32
+  /// LAPACK's bidiagonal reduction of an `m`×`n` matrix, `m >= n` (`?gebrd`): `d`, `e`, `tauq`,
+  /// `taup` and the reflectors in `a`. `lwork = -1` is a workspace query. (The reference for
+  /// ``gebrdBlocked(_:_:_:_:_:_:_:threads:)``.)
+  static func gebrd(
+    _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ d: UnsafeMutablePointer<Self>,
+    _ e: UnsafeMutablePointer<Self>, _ tauq: UnsafeMutablePointer<Self>, _ taup: UnsafeMutablePointer<Self>,
+    _ work: UnsafeMutablePointer<Self>, _ lwork: Int32
+  ) -> Int32
+  /// ``gebrd(_:_:_:_:_:_:_:_:_:)`` by Kindling's blocked kernel split across up to `threads`
+  /// threads (`kindling_gebrd_blocked_*`): 0, or -1 (nothing done) when memory ran out.
+  static func gebrdBlocked(
+    _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ d: UnsafeMutablePointer<Self>,
+    _ e: UnsafeMutablePointer<Self>, _ tauq: UnsafeMutablePointer<Self>, _ taup: UnsafeMutablePointer<Self>,
+    threads: Int32
+  ) -> Int32
+  /// LAPACK's SVD of an `n`×`n` upper bidiagonal matrix (`?bdsdc`, compq `I`): the values
+  /// descending over `d`, the vectors in `u` and `vt` (`n`×`n`); `work` `3n² + 4n`, `iwork` `8n`.
+  /// (The reference for ``bdsdcSplit(_:_:_:_:_:)``.)
+  static func bdsdc(
+    _ n: Int32, _ d: UnsafeMutablePointer<Self>, _ e: UnsafeMutablePointer<Self>, _ u: UnsafeMutablePointer<Self>,
+    _ vt: UnsafeMutablePointer<Self>, _ work: UnsafeMutablePointer<Self>, _ iwork: UnsafeMutablePointer<Int32>
+  ) -> Int32
+  /// ``bdsdc(_:_:_:_:_:_:_:)`` with its top divide-and-conquer step split across two threads
+  /// (`kindling_bdsdc_split_*`): `info`, or `KINDLING_USE_GESDD` (nothing done).
+  static func bdsdcSplit(
+    _ n: Int32, _ d: UnsafeMutablePointer<Self>, _ e: UnsafeMutablePointer<Self>, _ u: UnsafeMutablePointer<Self>,
+    _ vt: UnsafeMutablePointer<Self>
   ) -> Int32
 }
 
@@ -32,10 +61,31 @@ extension Float: SVDScalar {
   ) -> Int32 {
     LAPACKE_sgesdd_work(LAPACK_COL_MAJOR, jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork)
   }
-  static func gesddSmall(
+  static func gesddSquare(
     _ jobz: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>,
-    _ u: UnsafeMutablePointer<Float>, _ vt: UnsafeMutablePointer<Float>
-  ) -> Int32 { kindling_gesdd_small_f32(jobz, n, a, s, u, vt) }
+    _ u: UnsafeMutablePointer<Float>, _ vt: UnsafeMutablePointer<Float>, threads: Int32
+  ) -> Int32 { kindling_gesdd_square_f32(jobz, n, a, s, u, vt, threads) }
+  static func gebrd(
+    _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ d: UnsafeMutablePointer<Float>,
+    _ e: UnsafeMutablePointer<Float>, _ tauq: UnsafeMutablePointer<Float>, _ taup: UnsafeMutablePointer<Float>,
+    _ work: UnsafeMutablePointer<Float>, _ lwork: Int32
+  ) -> Int32 { LAPACKE_sgebrd_work(LAPACK_COL_MAJOR, m, n, a, m, d, e, tauq, taup, work, lwork) }
+  static func gebrdBlocked(
+    _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ d: UnsafeMutablePointer<Float>,
+    _ e: UnsafeMutablePointer<Float>, _ tauq: UnsafeMutablePointer<Float>, _ taup: UnsafeMutablePointer<Float>,
+    threads: Int32
+  ) -> Int32 { kindling_gebrd_blocked_f32(m, n, a, m, d, e, tauq, taup, threads) }
+  static func bdsdc(
+    _ n: Int32, _ d: UnsafeMutablePointer<Float>, _ e: UnsafeMutablePointer<Float>, _ u: UnsafeMutablePointer<Float>,
+    _ vt: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Float>, _ iwork: UnsafeMutablePointer<Int32>
+  ) -> Int32 {
+    LAPACKE_sbdsdc_work(
+      LAPACK_COL_MAJOR, LAPACKFlag.upper, CChar(UInt8(ascii: "I")), n, d, e, u, n, vt, n, nil, nil, work, iwork)
+  }
+  static func bdsdcSplit(
+    _ n: Int32, _ d: UnsafeMutablePointer<Float>, _ e: UnsafeMutablePointer<Float>, _ u: UnsafeMutablePointer<Float>,
+    _ vt: UnsafeMutablePointer<Float>
+  ) -> Int32 { kindling_bdsdc_split_f32(n, d, e, u, vt) }
 }
 
 extension Double: SVDScalar {
@@ -47,10 +97,31 @@ extension Double: SVDScalar {
   ) -> Int32 {
     LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork)
   }
-  static func gesddSmall(
+  static func gesddSquare(
     _ jobz: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>,
-    _ u: UnsafeMutablePointer<Double>, _ vt: UnsafeMutablePointer<Double>
-  ) -> Int32 { kindling_gesdd_small_f64(jobz, n, a, s, u, vt) }
+    _ u: UnsafeMutablePointer<Double>, _ vt: UnsafeMutablePointer<Double>, threads: Int32
+  ) -> Int32 { kindling_gesdd_square_f64(jobz, n, a, s, u, vt, threads) }
+  static func gebrd(
+    _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>,
+    _ e: UnsafeMutablePointer<Double>, _ tauq: UnsafeMutablePointer<Double>, _ taup: UnsafeMutablePointer<Double>,
+    _ work: UnsafeMutablePointer<Double>, _ lwork: Int32
+  ) -> Int32 { LAPACKE_dgebrd_work(LAPACK_COL_MAJOR, m, n, a, m, d, e, tauq, taup, work, lwork) }
+  static func gebrdBlocked(
+    _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>,
+    _ e: UnsafeMutablePointer<Double>, _ tauq: UnsafeMutablePointer<Double>, _ taup: UnsafeMutablePointer<Double>,
+    threads: Int32
+  ) -> Int32 { kindling_gebrd_blocked_f64(m, n, a, m, d, e, tauq, taup, threads) }
+  static func bdsdc(
+    _ n: Int32, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>, _ u: UnsafeMutablePointer<Double>,
+    _ vt: UnsafeMutablePointer<Double>, _ work: UnsafeMutablePointer<Double>, _ iwork: UnsafeMutablePointer<Int32>
+  ) -> Int32 {
+    LAPACKE_dbdsdc_work(
+      LAPACK_COL_MAJOR, LAPACKFlag.upper, CChar(UInt8(ascii: "I")), n, d, e, u, n, vt, n, nil, nil, work, iwork)
+  }
+  static func bdsdcSplit(
+    _ n: Int32, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>, _ u: UnsafeMutablePointer<Double>,
+    _ vt: UnsafeMutablePointer<Double>
+  ) -> Int32 { kindling_bdsdc_split_f64(n, d, e, u, vt) }
 }
 
 /// Which parts of the decomposition ``SVDKernel`` computes.
@@ -67,19 +138,40 @@ enum SVDMode {
 /// the singular values (`[..., k]`, descending), `U` (`[..., m, m]` or `[..., m, k]`) and `Vᵀ`
 /// (`[..., n, n]` or `[..., k, n]`) as views of column-major buffers (`nil` for `.valuesOnly`),
 /// and `info` per matrix.
+///
+/// Square matrices from order 16 take `?gesdd`'s phases in Kindling's kernels
+/// (`kindling_gesdd_square_*`), split across Kindling's worker pool: the bidiagonal reduction
+/// (unblocked to order 128; blocked above, its columns split between threads from order 384),
+/// the bidiagonal divide and conquer with its two halves solved at once, and the reflectors
+/// applied to column blocks of `U` and row blocks of `Vᵀ`. From C on 2 cores, float32, against
+/// `sgesdd` on one thread, best of several: n = 256 9.8 against 11.9 ms, n = 512 50 against 67 ms,
+/// n = 1024 321 against 528 ms. Other shapes, and a matrix `?gesdd` would scale or that holds a
+/// NaN, take `?gesdd` itself, on OpenBLAS's threads from ``Linalg/wideOrder``.
 struct SVDKernel: LAPACKVisitor {
   let matrices: Tensor
   let m: Int, n: Int
   let mode: SVDMode
-  /// Whether square matrices in ``smallOrders`` may take `?gesdd`'s phases with Kindling's
-  /// reduction (`kindling_gesdd_small_*`; tests turn it off to compare with `?gesdd`).
+  /// Whether square matrices in ``squareOrders`` may take Kindling's phases
+  /// (`kindling_gesdd_square_*`; tests turn it off to compare with `?gesdd`).
   var split = true
 
-  /// The orders of square matrices whose SVD runs `?gesdd`'s phases here, with Kindling's
-  /// bidiagonal reduction (`kindling_gebrd_upper_*`, LAPACK's `?gebd2`, which `?gebrd` runs
-  /// alone below order 128): from C on one thread, float32, 63 against 98 µs at n = 64, 378
-  /// against 515 µs at 128. Below 16 `?gesdd`'s own reduction costs as little.
-  static let smallOrders = 16...128
+  /// The orders of square matrices whose SVD runs `?gesdd`'s phases in Kindling's kernels.
+  /// Below 16 `?gesdd`'s own reduction costs as little.
+  static let squareOrders = 16...
+
+  /// Registers Kindling's worker pool as the runner of the C kernels' thread teams
+  /// (``teamRunner`` does, on first use; tests call it again after trying other runners). The
+  /// pool's workers are awake between the kernels of a program, where a thread started per call
+  /// takes up to milliseconds to be scheduled on a virtual machine.
+  static func useWorkerPool() {
+    kindling_team_use { chunks, chunk, argument in
+      let shared = UncheckedSendable(value: (chunk!, argument))
+      Parallel.perform(iterations: Int(chunks)) { t in shared.value.0(shared.value.1, Int32(t)) }
+    }
+  }
+
+  /// ``useWorkerPool()``, once.
+  static let teamRunner: Void = useWorkerPool()
 
   func visit<T: LAPACKScalar>(_: T.Type) -> (u: Tensor?, s: Tensor, vh: Tensor?, info: [Int32]) {
     let k = Swift.min(m, n)
@@ -137,13 +229,18 @@ struct SVDKernel: LAPACKVisitor {
       defer { work.deallocate() }
       let uStride = u == nil ? 0 : m * uColumns
       let vStride = vt == nil ? 0 : vtRows * n
+      let square = split && m == n && Self.squareOrders.contains(n)
+      if square { Self.teamRunner }
+      let threads = Int32(Swift.min(BLAS.threadCount, Parallel.coreCount))
       for i in 0..<count {
         let (ai, si, ui, vi) = (a + i * m * n, sp + i * k, up + i * uStride, vp + i * vStride)
-        let small = split && m == n && Self.smallOrders.contains(n) ? T.gesddSmall(jobz, Int32(n), ai, si, ui, vi) : nil
-        if let small, small != KINDLING_USE_GESDD {
-          info[i] = small
+        let phases = square ? T.gesddSquare(jobz, Int32(n), ai, si, ui, vi, threads: threads) : nil
+        if let phases, phases != KINDLING_USE_GESDD {
+          info[i] = phases
         } else {
-          info[i] = T.gesdd(jobz, Int32(m), Int32(n), ai, Int32(m), si, ui, ldu, vi, ldvt, work, Int32(lwork), iwork)
+          info[i] = Linalg.onOpenBLASThreads(order: k) {
+            T.gesdd(jobz, Int32(m), Int32(n), ai, Int32(m), si, ui, ldu, vi, ldvt, work, Int32(lwork), iwork)
+          }
         }
       }
     }

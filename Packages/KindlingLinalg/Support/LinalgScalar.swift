@@ -52,4 +52,10 @@ extension Linalg {
   /// The matrix order from which LAPACK calls run on OpenBLAS's threads (see
   /// ``lapackDispatch(_:_:op:order:)``).
   static let wideOrder = 512
+
+  /// `body` on OpenBLAS's threads for a matrix of order ``wideOrder`` and up, else on one: for
+  /// kernels dispatched with order 0 that mix LAPACK calls with splits of their own.
+  static func onOpenBLASThreads<R>(order: Int, _ body: () -> R) -> R {
+    order >= wideOrder ? BLAS.withOpenBLASThreads { body() } : body()
+  }
 }
