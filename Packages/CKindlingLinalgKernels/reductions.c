@@ -42,9 +42,12 @@ void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta
 #define ST_ABS fabsf
 #define ST_GEMV cblas_sgemv
 #define ST_GEMM cblas_sgemm
+#define ST_SYMV cblas_ssymv
+#define ST_SYR2K cblas_ssyr2k
 #define ST_LASD0 slasd0_
 #define ST_LASD1 slasd1_
 #include "sytrd_template.h"
+#include "sytrd_blocked_template.h"
 #include "gebrd_template.h"
 #include "gebrd_blocked_template.h"
 #include "bdsdc_template.h"
@@ -61,6 +64,8 @@ void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta
 #undef ST_ABS
 #undef ST_GEMV
 #undef ST_GEMM
+#undef ST_SYMV
+#undef ST_SYR2K
 #undef ST_LASD0
 #undef ST_LASD1
 
@@ -76,9 +81,12 @@ void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta
 #define ST_ABS fabs
 #define ST_GEMV cblas_dgemv
 #define ST_GEMM cblas_dgemm
+#define ST_SYMV cblas_dsymv
+#define ST_SYR2K cblas_dsyr2k
 #define ST_LASD0 dlasd0_
 #define ST_LASD1 dlasd1_
 #include "sytrd_template.h"
+#include "sytrd_blocked_template.h"
 #include "gebrd_template.h"
 #include "gebrd_blocked_template.h"
 #include "bdsdc_template.h"

@@ -214,7 +214,7 @@ struct BidiagonalKernelTests {
       for t in 0..<chunks { chunk!(argument, t) }
     }
     let serial = Self.squareSVD(values, n: n, threads: 2)
-    SVDKernel.useWorkerPool()
+    Linalg.useWorkerPool()
     Self.expectSameSVD(serial, lapack, n: n, tolerance: 1e-12, "serial runner")
   }
 }

@@ -39,7 +39,6 @@ enum DecompositionFixtures {
   }
 }
 
-
 /// `Tensor.cat` of the flattened tensors: several outputs as one for `gradcheck`.
 func flattened(_ tensors: [Tensor]) -> Tensor { Tensor.cat(tensors.map { $0.reshape([-1]) }) }
 

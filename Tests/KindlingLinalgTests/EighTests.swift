@@ -69,10 +69,12 @@ struct EighTests {
   )
   func phasesMatchSyevd() {
     // 64: the smallest order split; 65 and 97: halves of unequal size; 130: ormtr split too, in
-    // column blocks of unequal width. Upper up to 128: Kindling's tridiagonal reduction.
+    // column blocks of unequal width. Upper up to 128: Kindling's tridiagonal reduction; upper
+    // from 512: its blocked one split across threads.
     for (dtype, upper, n) in [
       (DType.float64, false, 130), (.float64, true, 130), (.float32, false, 130), (.float32, true, 130),
       (.float64, false, 64), (.float32, true, 65), (.float64, true, 97), (.float32, true, 128), (.float64, true, 64),
+      (.float64, true, 520), (.float32, true, 520),
     ] {
       let a = Self.symmetric([2, n, n], seed: 25).to(dtype)
       let phased = Self.kernel(a, upper: upper, split: true)

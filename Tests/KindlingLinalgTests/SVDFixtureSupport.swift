@@ -53,4 +53,3 @@ enum SVDFixtures {
     return [s, absU, absVh, (uk * c).matmul(vhk)]
   }
 }
-

@@ -49,7 +49,6 @@ enum SolveFixtures {
   }
 }
 
-
 /// A well-conditioned float64 matrix batch (`M + n I`) for gradchecks.
 func wellConditioned(_ shape: [Int], seed: UInt64) -> Tensor {
   let n = shape[shape.count - 1]

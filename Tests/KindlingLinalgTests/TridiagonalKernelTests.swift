@@ -3,8 +3,9 @@ import Testing
 
 @testable import KindlingLinalg
 
-/// Kindling's tridiagonal reduction (`kindling_sytrd_upper_*`, `kindling_sytrd_lower_*`) against
-/// LAPACK's `?sytrd` on the same matrices, both triangles: the same `d`, `e`, `tau` and
+/// Kindling's tridiagonal reductions (`kindling_sytrd_upper_*`, `kindling_sytrd_lower_*`, and
+/// the blocked `kindling_sytrd_blocked_upper_*` on explicit thread counts) against LAPACK's
+/// `?sytrd` on the same matrices, both triangles: the same `d`, `e`, `tau` and
 /// reflectors up to rounding, reading only the triangle named (the other holds other numbers
 /// here).
 @Suite("Tridiagonal reduction kernel against LAPACK")
@@ -92,6 +93,28 @@ struct TridiagonalKernelTests {
     #expect(largestDifference(kernel.e, lapack.e) <= values, "\(label): e")
     #expect(largestDifference(kernel.tau, lapack.tau) <= reflectors, "\(label): tau")
     #expect(largestDifference(kernel.reflectors, lapack.reflectors) <= reflectors, "\(label): reflectors")
+  }
+
+  @Test(
+    "the blocked kernel on 1, 2 and 3 threads gives ?sytrd's d, e, tau and reflectors (upper, float64)",
+    arguments: [33, 64, 100, 300, 520])
+  func blockedMatchesLAPACK(n: Int) {
+    let values = Self.matrix(Double.self, n: n, seed: UInt64(n) + 50)
+    let (_, lapack) = Self.both(values, n: n)
+    for threads in [1, 2, 3] {
+      var a = values
+      var (d, e, tau) = (
+        [Double](repeating: 0, count: n), [Double](repeating: 0, count: n), [Double](repeating: 0, count: n)
+      )
+      #expect(Double.sytrdBlockedUpper(Int32(n), &a, &d, &e, &tau, threads: Int32(threads)) == 0)
+      var reflectors: [Double] = []
+      for c in 0..<n {
+        for r in 0..<max(0, c - 1) { reflectors.append(a[r + c * n]) }
+      }
+      let kernel = Reduction(d: d, e: Array(e.prefix(n - 1)), tau: Array(tau.prefix(n - 1)), reflectors: reflectors)
+      Self.expectClose(
+        kernel, lapack, values: 1e-12 * Double(n), reflectors: 1e-12 * Double(n), "n \(n), \(threads) threads")
+    }
   }
 
   @Test("a column already zero above the superdiagonal gives LAPACK's tau = 0 (no reflector)")

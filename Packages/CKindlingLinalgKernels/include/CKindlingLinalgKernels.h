@@ -40,6 +40,14 @@ void kindling_sytrd_f32(char uplo, int n, float *a, int lda, float *d, float *e,
 /// ``kindling_sytrd_f32`` for float64.
 void kindling_sytrd_f64(char uplo, int n, double *a, int lda, double *d, double *e, double *tau);
 
+/// LAPACK's `?sytrd` with uplo `U`, blocked as `?sytrd` is (panels of 32 columns from the last
+/// one), split across `threads` threads: each owns a range of the leading block's columns in
+/// every product. The same output as ``kindling_sytrd_upper_f32``, up to rounding: the upper
+/// triangle is read, and the lower one overwritten in the first columns (the unblocked ones). Returns 0, or -1 (nothing done) when memory ran out.
+int kindling_sytrd_blocked_upper_f32(int n, float *a, int lda, float *d, float *e, float *tau, int threads);
+/// ``kindling_sytrd_blocked_upper_f32`` for float64.
+int kindling_sytrd_blocked_upper_f64(int n, double *a, int lda, double *d, double *e, double *tau, int threads);
+
 /// LAPACK's `?gebrd` for a column-major `m`×`n` matrix with `m >= n` (upper bidiagonal): `d`, `e`,
 /// `tauq`, `taup` and the reflectors in `a`, LAPACK's layout, up to rounding. Unblocked, as
 /// `?gebrd` itself runs below order 128, with vectorized loops. `work` holds `m + n` elements.

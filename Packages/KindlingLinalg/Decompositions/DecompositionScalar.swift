@@ -55,6 +55,12 @@ protocol DecompositionScalar: LinalgScalar {
   static func sytrdSmall(
     _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ d: UnsafeMutablePointer<Self>,
     _ e: UnsafeMutablePointer<Self>, _ tau: UnsafeMutablePointer<Self>)
+  /// `?sytrd` with uplo `U` by Kindling's blocked kernel split across up to `threads` threads
+  /// (`kindling_sytrd_blocked_upper_*`): 0, or -1 (nothing done) when memory ran out.
+  static func sytrdBlockedUpper(
+    _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ d: UnsafeMutablePointer<Self>, _ e: UnsafeMutablePointer<Self>,
+    _ tau: UnsafeMutablePointer<Self>, threads: Int32
+  ) -> Int32
   /// `C = Q C` for `Q` from `?sytrd`'s reflectors (`?ormtr`, side `L`, no transpose); `C` is
   /// `m`×`n`, `m` the order of `Q`. It writes into `a` while it runs and restores it.
   static func ormtr(
@@ -111,6 +117,10 @@ extension Float: DecompositionScalar {
     _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ d: UnsafeMutablePointer<Float>,
     _ e: UnsafeMutablePointer<Float>, _ tau: UnsafeMutablePointer<Float>
   ) { kindling_sytrd_f32(uplo, n, a, n, d, e, tau) }
+  static func sytrdBlockedUpper(
+    _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ e: UnsafeMutablePointer<Float>,
+    _ tau: UnsafeMutablePointer<Float>, threads: Int32
+  ) -> Int32 { kindling_sytrd_blocked_upper_f32(n, a, n, d, e, tau, threads) }
   static func stedc(
     _ compz: CChar, _ n: Int32, _ d: UnsafeMutablePointer<Float>, _ e: UnsafeMutablePointer<Float>,
     _ z: UnsafeMutablePointer<Float>, _ ldz: Int32, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32,
@@ -177,6 +187,10 @@ extension Double: DecompositionScalar {
     _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>,
     _ e: UnsafeMutablePointer<Double>, _ tau: UnsafeMutablePointer<Double>
   ) { kindling_sytrd_f64(uplo, n, a, n, d, e, tau) }
+  static func sytrdBlockedUpper(
+    _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>,
+    _ tau: UnsafeMutablePointer<Double>, threads: Int32
+  ) -> Int32 { kindling_sytrd_blocked_upper_f64(n, a, n, d, e, tau, threads) }
   static func stedc(
     _ compz: CChar, _ n: Int32, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>,
     _ z: UnsafeMutablePointer<Double>, _ ldz: Int32, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32,

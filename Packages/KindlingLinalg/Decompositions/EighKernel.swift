@@ -7,8 +7,9 @@ import KindlingTensor
 /// It is LAPACK's `?syevd`, and for eigenvectors of order ``splitOrder`` and up on more than one
 /// thread, `?syevd`'s three phases called one by one (one thread, or eigenvalues only, in
 /// ``smallSerialOrders``: the same phases unsplit, ``serial(_:_:n:uplo:)``):
-/// 1. `?sytrd`, the reduction to tridiagonal form (Kindling's kernel up to
-///    ``smallReductionOrder``);
+/// 1. `?sytrd`, the reduction to tridiagonal form (Kindling's unblocked kernel up to
+///    ``smallReductionOrder``, its blocked one split across threads from ``teamReductionOrder``
+///    for the upper triangle);
 /// 2. the tridiagonal divide and conquer with its top step taken here: both halves solved by
 ///    `?stedc` at once on two threads, merged by `?laed1` (``tridiagonalEigen(_:_:_:n:)``);
 /// 3. `?ormtr`, the reflectors applied to the eigenvectors, from ``ormtrSplitOrder`` on column
@@ -40,6 +41,12 @@ struct EighKernel: LAPACKVisitor {
   /// eigenvalues only) takes ``serial(_:_:n:uplo:)``: `?syevd`'s phases with
   /// Kindling's reduction. Below 16 `?syevd`'s own unblocked reduction costs as little.
   static let smallSerialOrders = 16...smallReductionOrder
+  /// The order from which the reduction of the upper triangle runs in Kindling's blocked kernel
+  /// split across threads (`kindling_sytrd_blocked_upper_*`, each thread owning a range of
+  /// columns that stays in its core's cache) instead of `?sytrd` on OpenBLAS's threads. From C
+  /// on 2 cores, float32, best of several, against `ssytrd` on two OpenBLAS threads: n = 512 8.1
+  /// against 8.9 ms, 768 20.0 against 23.8 ms, 1024 38.7 against 48.5 ms.
+  static let teamReductionOrder = 512
   /// The order from which `?ormtr` is split too (at 64 the split gains nothing: 25 against
   /// 31 µs).
   static let ormtrSplitOrder = 128
@@ -88,6 +95,7 @@ struct EighKernel: LAPACKVisitor {
     _ a: UnsafeMutablePointer<T>, _ w: UnsafeMutablePointer<T>, n: Int, uplo: CChar, threads: Int
   ) -> Int32? {
     guard Self.inSafeRange(a, n: n, upper: uplo == LAPACKFlag.upper) else { return nil }
+    Linalg.teamRunner
     let n32 = Int32(n)
     let e = UnsafeMutablePointer<T>.allocate(capacity: n)
     let tau = UnsafeMutablePointer<T>.allocate(capacity: n)
@@ -102,6 +110,10 @@ struct EighKernel: LAPACKVisitor {
     if n < Self.ormtrSplitOrder { Parallel.keepAwake(nanoseconds: 150_000) }
     if n <= Self.smallReductionOrder {
       T.sytrdSmall(uplo, n32, a, w, e, tau)
+    } else if uplo == LAPACKFlag.upper, n >= Self.teamReductionOrder,
+      T.sytrdBlockedUpper(n32, a, w, e, tau, threads: Int32(threads)) == 0
+    {
+      // Reduced by Kindling's blocked kernel, its columns split between threads.
     } else {
       Linalg.onOpenBLASThreads(order: n) {
         var reduce = Workspace<T> { work, _ in T.sytrd(uplo, n32, a, n32, w, e, tau, work, -1) }

@@ -159,20 +159,6 @@ struct SVDKernel: LAPACKVisitor {
   /// Below 16 `?gesdd`'s own reduction costs as little.
   static let squareOrders = 16...
 
-  /// Registers Kindling's worker pool as the runner of the C kernels' thread teams
-  /// (``teamRunner`` does, on first use; tests call it again after trying other runners). The
-  /// pool's workers are awake between the kernels of a program, where a thread started per call
-  /// takes up to milliseconds to be scheduled on a virtual machine.
-  static func useWorkerPool() {
-    kindling_team_use { chunks, chunk, argument in
-      let shared = UncheckedSendable(value: (chunk!, argument))
-      Parallel.perform(iterations: Int(chunks)) { t in shared.value.0(shared.value.1, Int32(t)) }
-    }
-  }
-
-  /// ``useWorkerPool()``, once.
-  static let teamRunner: Void = useWorkerPool()
-
   func visit<T: LAPACKScalar>(_: T.Type) -> (u: Tensor?, s: Tensor, vh: Tensor?, info: [Int32]) {
     let k = Swift.min(m, n)
     let batch = Array(matrices.shape.dropLast(2))
@@ -230,7 +216,7 @@ struct SVDKernel: LAPACKVisitor {
       let uStride = u == nil ? 0 : m * uColumns
       let vStride = vt == nil ? 0 : vtRows * n
       let square = split && m == n && Self.squareOrders.contains(n)
-      if square { Self.teamRunner }
+      if square { Linalg.teamRunner }
       let threads = Int32(Swift.min(BLAS.threadCount, Parallel.coreCount))
       for i in 0..<count {
         let (ai, si, ui, vi) = (a + i * m * n, sp + i * k, up + i * uStride, vp + i * vStride)
