@@ -19,12 +19,21 @@
 #include "multiversion.h"
 #include "team.h"
 
-// LAPACK's ?lasd0 and ?lasd1 (the bidiagonal divide and conquer and its merge step), which
-// LAPACKE does not wrap: the Fortran entry points in OpenBLAS's LAPACK, arguments by reference.
+// LAPACK's ?lasd0 and ?lasd1 (the bidiagonal divide and conquer and its merge step), ?laed2 and
+// ?laed4 (the tridiagonal merge's deflation and secular equation) and ?lamrg, which LAPACKE does
+// not wrap: the Fortran entry points in OpenBLAS's LAPACK, arguments by reference.
 void slasd0_(int *n, int *sqre, float *d, float *e, float *u, int *ldu, float *vt, int *ldvt, int *smlsiz, int *iwork,
              float *work, int *info);
 void dlasd0_(int *n, int *sqre, double *d, double *e, double *u, int *ldu, double *vt, int *ldvt, int *smlsiz,
              int *iwork, double *work, int *info);
+void slaed2_(int *k, int *n, int *n1, float *d, float *q, int *ldq, int *indxq, float *rho, float *z, float *dlamda,
+             float *w, float *q2, int *indx, int *indxc, int *indxp, int *coltyp, int *info);
+void dlaed2_(int *k, int *n, int *n1, double *d, double *q, int *ldq, int *indxq, double *rho, double *z,
+             double *dlamda, double *w, double *q2, int *indx, int *indxc, int *indxp, int *coltyp, int *info);
+void slaed4_(int *n, int *i, float *d, float *z, float *delta, float *rho, float *dlam, int *info);
+void dlaed4_(int *n, int *i, double *d, double *z, double *delta, double *rho, double *dlam, int *info);
+void slamrg_(int *n1, int *n2, float *a, int *strd1, int *strd2, int *index);
+void dlamrg_(int *n1, int *n2, double *a, int *strd1, int *strd2, int *index);
 void slasd1_(int *nl, int *nr, int *sqre, float *d, float *alpha, float *beta, float *u, int *ldu, float *vt,
              int *ldvt, int *idxq, int *iwork, float *work, int *info);
 void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta, double *u, int *ldu, double *vt,
@@ -46,12 +55,16 @@ void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta
 #define ST_SYR2K cblas_ssyr2k
 #define ST_LASD0 slasd0_
 #define ST_LASD1 slasd1_
+#define ST_LAED2 slaed2_
+#define ST_LAED4 slaed4_
+#define ST_LAMRG slamrg_
 #include "sytrd_template.h"
 #include "sytrd_blocked_template.h"
 #include "gebrd_template.h"
 #include "gebrd_blocked_template.h"
 #include "bdsdc_template.h"
 #include "gesdd_template.h"
+#include "laed1_template.h"
 #undef ST_T
 #undef ST_NAME
 #undef ST_NRM2
@@ -68,6 +81,9 @@ void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta
 #undef ST_SYR2K
 #undef ST_LASD0
 #undef ST_LASD1
+#undef ST_LAED2
+#undef ST_LAED4
+#undef ST_LAMRG
 
 #define ST_T double
 #define ST_NAME(x) x##_f64
@@ -85,9 +101,13 @@ void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta
 #define ST_SYR2K cblas_dsyr2k
 #define ST_LASD0 dlasd0_
 #define ST_LASD1 dlasd1_
+#define ST_LAED2 dlaed2_
+#define ST_LAED4 dlaed4_
+#define ST_LAMRG dlamrg_
 #include "sytrd_template.h"
 #include "sytrd_blocked_template.h"
 #include "gebrd_template.h"
 #include "gebrd_blocked_template.h"
 #include "bdsdc_template.h"
 #include "gesdd_template.h"
+#include "laed1_template.h"

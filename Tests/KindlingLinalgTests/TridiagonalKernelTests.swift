@@ -117,6 +117,47 @@ struct TridiagonalKernelTests {
     }
   }
 
+  @Test(
+    "the divide and conquer's merge (kindling_laed1) gives ?laed1's bits on 1, 2 and 3 threads",
+    arguments: [2, 5, 64, 257])
+  func mergeMatchesLAED1(n: Int) {
+    // The tridiagonal form of a random symmetric matrix, cut in two halves as stedc cuts it,
+    // each solved by stedc.
+    let (full, _) = Self.both(Self.matrix(Double.self, n: n, seed: UInt64(n) + 80), n: n)
+    var (d, e) = (full.d, full.e + [0])
+    let m = n / 2
+    let rho = e[m - 1]
+    d[m - 1] -= abs(rho)
+    d[m] -= abs(rho)
+    var q = [Double](repeating: 0, count: n * n)
+    for (start, size) in [(0, m), (m, n - m)] {
+      var work = [Double](repeating: 0, count: 1 + 4 * size + size * size)
+      var iwork = [Int32](repeating: 0, count: 3 + 5 * size)
+      let code = d.withUnsafeMutableBufferPointer { d in
+        e.withUnsafeMutableBufferPointer { e in
+          q.withUnsafeMutableBufferPointer { q in
+            Double.stedc(
+              LAPACKFlag.tridiagonalVectors, Int32(size), d.baseAddress! + start, e.baseAddress! + start,
+              q.baseAddress! + start * n + start, Int32(n), &work, Int32(work.count), &iwork, Int32(iwork.count))
+          }
+        }
+      }
+      #expect(code == 0)
+    }
+    let order = (0..<m).map { Int32($0 + 1) } + (0..<(n - m)).map { Int32($0 + 1) }
+    var (lapackD, lapackQ, lapackOrder) = (d, q, order)
+    var work = [Double](repeating: 0, count: 4 * n + n * n)
+    var iwork = [Int32](repeating: 0, count: 4 * n)
+    #expect(Double.laed1(Int32(n), &lapackD, &lapackQ, Int32(n), &lapackOrder, rho, Int32(m), &work, &iwork) == 0)
+    for threads in [1, 2, 3] {
+      var (kernelD, kernelQ, kernelOrder) = (d, q, order)
+      let code = Double.laed1Team(
+        Int32(n), &kernelD, &kernelQ, Int32(n), &kernelOrder, rho, Int32(m), threads: Int32(threads))
+      #expect(code == 0)
+      #expect(kernelD == lapackD && kernelQ == lapackQ && kernelOrder == lapackOrder, "n \(n), \(threads) threads")
+    }
+  }
+
   @Test("a column already zero above the superdiagonal gives LAPACK's tau = 0 (no reflector)")
   func zeroColumn() {
     let n = 6

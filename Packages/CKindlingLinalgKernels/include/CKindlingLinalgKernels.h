@@ -48,6 +48,16 @@ int kindling_sytrd_blocked_upper_f32(int n, float *a, int lda, float *d, float *
 /// ``kindling_sytrd_blocked_upper_f32`` for float64.
 int kindling_sytrd_blocked_upper_f64(int n, double *a, int lda, double *d, double *e, double *tau, int threads);
 
+/// LAPACK's `?laed1`, the merge step of the symmetric tridiagonal divide and conquer, with its
+/// secular equation, weights, eigenvectors and products split across `threads` threads: on
+/// entry `d` and the two diagonal blocks of `q` (`n`×`n`, leading dimension `ldq`) hold the
+/// eigensystems of the halves split at `cutpnt`, `indxq` their ascending orders (1-based, each
+/// half from its own start); on exit the merged ones, unsorted, with `indxq` their ascending
+/// order. `?laed1`'s `info`, or -1 (nothing done) when memory ran out.
+int kindling_laed1_f32(int n, float *d, float *q, int ldq, int *indxq, float rho, int cutpnt, int threads);
+/// ``kindling_laed1_f32`` for float64.
+int kindling_laed1_f64(int n, double *d, double *q, int ldq, int *indxq, double rho, int cutpnt, int threads);
+
 /// LAPACK's `?gebrd` for a column-major `m`×`n` matrix with `m >= n` (upper bidiagonal): `d`, `e`,
 /// `tauq`, `taup` and the reflectors in `a`, LAPACK's layout, up to rounding. Unblocked, as
 /// `?gebrd` itself runs below order 128, with vectorized loops. `work` holds `m + n` elements.

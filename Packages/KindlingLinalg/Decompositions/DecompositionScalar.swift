@@ -50,6 +50,13 @@ protocol DecompositionScalar: LinalgScalar {
     _ indxq: UnsafeMutablePointer<Int32>, _ rho: Self, _ cutpnt: Int32, _ work: UnsafeMutablePointer<Self>,
     _ iwork: UnsafeMutablePointer<Int32>
   ) -> Int32
+  /// ``laed1(_:_:_:_:_:_:_:_:_:)`` by Kindling's kernel, its loops split across up to `threads`
+  /// threads (`kindling_laed1_*`, the same arithmetic): `info`, or -1 (nothing done) when memory
+  /// ran out.
+  static func laed1Team(
+    _ n: Int32, _ d: UnsafeMutablePointer<Self>, _ q: UnsafeMutablePointer<Self>, _ ldq: Int32,
+    _ indxq: UnsafeMutablePointer<Int32>, _ rho: Self, _ cutpnt: Int32, threads: Int32
+  ) -> Int32
   /// `?sytrd` by Kindling's unblocked kernel on the full matrix (`kindling_sytrd_upper_*`,
   /// `kindling_sytrd_lower_*`: faster for small `n`; they overwrite the other triangle too).
   static func sytrdSmall(
@@ -117,6 +124,10 @@ extension Float: DecompositionScalar {
     _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ d: UnsafeMutablePointer<Float>,
     _ e: UnsafeMutablePointer<Float>, _ tau: UnsafeMutablePointer<Float>
   ) { kindling_sytrd_f32(uplo, n, a, n, d, e, tau) }
+  static func laed1Team(
+    _ n: Int32, _ d: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>, _ ldq: Int32,
+    _ indxq: UnsafeMutablePointer<Int32>, _ rho: Float, _ cutpnt: Int32, threads: Int32
+  ) -> Int32 { kindling_laed1_f32(n, d, q, ldq, indxq, rho, cutpnt, threads) }
   static func sytrdBlockedUpper(
     _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ e: UnsafeMutablePointer<Float>,
     _ tau: UnsafeMutablePointer<Float>, threads: Int32
@@ -187,6 +198,10 @@ extension Double: DecompositionScalar {
     _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>,
     _ e: UnsafeMutablePointer<Double>, _ tau: UnsafeMutablePointer<Double>
   ) { kindling_sytrd_f64(uplo, n, a, n, d, e, tau) }
+  static func laed1Team(
+    _ n: Int32, _ d: UnsafeMutablePointer<Double>, _ q: UnsafeMutablePointer<Double>, _ ldq: Int32,
+    _ indxq: UnsafeMutablePointer<Int32>, _ rho: Double, _ cutpnt: Int32, threads: Int32
+  ) -> Int32 { kindling_laed1_f64(n, d, q, ldq, indxq, rho, cutpnt, threads) }
   static func sytrdBlockedUpper(
     _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>,
     _ tau: UnsafeMutablePointer<Double>, threads: Int32

@@ -8,10 +8,11 @@ import KindlingTensor
 /// thread, `?syevd`'s three phases called one by one (one thread, or eigenvalues only, in
 /// ``smallSerialOrders``: the same phases unsplit, ``serial(_:_:n:uplo:)``):
 /// 1. `?sytrd`, the reduction to tridiagonal form (Kindling's unblocked kernel up to
-///    ``smallReductionOrder``, its blocked one split across threads from ``teamReductionOrder``
-///    for the upper triangle);
+///    ``smallReductionOrder``, above it its blocked one for the upper triangle, split across
+///    threads from ``teamReductionOrder``);
 /// 2. the tridiagonal divide and conquer with its top step taken here: both halves solved by
-///    `?stedc` at once on two threads, merged by `?laed1` (``tridiagonalEigen(_:_:_:n:)``);
+///    `?stedc` at once on two threads, merged by Kindling's `?laed1`, split across threads too
+///    (``tridiagonalEigen(_:_:_:n:threads:)``);
 /// 3. `?ormtr`, the reflectors applied to the eigenvectors, from ``ormtrSplitOrder`` on column
 ///    blocks in parallel, one OpenBLAS thread each. It is about half of the time and scales
 ///    poorly on OpenBLAS's own threads; the blocks are independent, so the results are the same
@@ -19,9 +20,9 @@ import KindlingTensor
 ///    43.4 ms on OpenBLAS's two, 29.5 ms split; at n = 256 790 µs, 1305 µs and 456 µs; at 128
 ///    115, 324 and 88 µs.
 ///
-/// Threads: `?sytrd`, the merge and `?syevd` run on OpenBLAS's threads from ``Linalg/wideOrder``
-/// up (see ``Linalg/lapackDispatch(_:_:op:order:)``, which eigh calls with order 0 for that
-/// reason); the splits run on Kindling's pool.
+/// Threads: `?sytrd` (below ``teamReductionOrder`` or for the lower triangle) and `?syevd` run on
+/// OpenBLAS's threads from ``Linalg/wideOrder`` up (see ``Linalg/lapackDispatch(_:_:op:order:)``,
+/// which eigh calls with order 0 for that reason); the splits run on Kindling's pool.
 struct EighKernel: LAPACKVisitor {
   let matrices: Tensor
   let upper: Bool, vectors: Bool
@@ -41,12 +42,18 @@ struct EighKernel: LAPACKVisitor {
   /// eigenvalues only) takes ``serial(_:_:n:uplo:)``: `?syevd`'s phases with
   /// Kindling's reduction. Below 16 `?syevd`'s own unblocked reduction costs as little.
   static let smallSerialOrders = 16...smallReductionOrder
-  /// The order from which the reduction of the upper triangle runs in Kindling's blocked kernel
-  /// split across threads (`kindling_sytrd_blocked_upper_*`, each thread owning a range of
-  /// columns that stays in its core's cache) instead of `?sytrd` on OpenBLAS's threads. From C
-  /// on 2 cores, float32, best of several, against `ssytrd` on two OpenBLAS threads: n = 512 8.1
+  /// Above ``smallReductionOrder`` the upper triangle is reduced by Kindling's blocked kernel
+  /// (`kindling_sytrd_blocked_upper_*`; the lower one by `?sytrd`), from this order split across
+  /// threads, each owning a range of columns that stays in its core's cache. From C on 2 cores,
+  /// float32, best of several: on one thread against `ssytrd` on one, n = 160 0.41–0.49 against
+  /// 0.51–0.60 ms, 256 1.23 against 1.40 ms, 384 3.2–3.4 against 3.5–4.5 ms (its product with
+  /// the symmetric matrix reads each column once, where `?symv` reads the block above the
+  /// diagonal twice); split on two threads against `ssytrd` on two OpenBLAS threads, n = 512 8.1
   /// against 8.9 ms, 768 20.0 against 23.8 ms, 1024 38.7 against 48.5 ms.
   static let teamReductionOrder = 512
+  /// The order from which the merge of the halves (`kindling_laed1_*`) splits across threads
+  /// (at 128 the split cost more than it saved: eigh 1.69–1.87 against 1.53–1.68 ms).
+  static let mergeSplitOrder = 256
   /// The order from which `?ormtr` is split too (at 64 the split gains nothing: 25 against
   /// 31 µs).
   static let ormtrSplitOrder = 128
@@ -110,10 +117,11 @@ struct EighKernel: LAPACKVisitor {
     if n < Self.ormtrSplitOrder { Parallel.keepAwake(nanoseconds: 150_000) }
     if n <= Self.smallReductionOrder {
       T.sytrdSmall(uplo, n32, a, w, e, tau)
-    } else if uplo == LAPACKFlag.upper, n >= Self.teamReductionOrder,
-      T.sytrdBlockedUpper(n32, a, w, e, tau, threads: Int32(threads)) == 0
+    } else if uplo == LAPACKFlag.upper,
+      T.sytrdBlockedUpper(n32, a, w, e, tau, threads: Int32(n >= Self.teamReductionOrder ? threads : 1)) == 0
     {
-      // Reduced by Kindling's blocked kernel, its columns split between threads.
+      // Reduced by Kindling's blocked kernel, from teamReductionOrder with its columns split
+      // between threads.
     } else {
       Linalg.onOpenBLASThreads(order: n) {
         var reduce = Workspace<T> { work, _ in T.sytrd(uplo, n32, a, n32, w, e, tau, work, -1) }
@@ -121,7 +129,7 @@ struct EighKernel: LAPACKVisitor {
         _ = reduce.run { work, _ in T.sytrd(uplo, n32, a, n32, w, e, tau, work, lwork) }
       }
     }
-    let tridiagonal = Self.tridiagonalEigen(w, e, z, n: n)
+    let tridiagonal = Self.tridiagonalEigen(w, e, z, n: n, threads: threads)
     guard tridiagonal == 0 else { return tridiagonal }
     // `?ormtr` writes into the reflectors while it works (it sets each reflector's leading
     // element to one and restores it), so every block but the first gets its own copy.
@@ -184,11 +192,13 @@ struct EighKernel: LAPACKVisitor {
   /// tridiagonal matrix with diagonal `d` and off-diagonal `e` (overwritten), `?stedc`'s result
   /// with its top divide-and-conquer step taken here: the matrix, scaled to norm 1 as `?stedc`
   /// scales it, is cut in two halves minus a rank-one term, `?stedc` solves both at once on two
-  /// threads, and `?laed1` merges them (then the eigenpairs are sorted, as `?laed0` sorts them).
-  /// `?stedc` spends about half of its time in that last merge, so this saves up to half of the
-  /// rest: at n = 256, 1.37 ms for `?stedc` against 2 × 0.39 ms for the halves.
+  /// threads, and `?laed1` merges them (then the eigenpairs are sorted, as `?laed0` sorts them),
+  /// in Kindling's kernel with its loops split across `threads` threads from
+  /// ``mergeSplitOrder`` (`kindling_laed1_*`: the same bits as `?laed1`). `?stedc` spends about half of its time in that last merge, so
+  /// the split halves save up to half of the rest: at n = 256, 1.37 ms for `?stedc` against
+  /// 2 × 0.39 ms for the halves.
   private static func tridiagonalEigen<T: LAPACKScalar>(
-    _ d: UnsafeMutablePointer<T>, _ e: UnsafeMutablePointer<T>, _ z: UnsafeMutablePointer<T>, n: Int
+    _ d: UnsafeMutablePointer<T>, _ e: UnsafeMutablePointer<T>, _ z: UnsafeMutablePointer<T>, n: Int, threads: Int
   ) -> Int32 {
     var scale: T = 0
     for i in 0..<n { scale = Swift.max(scale, d[i].magnitude) }
@@ -218,8 +228,12 @@ struct EighKernel: LAPACKVisitor {
       work.deallocate()
       iwork.deallocate()
     }
-    let merged = Linalg.onOpenBLASThreads(order: n) {
-      T.laed1(Int32(n), d, z, Int32(n), &order, rho, Int32(m), work, iwork)
+    let mergeThreads = n >= mergeSplitOrder ? threads : 1
+    var merged = T.laed1Team(Int32(n), d, z, Int32(n), &order, rho, Int32(m), threads: Int32(mergeThreads))
+    if merged == -1 {
+      merged = Linalg.onOpenBLASThreads(order: n) {
+        T.laed1(Int32(n), d, z, Int32(n), &order, rho, Int32(m), work, iwork)
+      }
     }
     guard merged == 0 else { return merged }
     // Ascending order: eigenvalue and eigenvector `order[i] - 1` go to place `i`.
