@@ -13,14 +13,13 @@
 
 /// What the two halves share.
 typedef struct {
-  int n, left, right, members;
+  kindling_team_state team;
+  int n, left, right;
   ST_T *d, *e, *u, *vt;
   ST_T *work[2];
   int *iwork[2];
   int info[2];
 } ST_NAME(bd_shared);
-
-static void ST_NAME(bd_setup)(void *context, int members) { ((ST_NAME(bd_shared) *)context)->members = members; }
 
 /// ?lasd0 on the left half (rows 0..<left, one more column: `sqre` 1) or on the right one (the
 /// rows after the middle row, square); a lone member solves both.
@@ -36,7 +35,7 @@ static void ST_NAME(bd_member)(void *context, int t) {
   ST_NAME(bd_shared) *s = context;
   if (t == 0) {
     ST_NAME(bd_half)(s, 0);
-    if (s->members == 1) ST_NAME(bd_half)(s, 1);
+    if (s->team.members == 1) ST_NAME(bd_half)(s, 1);
   } else if (t == 1) {
     ST_NAME(bd_half)(s, 1);
   }
@@ -98,7 +97,7 @@ int ST_NAME(kindling_bdsdc_split)(int n, ST_T *d, ST_T *e, ST_T *u, ST_T *vt) {
   ST_NAME(bd_shared) s = {.n = n, .left = left, .right = right, .d = d, .e = e, .u = u, .vt = vt};
   s.work[0] = work, s.work[1] = work + halfWork;
   s.iwork[0] = iwork, s.iwork[1] = iwork + 8L * n;
-  kindling_team_run(2, ST_NAME(bd_setup), ST_NAME(bd_member), &s);
+  kindling_team_run(2, kindling_team_patience(n), kindling_team_setup, ST_NAME(bd_member), &s);
   int info = s.info[0] ? s.info[0] : s.info[1];
   if (info == 0) {
     // ?lasd1 wants each half's ascending order, counted from the half's start.

@@ -18,7 +18,8 @@
 
 /// What the members of one reduction share.
 typedef struct {
-  int m, n, lda, members;
+  kindling_team_state team;
+  int m, n, lda;
   ST_T *a, *d, *e, *tauq, *taup;
   /// ?labrd's X (m×GB_NB, leading dimension m) and Y (n×GB_NB, leading dimension n) of a panel.
   ST_T *x, *y;
@@ -33,14 +34,7 @@ typedef struct {
   ST_T *v;
   /// The unblocked kernel's work (m + n).
   ST_T *tail;
-  kindling_barrier barrier;
 } ST_NAME(gb_shared);
-
-static void ST_NAME(gb_setup)(void *context, int members) {
-  ST_NAME(gb_shared) *s = context;
-  s->members = members;
-  s->barrier.members = (unsigned)members;
-}
 
 /// Step `i` of the panel at `A` (`M`×`N` trailing matrix) by the member that owns the panel:
 /// ?labrd's update of column i and its reflector, and the vectors the others need.
@@ -113,7 +107,7 @@ static void ST_NAME(gb_reflect)(ST_NAME(gb_shared) *s, ST_T *A, int M, int N, in
 
 /// Step `i`, the member that owns the panel: X's new column from the members' shares.
 static void ST_NAME(gb_combine)(ST_NAME(gb_shared) *s, ST_T *A, int M, int i, int p) {
-  const int lda = s->lda, ldx = s->m, members = s->members;
+  const int lda = s->lda, ldx = s->m, members = s->team.members;
   ST_T *X = s->x, *x = s->x + (long)i * ldx, *s1 = s->s1part, *s2 = s->s2part;
   for (int r = i + 1; r < M; r++) x[r] = s->xpart[r];
   for (int t = 1; t < members; t++) {
@@ -130,7 +124,7 @@ static void ST_NAME(gb_combine)(ST_NAME(gb_shared) *s, ST_T *A, int M, int i, in
 
 static void ST_NAME(gb_member)(void *context, int t) {
   ST_NAME(gb_shared) *s = context;
-  const int m = s->m, n = s->n, lda = s->lda, members = s->members;
+  const int m = s->m, n = s->n, lda = s->lda, members = s->team.members;
   int p = 0;
   for (; n - p > GB_NX; p += GB_NB) {
     const int M = m - p, N = n - p;
@@ -139,15 +133,15 @@ static void ST_NAME(gb_member)(void *context, int t) {
     const int lo = (int)((long)N * t / members), hi = (int)((long)N * (t + 1) / members);
     for (int i = 0; i < GB_NB; i++) {
       if (t == 0) ST_NAME(gb_column)(s, A, M, i, p);
-      kindling_team_wait(&s->barrier);
+      kindling_team_wait(&s->team.barrier);
       const int c0 = lo > i + 1 ? lo : i + 1;
       ST_NAME(gb_row)(s, A, M, i, p, c0, hi);
-      kindling_team_wait(&s->barrier);
+      kindling_team_wait(&s->team.barrier);
       ST_NAME(gb_reflect)(s, A, M, N, i, p, t, c0, hi);
-      kindling_team_wait(&s->barrier);
+      kindling_team_wait(&s->team.barrier);
       if (t == 0) ST_NAME(gb_combine)(s, A, M, i, p);
     }
-    kindling_team_wait(&s->barrier);
+    kindling_team_wait(&s->team.barrier);
     const int c0 = lo > GB_NB ? lo : GB_NB, count = hi - c0;
     if (count > 0) {
       ST_GEMM(CblasColMajor, CblasNoTrans, CblasTrans, M - GB_NB, count, GB_NB, -1, A + GB_NB, lda, s->y + c0, n, 1,
@@ -161,7 +155,7 @@ static void ST_NAME(gb_member)(void *context, int t) {
         A[j + (long)(j + 1) * lda] = s->e[p + j];
       }
     }
-    kindling_team_wait(&s->barrier);
+    kindling_team_wait(&s->team.barrier);
   }
   if (t == 0) {
     ST_NAME(kindling_gebrd_upper)(m - p, n - p, s->a + p + (long)p * lda, lda, s->d + p, s->e + p, s->tauq + p,
@@ -190,9 +184,7 @@ int ST_NAME(kindling_gebrd_blocked)(int m, int n, ST_T *a, int lda, ST_T *d, ST_
   s.s2part = next, next += threads * (GB_NB + 1);
   s.v = next, next += (long)threads * n;
   s.tail = next;
-  atomic_init(&s.barrier.arrived, 0);
-  atomic_init(&s.barrier.generation, 0);
-  kindling_team_run(threads, ST_NAME(gb_setup), ST_NAME(gb_member), &s);
+  kindling_team_run(threads, kindling_team_patience(n), kindling_team_setup, ST_NAME(gb_member), &s);
   free(space);
   return 0;
 }

@@ -18,7 +18,8 @@
 
 /// What the members applying the reflectors share.
 typedef struct {
-  int n, members;
+  kindling_team_state team;
+  int n;
   const ST_T *a, *tauq, *taup;
   ST_T *u, *vt;
   /// Member t's work, and past member 0 its copy of the reflectors, at `space + t * slot`.
@@ -31,13 +32,11 @@ typedef struct {
 /// reflector out, and they then fall back to one reflector at a time.
 static long ST_NAME(gs_work)(int count) { return (long)count * 64 + 65 * 64; }
 
-static void ST_NAME(gs_setup)(void *context, int members) { ((ST_NAME(gs_shared) *)context)->members = members; }
-
 /// U = Q U on member t's columns of U and Vᵀ = Vᵀ Pᵀ on its rows of Vᵀ, with its own copy of the
 /// reflectors past member 0 (?ormbr writes into them while it runs on small matrices).
 static void ST_NAME(gs_member)(void *context, int t) {
   ST_NAME(gs_shared) *s = context;
-  const int n = s->n, lo = (int)((long)n * t / s->members), hi = (int)((long)n * (t + 1) / s->members);
+  const int n = s->n, lo = (int)((long)n * t / s->team.members), hi = (int)((long)n * (t + 1) / s->team.members);
   const int count = hi - lo;
   if (count <= 0) return;
   ST_T *work = s->space + (long)t * s->slot, *a = (ST_T *)s->a;
@@ -95,7 +94,7 @@ int ST_NAME(kindling_gesdd_square)(char jobz, int n, ST_T *a, ST_T *s, ST_T *u, 
       ST_T *space = threads > 1 ? malloc(sizeof(ST_T) * threads * slot) : NULL;
       ST_NAME(gs_shared) shared = {
           .n = n, .a = a, .tauq = tauq, .taup = taup, .u = u, .vt = vt, .space = space ? space : work, .slot = slot};
-      kindling_team_run(space ? threads : 1, ST_NAME(gs_setup), ST_NAME(gs_member), &shared);
+      kindling_team_run(space ? threads : 1, kindling_team_patience(n), kindling_team_setup, ST_NAME(gs_member), &shared);
       free(space);
     }
   }

@@ -10,23 +10,17 @@
 
 /// What the members of one merge share: ?laed3's arguments and two copies for the GEMMs.
 typedef struct {
-  int k, n, n1, ldq, members;
+  kindling_team_state team;
+  int k, n, n1, ldq;
   ST_T *d, *q, *dlamda, *q2, *w, *s, *products;
   ST_T rho;
   const int *indx, *ctot;
   int info[KINDLING_TEAM_MAX];
-  kindling_barrier barrier;
 } ST_NAME(le_shared);
-
-static void ST_NAME(le_setup)(void *context, int members) {
-  ST_NAME(le_shared) *s = context;
-  s->members = members;
-  s->barrier.members = (unsigned)members;
-}
 
 static void ST_NAME(le_member)(void *context, int t) {
   ST_NAME(le_shared) *s = context;
-  const int k = s->k, ldq = s->ldq, members = s->members;
+  const int k = s->k, ldq = s->ldq, members = s->team.members;
   const int lo = (int)((long)k * t / members), hi = (int)((long)k * (t + 1) / members);
   ST_T *q = s->q, *dlamda = s->dlamda, *w = s->w;
   // The roots: column j of Q gets the differences dlamda(i) - root j.
@@ -35,7 +29,7 @@ static void ST_NAME(le_member)(void *context, int t) {
     int kk = k, index = j + 1;
     ST_LAED4(&kk, &index, dlamda, w, q + (long)j * ldq, &s->rho, s->d + j, &s->info[t]);
   }
-  kindling_team_wait(&s->barrier);
+  kindling_team_wait(&s->team.barrier);
   for (int m = 0; m < members; m++) {
     if (s->info[m] != 0) return;
   }
@@ -55,7 +49,7 @@ static void ST_NAME(le_member)(void *context, int t) {
       w[i] = w[i] < 0 ? -root : root;
     }
     // Every row of Q read, every weight written, before the columns are overwritten.
-    kindling_team_wait(&s->barrier);
+    kindling_team_wait(&s->team.barrier);
     // The eigenvectors of the rank-one update, columns [lo, hi), each normalized.
     ST_T *own = s->s + (long)t * k;
     for (int j = lo; j < hi; j++) {
@@ -125,9 +119,7 @@ int ST_NAME(kindling_laed1)(int n, ST_T *d, ST_T *q, int ldq, int *indxq, ST_T r
                             .w = w, .rho = rho, .indx = indxc, .ctot = coltyp};
     s.s = q2 + (long)n * n;
     s.products = s.s + (long)threads * n;
-    atomic_init(&s.barrier.arrived, 0);
-    atomic_init(&s.barrier.generation, 0);
-    const int members = kindling_team_run(threads, ST_NAME(le_setup), ST_NAME(le_member), &s);
+    const int members = kindling_team_run(threads, kindling_team_patience(n), kindling_team_setup, ST_NAME(le_member), &s);
     for (int m = 0; m < members && info == 0; m++) info = s.info[m];
     if (info == 0) {
       int n1 = k, n2 = n - k, one = 1, minus = -1;

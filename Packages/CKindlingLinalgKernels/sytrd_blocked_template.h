@@ -18,7 +18,8 @@
 
 /// What the members of one reduction share.
 typedef struct {
-  int n, lda, members;
+  kindling_team_state team;
+  int n, lda;
   ST_T *a, *d, *e, *tau;
   /// ?latrd's W (n×ST_NB, leading dimension n) of a panel.
   ST_T *w;
@@ -26,14 +27,7 @@ typedef struct {
   ST_T *wv, *av;
   /// Per member: its share of W's new column, the product of its columns with v (n).
   ST_T *part;
-  kindling_barrier barrier;
 } ST_NAME(st_shared);
-
-static void ST_NAME(st_setup)(void *context, int members) {
-  ST_NAME(st_shared) *s = context;
-  s->members = members;
-  s->barrier.members = (unsigned)members;
-}
 
 /// The first column of member t's range in the leading `N`×`N` block: the ranges split the
 /// triangle's area evenly, member 0 holding the last columns (with the panel), the last member
@@ -95,7 +89,7 @@ static void ST_NAME(st_product)(ST_NAME(st_shared) *s, int i, int t, int lo, int
 
 /// Step `i`, the member that owns the panel: W's new column from the members' shares.
 static void ST_NAME(st_combine)(ST_NAME(st_shared) *s, int N, int i, int k, const int *bounds) {
-  const int lda = s->lda, ldw = s->n, right = N - i - 1, members = s->members;
+  const int lda = s->lda, ldw = s->n, right = N - i - 1, members = s->team.members;
   ST_T *A = s->a, *W = s->w, *w = s->w + (long)k * ldw;
   const ST_T *v = A + (long)i * lda;
   for (int r = 0; r < i; r++) w[r] = 0;
@@ -121,7 +115,7 @@ static void ST_NAME(st_combine)(ST_NAME(st_shared) *s, int N, int i, int k, cons
 
 static void ST_NAME(st_member)(void *context, int t) {
   ST_NAME(st_shared) *s = context;
-  const int n = s->n, lda = s->lda, members = s->members;
+  const int n = s->n, lda = s->lda, members = s->team.members;
   ST_T *A = s->a;
   const int kk = n > ST_NX ? n - ((n - ST_NX + ST_NB - 1) / ST_NB) * ST_NB : n;
   for (int N = n; N > kk; N -= ST_NB) {
@@ -132,12 +126,12 @@ static void ST_NAME(st_member)(void *context, int t) {
     for (int k = ST_NB - 1; k >= 0; k--) {
       const int i = i0 + k;
       if (t == 0) ST_NAME(st_column)(s, N, i, k);
-      kindling_team_wait(&s->barrier);
+      kindling_team_wait(&s->team.barrier);
       ST_NAME(st_product)(s, i, t, lo, hi);
-      kindling_team_wait(&s->barrier);
+      kindling_team_wait(&s->team.barrier);
       if (t == 0) ST_NAME(st_combine)(s, N, i, k, bounds);
     }
-    kindling_team_wait(&s->barrier);
+    kindling_team_wait(&s->team.barrier);
     // A(0:i0, 0:i0) -= V Wᵀ + W Vᵀ on this member's columns: the rectangle above its diagonal
     // block, then the block's upper triangle.
     const int top = hi < i0 ? hi : i0, count = top - lo;
@@ -152,7 +146,7 @@ static void ST_NAME(st_member)(void *context, int t) {
       ST_SYR2K(CblasColMajor, CblasUpper, CblasNoTrans, count, ST_NB, -1, V + lo, lda, W + lo, n, 1,
                A + lo + (long)lo * lda, lda);
     }
-    kindling_team_wait(&s->barrier);
+    kindling_team_wait(&s->team.barrier);
     if (t == 0) {
       for (int j = i0; j < N; j++) {
         A[(j - 1) + (long)j * lda] = s->e[j - 1];
@@ -174,9 +168,7 @@ int ST_NAME(kindling_sytrd_blocked_upper)(int n, ST_T *a, int lda, ST_T *d, ST_T
   s.wv = space + (long)ST_NB * n;
   s.av = s.wv + ST_NB;
   s.part = s.av + ST_NB;
-  atomic_init(&s.barrier.arrived, 0);
-  atomic_init(&s.barrier.generation, 0);
-  kindling_team_run(threads, ST_NAME(st_setup), ST_NAME(st_member), &s);
+  kindling_team_run(threads, kindling_team_patience(n), kindling_team_setup, ST_NAME(st_member), &s);
   free(space);
   return 0;
 }

@@ -38,15 +38,20 @@ void kindling_team_wait(kindling_barrier *barrier) {
   while (atomic_load_explicit(&barrier->generation, memory_order_acquire) == generation) poll_once(&polls);
 }
 
+void kindling_team_setup(void *context, int members) {
+  kindling_team_state *state = context;
+  state->members = members;
+  state->barrier.members = (unsigned)members;
+  atomic_store_explicit(&state->barrier.arrived, 0, memory_order_relaxed);
+  atomic_store_explicit(&state->barrier.generation, 0, memory_order_relaxed);
+}
+
 static _Atomic(kindling_team_runner) registered_runner = NULL;
 
 void kindling_team_use(kindling_team_runner runner) {
   atomic_store_explicit(&registered_runner, runner, memory_order_release);
 }
 
-/// How long chunk 0 waits for the others to check in (a sleeping worker of a virtual machine
-/// takes 25–30 µs to wake).
-#define TEAM_DEADLINE_NS 200000L
 /// The bit of `joined` that closes the team.
 #define TEAM_CLOSED (1u << 31)
 
@@ -56,6 +61,7 @@ typedef struct {
   void (*body)(void *context, int t);
   void *context;
   int requested;
+  long patience;
   atomic_uint joined;
   atomic_uint ready;
 } formation;
@@ -73,7 +79,7 @@ static void chunk_main(void *argument, int t) {
   const unsigned all = (1u << f->requested) - 1;
   if (t == 0) {
     atomic_fetch_or_explicit(&f->joined, 1u, memory_order_acq_rel);
-    const long deadline = now_ns() + TEAM_DEADLINE_NS;
+    const long deadline = now_ns() + f->patience;
     unsigned polls = 0;
     while ((atomic_load_explicit(&f->joined, memory_order_acquire) & all) != all && now_ns() < deadline) {
       poll_once(&polls);
@@ -121,11 +127,11 @@ static void run_on_new_threads(int chunks, void (*chunk)(void *argument, int t),
   for (int t = 1; t < running; t++) pthread_join(ids[t], NULL);
 }
 
-int kindling_team_run(int threads, void (*setup)(void *context, int members), void (*body)(void *context, int t),
-                      void *context) {
+int kindling_team_run(int threads, long patience, void (*setup)(void *context, int members),
+                      void (*body)(void *context, int t), void *context) {
   if (threads > KINDLING_TEAM_MAX) threads = KINDLING_TEAM_MAX;
   if (threads < 1) threads = 1;
-  formation f = {.setup = setup, .body = body, .context = context, .requested = threads};
+  formation f = {.setup = setup, .body = body, .context = context, .requested = threads, .patience = patience};
   atomic_init(&f.joined, 0);
   atomic_init(&f.ready, 0);
   const kindling_team_runner runner = atomic_load_explicit(&registered_runner, memory_order_acquire);
