@@ -222,7 +222,7 @@ struct SVDKernel: LAPACKVisitor {
         let (ai, si, ui, vi) = (a + i * m * n, sp + i * k, up + i * uStride, vp + i * vStride)
         // Large matrices: the pool's workers poll for the whole call (about n³/3 ns on 2 cores)
         // instead of sleeping through the serial merge, as in eigh.
-        if square && n >= 384 { Parallel.keepAwake(nanoseconds: UInt64(n * n * n / 3)) }
+        if square && threads > 1 && n >= 384 { Parallel.keepAwake(nanoseconds: UInt64(n * n * n / 3)) }
         let phases = square ? T.gesddSquare(jobz, Int32(n), ai, si, ui, vi, threads: threads) : nil
         if let phases, phases != KINDLING_USE_GESDD {
           info[i] = phases
