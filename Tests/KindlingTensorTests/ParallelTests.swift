@@ -25,27 +25,40 @@ struct ParallelTests {
     }
   }
 
-  @Test("jobs after keepAwake, with workers asleep, polling or woken while a job runs, each run every chunk once")
-  func keepAwake() {
+  @Test("jobs inside and after keepingAwake scopes, nested and on other threads, each run every chunk once")
+  func keepingAwake() {
     let total = Atomic<Int>(0)
     for round in 0..<200 {
       // Every few rounds, a pause past the polling window lets the workers fall asleep first.
       if round % 20 == 0 { usleep(200) }
-      Parallel.keepAwake(nanoseconds: round % 3 == 0 ? 0 : 100_000)
-      Parallel.perform(iterations: 2) { chunk in total.add(chunk + 1, ordering: .relaxed) }
+      let job: @Sendable () -> Void = {
+        Parallel.perform(iterations: 2) { chunk in total.add(chunk + 1, ordering: .relaxed) }
+      }
+      if round % 3 == 0 { job() } else { Parallel.keepingAwake { Parallel.keepingAwake(job) } }
       if round % 7 == 0 {
-        // keepAwake from another thread while a job runs.
+        // A scope opened on another thread while a job runs.
         DispatchQueue.concurrentPerform(iterations: 2) { i in
-          if i == 0 {
-            Parallel.keepAwake(nanoseconds: 50_000)
-          } else {
-            Parallel.perform(iterations: 2) { chunk in total.add(chunk + 1, ordering: .relaxed) }
-          }
+          if i == 0 { Parallel.keepingAwake { _ = usleep(50) } } else { job() }
         }
       }
     }
     // 200 jobs of 1 + 2, plus the 29 jobs of rounds divisible by 7.
     #expect(total.load(ordering: .relaxed) == 200 * 3 + 29 * 3)
+  }
+
+  @Test("inside keepingAwake no worker sleeps, even past the polling window")
+  func scopeKeepsWorkersPolling() {
+    guard Parallel.coreCount > 1 else { return }
+    Parallel.keepingAwake {
+      // Woken by the scope's start, a sleeping worker needs a moment to leave its wait.
+      var waited = 0
+      while Parallel.sleepingWorkers > 0 && waited < 2000 {
+        usleep(1000)
+        waited += 1
+      }
+      usleep(5_000)  // far past the 30 µs polling window
+      #expect(Parallel.sleepingWorkers == 0)
+    }
   }
 
   @Test("many callers at once and kernels nested inside a chunk all finish with the right sums")

@@ -70,8 +70,10 @@ struct EighKernel: LAPACKVisitor {
     let threads = Swift.min(BLAS.threadCount, Parallel.coreCount)
     for i in 0..<count {
       let (ai, wi) = (a + i * n * n, w + i * n)
+      // The pool's workers poll for the whole call instead of sleeping through each serial
+      // stretch and waking late for the next split.
       if split, vectors, n >= Self.splitOrder, threads > 1,
-        let code = phased(ai, wi, n: n, uplo: uplo, threads: threads)
+        let code = Parallel.keepingAwake({ phased(ai, wi, n: n, uplo: uplo, threads: threads) })
       {
         info[i] = code
       } else if split, Self.smallSerialOrders.contains(n), let code = serial(ai, wi, n: n, uplo: uplo) {
@@ -103,10 +105,6 @@ struct EighKernel: LAPACKVisitor {
   ) -> Int32? {
     guard Self.inSafeRange(a, n: n, upper: uplo == LAPACKFlag.upper) else { return nil }
     Linalg.teamRunner
-    // Large matrices: the pool's workers poll for the whole call (about n³/8 ns on 2 cores)
-    // instead of sleeping through each serial stretch (in the harness at 1024: 89–96 against
-    // 102–103 ms).
-    if n >= Self.teamReductionOrder { Parallel.keepAwake(nanoseconds: UInt64(n * n * n / 8)) }
     let n32 = Int32(n)
     let e = UnsafeMutablePointer<T>.allocate(capacity: n)
     let tau = UnsafeMutablePointer<T>.allocate(capacity: n)
@@ -116,9 +114,6 @@ struct EighKernel: LAPACKVisitor {
       tau.deallocate()
       z.deallocate()
     }
-    // Small matrices reduce in tens of µs, longer than an idle worker polls: keep it awake for
-    // the split that follows (at n = 64 it started its half 25 µs late).
-    if n < Self.ormtrSplitOrder { Parallel.keepAwake(nanoseconds: 150_000) }
     if n <= Self.smallReductionOrder {
       T.sytrdSmall(uplo, n32, a, w, e, tau)
     } else if uplo == LAPACKFlag.upper,

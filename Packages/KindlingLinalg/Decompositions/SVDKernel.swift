@@ -158,6 +158,9 @@ struct SVDKernel: LAPACKVisitor {
   /// The orders of square matrices whose SVD runs `?gesdd`'s phases in Kindling's kernels.
   /// Below 16 `?gesdd`'s own reduction costs as little.
   static let squareOrders = 16...
+  /// The order from which `kindling_gesdd_square_*` splits its phases across threads
+  /// (`GS_TEAM_ORDER`).
+  static let teamOrder = 160
 
   func visit<T: LAPACKScalar>(_: T.Type) -> (u: Tensor?, s: Tensor, vh: Tensor?, info: [Int32]) {
     let k = Swift.min(m, n)
@@ -220,10 +223,14 @@ struct SVDKernel: LAPACKVisitor {
       let threads = Int32(Swift.min(BLAS.threadCount, Parallel.coreCount))
       for i in 0..<count {
         let (ai, si, ui, vi) = (a + i * m * n, sp + i * k, up + i * uStride, vp + i * vStride)
-        // Large matrices: the pool's workers poll for the whole call (about n³/3 ns on 2 cores)
-        // instead of sleeping through the serial merge, as in eigh.
-        if square && threads > 1 && n >= 384 { Parallel.keepAwake(nanoseconds: UInt64(n * n * n / 3)) }
-        let phases = square ? T.gesddSquare(jobz, Int32(n), ai, si, ui, vi, threads: threads) : nil
+        // Split across threads (from order 160), the pool's workers poll for the whole call
+        // instead of sleeping through each serial stretch, as in eigh.
+        let phases =
+          !square
+          ? nil
+          : threads > 1 && n >= Self.teamOrder
+            ? Parallel.keepingAwake { T.gesddSquare(jobz, Int32(n), ai, si, ui, vi, threads: threads) }
+            : T.gesddSquare(jobz, Int32(n), ai, si, ui, vi, threads: threads)
         if let phases, phases != KINDLING_USE_GESDD {
           info[i] = phases
         } else {

@@ -57,19 +57,26 @@ package enum Parallel {
   /// Set (non-nil) on a thread inside ``serially(_:)``.
   private static let serialFlag = ThreadLocalWord()
 
-  /// Wakes the pool's sleeping workers and keeps them polling for `nanoseconds`, for a caller
-  /// about to split work after a serial stretch longer than ``spinNanoseconds`` (a sleeping
-  /// worker starts its chunk 25–30 µs late on a virtual machine). Costs the caller a wake-up
-  /// call (about 7 µs there) when a worker sleeps; the workers yield their core between polls.
+  /// Runs `body` with the pool's workers polling (not sleeping) until it returns, for a call
+  /// that alternates serial stretches longer than ``spinNanoseconds`` with splits: a sleeping
+  /// worker started its chunk 100–400 µs late on a busy virtual machine (a 256-order `eigh`
+  /// splits four times). Afterwards the workers sleep after the usual window. Scopes nest, and
+  /// may run on several threads at once.
   ///
   /// ```swift
-  /// Parallel.keepAwake(nanoseconds: 100_000)
-  /// reduceSerially()                                   // 40 µs
-  /// Parallel.perform(iterations: 2) { half in solve(half) }   // both halves start at once
+  /// Parallel.keepingAwake {
+  ///   reduceSerially()                                            // 1.5 ms
+  ///   Parallel.perform(iterations: 2) { half in solve(half) }    // both halves start at once
+  /// }
   /// ```
-  package static func keepAwake(nanoseconds: UInt64) {
-    WorkerPool.shared.keepAwake(until: DispatchTime.now().uptimeNanoseconds + nanoseconds)
+  package static func keepingAwake<R>(_ body: () throws -> R) rethrows -> R {
+    WorkerPool.shared.enterAwakeScope()
+    defer { WorkerPool.shared.leaveAwakeScope() }
+    return try body()
   }
+
+  /// The pool's workers asleep now, waiting for a job (tests read it).
+  static var sleepingWorkers: Int { WorkerPool.shared.sleepingWorkers }
 
   /// Runs `body(i)` for every `i` in `0..<iterations`, in parallel, and returns when all are done.
   package static func perform(iterations: Int, _ body: (Int) -> Void) {
@@ -111,8 +118,8 @@ private final class WorkerPool: @unchecked Sendable {
   private let busy = Atomic<Bool>(false)
   /// Workers asleep on `condition`.
   private let sleepers = Atomic<Int>(0)
-  /// The uptime (ns) until which idle workers poll instead of sleeping (``Parallel/keepAwake(nanoseconds:)``).
-  private let awakeUntil = Atomic<UInt64>(0)
+  /// Callers inside ``Parallel/keepingAwake(_:)``: while there are any, idle workers poll.
+  private let awakeScopes = Atomic<Int>(0)
   private let slots: [Slot]
   private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
   private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
@@ -210,9 +217,9 @@ private final class WorkerPool: @unchecked Sendable {
     }
   }
 
-  /// Wakes sleeping workers and has idle ones poll until `deadline` (uptime, ns).
-  func keepAwake(until deadline: UInt64) {
-    awakeUntil.store(deadline, ordering: .sequentiallyConsistent)
+  /// Keeps idle workers polling until the matching ``leaveAwakeScope()``.
+  func enterAwakeScope() {
+    awakeScopes.add(1, ordering: .sequentiallyConsistent)
     if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
       pthread_mutex_lock(mutex)
       pthread_cond_broadcast(condition)
@@ -220,18 +227,29 @@ private final class WorkerPool: @unchecked Sendable {
     }
   }
 
-  /// Polls for a generation after `seen` for ``Parallel/spinNanoseconds`` (or until
-  /// `awakeUntil`, if later), then sleeps until one comes or a caller asks to keep awake.
+  func leaveAwakeScope() {
+    awakeScopes.subtract(1, ordering: .sequentiallyConsistent)
+  }
+
+  /// Workers asleep now, waiting for a job (tests read it).
+  var sleepingWorkers: Int { sleepers.load(ordering: .relaxed) }
+
+  /// Polls for a generation after `seen` for ``Parallel/spinNanoseconds`` (or longer, while a
+  /// caller is inside ``Parallel/keepingAwake(_:)``), then sleeps until one comes or a caller
+  /// asks to keep awake.
   private func nextGeneration(after seen: Int) -> Int {
     while true {
-      let deadline = Swift.max(
-        DispatchTime.now().uptimeNanoseconds + Parallel.spinNanoseconds, awakeUntil.load(ordering: .relaxed))
+      let deadline = DispatchTime.now().uptimeNanoseconds + Parallel.spinNanoseconds
       var polls = 0
       while true {
         let current = generation.load(ordering: .acquiring)
         if current != seen { return current }
         polls += 1
-        if polls & 15 == 0 && DispatchTime.now().uptimeNanoseconds > deadline { break }
+        if polls & 15 == 0 && awakeScopes.load(ordering: .relaxed) == 0
+          && DispatchTime.now().uptimeNanoseconds > deadline
+        {
+          break
+        }
         // Yield rather than only pause: on two cores, any other ready thread (the program's own,
         // another process's) would be held off this core for the whole polling window. (OpenBLAS's
         // threads were such threads until matrix products moved onto this pool, BLAS.threadCount.)
@@ -240,7 +258,7 @@ private final class WorkerPool: @unchecked Sendable {
       pthread_mutex_lock(mutex)
       sleepers.add(1, ordering: .sequentiallyConsistent)
       while generation.load(ordering: .sequentiallyConsistent) == seen
-        && awakeUntil.load(ordering: .sequentiallyConsistent) <= DispatchTime.now().uptimeNanoseconds
+        && awakeScopes.load(ordering: .sequentiallyConsistent) == 0
       {
         pthread_cond_wait(condition, mutex)
       }
