@@ -9,3 +9,10 @@ void slaed1_(const int *n, float *d, float *q, const int *ldq, int *indxq, const
              float *work, int *iwork, int *info);
 void dlaed1_(const int *n, double *d, double *q, const int *ldq, int *indxq, const double *rho, const int *cutpnt,
              double *work, int *iwork, int *info);
+
+// LAPACK's `?laed4` (one root of the divide and conquer's secular equation), which LAPACKE does
+// not wrap, for tests of Kindling's solver: `i` 1-based.
+void slaed4_(const int *n, const int *i, const float *d, const float *z, float *delta, const float *rho, float *dlam,
+             int *info);
+void dlaed4_(const int *n, const int *i, const double *d, const double *z, double *delta, const double *rho,
+             double *dlam, int *info);

@@ -6,7 +6,8 @@
 // (?laed4), rebuilds the weights and the eigenvectors of the rank-one update from them, and
 // multiplies those into the halves' eigenvectors (two GEMMs). Here ?laed3's loops are split:
 // the roots and the eigenvector columns by column ranges, the weights by row ranges, the GEMMs
-// by column blocks, all independent, with the same arithmetic in the same order as ?laed3.
+// by column blocks, all independent, with ?laed3's arithmetic in its order; the roots come from
+// Kindling's vectorized solver (secular_template.h), so results agree with ?laed1's to rounding.
 
 /// What the members of one merge share: ?laed3's arguments and two copies for the GEMMs.
 typedef struct {
@@ -18,7 +19,7 @@ typedef struct {
   int info[KINDLING_TEAM_MAX];
 } ST_NAME(le_shared);
 
-static void ST_NAME(le_member)(void *context, int t) {
+KINDLING_MULTIVERSION static void ST_NAME(le_member)(void *context, int t) {
   ST_NAME(le_shared) *s = context;
   const int k = s->k, ldq = s->ldq, members = s->team.members;
   const int lo = (int)((long)k * t / members), hi = (int)((long)k * (t + 1) / members);
@@ -26,8 +27,7 @@ static void ST_NAME(le_member)(void *context, int t) {
   // The roots: column j of Q gets the differences dlamda(i) - root j.
   s->info[t] = 0;
   for (int j = lo; j < hi && s->info[t] == 0; j++) {
-    int kk = k, index = j + 1;
-    ST_LAED4(&kk, &index, dlamda, w, q + (long)j * ldq, &s->rho, s->d + j, &s->info[t]);
+    s->info[t] = ST_NAME(kindling_secular_root)(k, j, dlamda, w, s->rho, q + (long)j * ldq, s->d + j);
   }
   kindling_team_wait(&s->team.barrier);
   for (int m = 0; m < members; m++) {
@@ -40,9 +40,11 @@ static void ST_NAME(le_member)(void *context, int t) {
     for (int i = lo; i < hi; i++) updated[i] = q[i + (long)i * ldq];
     for (int j = 0; j < k; j++) {
       const ST_T *column = q + (long)j * ldq;
-      for (int i = lo; i < hi; i++) {
-        if (i != j) updated[i] = updated[i] * (column[i] / (dlamda[i] - dlamda[j]));
-      }
+      const ST_T pole = dlamda[j];
+      // Rows below j, then above it (row j keeps its diagonal factor): loops without a branch.
+      const int below = hi < j ? hi : j, above = lo > j + 1 ? lo : j + 1;
+      for (int i = lo; i < below; i++) updated[i] = updated[i] * (column[i] / (dlamda[i] - pole));
+      for (int i = above; i < hi; i++) updated[i] = updated[i] * (column[i] / (dlamda[i] - pole));
     }
     for (int i = lo; i < hi; i++) {
       const ST_T root = ST_SQRT(-updated[i]);

@@ -58,13 +58,16 @@ void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta
 #define ST_LAED2 slaed2_
 #define ST_LAED4 slaed4_
 #define ST_LAMRG slamrg_
+#define ST_STEQR LAPACKE_ssteqr_work
 #include "sytrd_template.h"
 #include "sytrd_blocked_template.h"
 #include "gebrd_template.h"
 #include "gebrd_blocked_template.h"
 #include "bdsdc_template.h"
 #include "gesdd_template.h"
+#include "secular_template.h"
 #include "laed1_template.h"
+#include "stedc_template.h"
 #undef ST_T
 #undef ST_NAME
 #undef ST_NRM2
@@ -84,6 +87,7 @@ void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta
 #undef ST_LAED2
 #undef ST_LAED4
 #undef ST_LAMRG
+#undef ST_STEQR
 
 #define ST_T double
 #define ST_NAME(x) x##_f64
@@ -104,10 +108,13 @@ void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta
 #define ST_LAED2 dlaed2_
 #define ST_LAED4 dlaed4_
 #define ST_LAMRG dlamrg_
+#define ST_STEQR LAPACKE_dsteqr_work
 #include "sytrd_template.h"
 #include "sytrd_blocked_template.h"
 #include "gebrd_template.h"
 #include "gebrd_blocked_template.h"
 #include "bdsdc_template.h"
 #include "gesdd_template.h"
+#include "secular_template.h"
 #include "laed1_template.h"
+#include "stedc_template.h"

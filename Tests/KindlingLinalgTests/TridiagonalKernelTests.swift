@@ -16,6 +16,10 @@ struct TridiagonalKernelTests {
 
   /// (kernel, LAPACK) on the column-major `n`×`n` matrix `values`, triangle `upper` or lower.
   static func both<T: LAPACKScalar>(_ values: [T], n: Int, upper: Bool = true) -> (Reduction<T>, Reduction<T>) {
+    // LAPACK on one OpenBLAS thread, as Kindling calls it below order 512: run before any other
+    // Linalg call, OpenBLAS's own default (every core) summed ?symv's products in another order,
+    // and float32 `d` at 128 differed by more than the tolerance.
+    BLAS.pinOpenBLAS()
     func run(
       _ reduce: (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) ->
         Void
@@ -118,7 +122,7 @@ struct TridiagonalKernelTests {
   }
 
   @Test(
-    "the divide and conquer's merge (kindling_laed1) gives ?laed1's bits on 1, 2 and 3 threads",
+    "the divide and conquer's merge (kindling_laed1) gives ?laed1's eigensystem on 1, 2 and 3 threads",
     arguments: [2, 5, 64, 257])
   func mergeMatchesLAED1(n: Int) {
     // The tridiagonal form of a random symmetric matrix, cut in two halves as stedc cuts it,
@@ -154,7 +158,14 @@ struct TridiagonalKernelTests {
       let code = Double.laed1Team(
         Int32(n), &kernelD, &kernelQ, Int32(n), &kernelOrder, rho, Int32(m), threads: Int32(threads))
       #expect(code == 0)
-      #expect(kernelD == lapackD && kernelQ == lapackQ && kernelOrder == lapackOrder, "n \(n), \(threads) threads")
+      // The roots come from Kindling's secular-equation solver (reassociated sums): the same
+      // eigensystem to rounding, in the same order.
+      #expect(kernelOrder == lapackOrder, "n \(n), \(threads) threads")
+      let valueError = zip(kernelD, lapackD).map { abs($0 - $1) }.max() ?? 0
+      let vectorError = zip(kernelQ, lapackQ).map { abs($0 - $1) }.max() ?? 0
+      #expect(
+        valueError <= 1e-13 * Double(n) && vectorError <= 1e-11 * Double(n),
+        "n \(n), \(threads) threads: \(valueError), \(vectorError)")
     }
   }
 

@@ -48,15 +48,38 @@ int kindling_sytrd_blocked_upper_f32(int n, float *a, int lda, float *d, float *
 /// ``kindling_sytrd_blocked_upper_f32`` for float64.
 int kindling_sytrd_blocked_upper_f64(int n, double *a, int lda, double *d, double *e, double *tau, int threads);
 
+/// Root `i` (0-based) of the secular equation `1/rho + Σ_j z_j² / (d_j − λ) = 0` of order `k`
+/// (`d` ascending, `rho` > 0, `‖z‖` = 1), LAPACK's `?laed4`: λ into `*lambda` and the
+/// differences `d_j − λ` into `delta` (`k` elements). Its passes over the `k` terms vectorize
+/// (reassociated sums), so λ agrees with `?laed4`'s to rounding, not bit for bit; a root not
+/// found in 40 steps, and `k` ≤ 2, are `?laed4`'s. Returns `?laed4`'s `info`.
+int kindling_secular_root_f32(int k, int i, const float *d, const float *z, float rho, float *delta, float *lambda);
+/// ``kindling_secular_root_f32`` for float64.
+int kindling_secular_root_f64(int k, int i, const double *d, const double *z, double rho, double *delta,
+                              double *lambda);
+
 /// LAPACK's `?laed1`, the merge step of the symmetric tridiagonal divide and conquer, with its
-/// secular equation, weights, eigenvectors and products split across `threads` threads: on
-/// entry `d` and the two diagonal blocks of `q` (`n`×`n`, leading dimension `ldq`) hold the
-/// eigensystems of the halves split at `cutpnt`, `indxq` their ascending orders (1-based, each
-/// half from its own start); on exit the merged ones, unsorted, with `indxq` their ascending
-/// order. `?laed1`'s `info`, or -1 (nothing done) when memory ran out.
+/// secular equation (``kindling_secular_root_f32``), weights, eigenvectors and products split
+/// across `threads` threads: on entry `d` and the two diagonal blocks of `q` (`n`×`n`, leading
+/// dimension `ldq`) hold the eigensystems of the halves split at `cutpnt`, `indxq` their
+/// ascending orders (1-based, each half from its own start); on exit the merged ones, unsorted,
+/// with `indxq` their ascending order; the same as `?laed1`'s up to rounding. `?laed1`'s `info`,
+/// or -1 (nothing done) when memory ran out.
 int kindling_laed1_f32(int n, float *d, float *q, int ldq, int *indxq, float rho, int cutpnt, int threads);
 /// ``kindling_laed1_f32`` for float64.
 int kindling_laed1_f64(int n, double *d, double *q, int ldq, int *indxq, double rho, int cutpnt, int threads);
+
+/// The eigenvalues (over `d`, ascending) and eigenvectors (into `z`, `n`×`n`, leading dimension
+/// `ldz`) of the symmetric tridiagonal matrix with diagonal `d` and off-diagonal `e`
+/// (overwritten): LAPACK's `?stedc` with `compz` `I`, in Kindling's divide and conquer. Every
+/// merge is ``kindling_laed1_f32``; the two halves of the top cut are solved at once on a team
+/// of two (when `threads` > 1), and the top merge splits across `threads` from order 256. The
+/// same eigensystem as `?stedc`'s up to rounding. Returns 0, `?steqr`'s or `?laed1`'s `info`,
+/// -1 (nothing usable) when memory ran out, or -2 (nothing done) when the matrix holds a NaN
+/// or infinity or is zero.
+int kindling_stedc_f32(int n, float *d, float *e, float *z, int ldz, int threads);
+/// ``kindling_stedc_f32`` for float64.
+int kindling_stedc_f64(int n, double *d, double *e, double *z, int ldz, int threads);
 
 /// LAPACK's `?gebrd` for a column-major `m`×`n` matrix with `m >= n` (upper bidiagonal): `d`, `e`,
 /// `tauq`, `taup` and the reflectors in `a`, LAPACK's layout, up to rounding. Unblocked, as

@@ -51,11 +51,19 @@ protocol DecompositionScalar: LinalgScalar {
     _ iwork: UnsafeMutablePointer<Int32>
   ) -> Int32
   /// ``laed1(_:_:_:_:_:_:_:_:_:)`` by Kindling's kernel, its loops split across up to `threads`
-  /// threads (`kindling_laed1_*`, the same arithmetic): `info`, or -1 (nothing done) when memory
-  /// ran out.
+  /// threads (`kindling_laed1_*`, with Kindling's secular-equation solver: the same result up to
+  /// rounding): `info`, or -1 (nothing done) when memory ran out.
   static func laed1Team(
     _ n: Int32, _ d: UnsafeMutablePointer<Self>, _ q: UnsafeMutablePointer<Self>, _ ldq: Int32,
     _ indxq: UnsafeMutablePointer<Int32>, _ rho: Self, _ cutpnt: Int32, threads: Int32
+  ) -> Int32
+  /// `?stedc` with `compz` `I` by Kindling's divide and conquer (`kindling_stedc_*`): the top
+  /// cut's halves on two threads, the top merge across up to `threads`. `info`; -1 when memory
+  /// ran out and -2 when the matrix is zero or not finite (`d`, `e` then unusable or untouched:
+  /// callers keep copies and run ``stedc(_:_:_:_:_:_:_:_:_:_:)``).
+  static func stedcTeam(
+    _ n: Int32, _ d: UnsafeMutablePointer<Self>, _ e: UnsafeMutablePointer<Self>, _ z: UnsafeMutablePointer<Self>,
+    _ ldz: Int32, threads: Int32
   ) -> Int32
   /// `?sytrd` by Kindling's unblocked kernel on the full matrix (`kindling_sytrd_upper_*`,
   /// `kindling_sytrd_lower_*`: faster for small `n`; they overwrite the other triangle too).
@@ -128,6 +136,10 @@ extension Float: DecompositionScalar {
     _ n: Int32, _ d: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>, _ ldq: Int32,
     _ indxq: UnsafeMutablePointer<Int32>, _ rho: Float, _ cutpnt: Int32, threads: Int32
   ) -> Int32 { kindling_laed1_f32(n, d, q, ldq, indxq, rho, cutpnt, threads) }
+  static func stedcTeam(
+    _ n: Int32, _ d: UnsafeMutablePointer<Float>, _ e: UnsafeMutablePointer<Float>, _ z: UnsafeMutablePointer<Float>,
+    _ ldz: Int32, threads: Int32
+  ) -> Int32 { kindling_stedc_f32(n, d, e, z, ldz, threads) }
   static func sytrdBlockedUpper(
     _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ e: UnsafeMutablePointer<Float>,
     _ tau: UnsafeMutablePointer<Float>, threads: Int32
@@ -202,6 +214,10 @@ extension Double: DecompositionScalar {
     _ n: Int32, _ d: UnsafeMutablePointer<Double>, _ q: UnsafeMutablePointer<Double>, _ ldq: Int32,
     _ indxq: UnsafeMutablePointer<Int32>, _ rho: Double, _ cutpnt: Int32, threads: Int32
   ) -> Int32 { kindling_laed1_f64(n, d, q, ldq, indxq, rho, cutpnt, threads) }
+  static func stedcTeam(
+    _ n: Int32, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>, _ z: UnsafeMutablePointer<Double>,
+    _ ldz: Int32, threads: Int32
+  ) -> Int32 { kindling_stedc_f64(n, d, e, z, ldz, threads) }
   static func sytrdBlockedUpper(
     _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>,
     _ tau: UnsafeMutablePointer<Double>, threads: Int32

@@ -5,14 +5,15 @@ import KindlingTensor
 /// returns the ascending eigenvalues (`[..., n]`) and `info` per matrix.
 ///
 /// It is LAPACK's `?syevd`, and for eigenvectors of order ``splitOrder`` and up on more than one
-/// thread, `?syevd`'s three phases called one by one (one thread, or eigenvalues only, in
-/// ``smallSerialOrders``: the same phases unsplit, ``serial(_:_:n:uplo:)``):
+/// thread (above ``smallReductionOrder`` on one), `?syevd`'s three phases called one by one (one
+/// thread, or eigenvalues only, in ``smallSerialOrders``: the same phases unsplit,
+/// ``serial(_:_:n:uplo:)``):
 /// 1. `?sytrd`, the reduction to tridiagonal form (Kindling's unblocked kernel up to
 ///    ``smallReductionOrder``, above it its blocked one for the upper triangle, split across
 ///    threads from ``teamReductionOrder``);
-/// 2. the tridiagonal divide and conquer with its top step taken here: both halves solved by
-///    `?stedc` at once on two threads, merged by Kindling's `?laed1`, split across threads too
-///    (``tridiagonalEigen(_:_:_:n:threads:)``);
+/// 2. the tridiagonal divide and conquer, Kindling's (`kindling_stedc_*`, with a vectorized
+///    secular-equation solver): both halves of the top cut solved at once on two threads, their
+///    merge split across threads too (``tridiagonalEigen(_:_:_:n:threads:)``);
 /// 3. `?ormtr`, the reflectors applied to the eigenvectors, from ``ormtrSplitOrder`` on column
 ///    blocks in parallel, one OpenBLAS thread each. It is about half of the time and scales
 ///    poorly on OpenBLAS's own threads; the blocks are independent, so the results are the same
@@ -51,9 +52,6 @@ struct EighKernel: LAPACKVisitor {
   /// diagonal twice); split on two threads against `ssytrd` on two OpenBLAS threads, n = 512 8.1
   /// against 8.9 ms, 768 20.0 against 23.8 ms, 1024 38.7 against 48.5 ms.
   static let teamReductionOrder = 512
-  /// The order from which the merge of the halves (`kindling_laed1_*`) splits across threads
-  /// (at 128 the split cost more than it saved: eigh 1.69–1.87 against 1.53–1.68 ms).
-  static let mergeSplitOrder = 256
   /// The order from which `?ormtr` is split too (at 64 the split gains nothing: 25 against
   /// 31 µs).
   static let ormtrSplitOrder = 128
@@ -70,10 +68,12 @@ struct EighKernel: LAPACKVisitor {
     let threads = Swift.min(BLAS.threadCount, Parallel.coreCount)
     for i in 0..<count {
       let (ai, wi) = (a + i * n * n, w + i * n)
-      // The pool's workers poll for the whole call instead of sleeping through each serial
-      // stretch and waking late for the next split.
-      if split, vectors, n >= Self.splitOrder, threads > 1,
-        let code = Parallel.keepingAwake({ phased(ai, wi, n: n, uplo: uplo, threads: threads) })
+      // Split across threads, the pool's workers poll for the whole call instead of sleeping
+      // through each serial stretch and waking late for the next split.
+      if split, vectors, n >= Self.splitOrder, threads > 1 || n > Self.smallReductionOrder,
+        let code = threads > 1
+          ? Parallel.keepingAwake({ phased(ai, wi, n: n, uplo: uplo, threads: threads) })
+          : phased(ai, wi, n: n, uplo: uplo, threads: 1)
       {
         info[i] = code
       } else if split, Self.smallSerialOrders.contains(n), let code = serial(ai, wi, n: n, uplo: uplo) {
@@ -145,8 +145,8 @@ struct EighKernel: LAPACKVisitor {
   }
 
   /// `?syevd` on one thread for a small matrix, with Kindling's reduction (`?sytrd`'s result,
-  /// faster here): then `?stedc` (with `compz` `N` for eigenvalues only, which calls `?sterf` as
-  /// `?syevd` does) and `?ormtr`. `info`, or `nil` (nothing done) when the matrix needs
+  /// faster here): then Kindling's divide and conquer (`?stedc` with `compz` `N` for eigenvalues
+  /// only, which calls `?sterf` as `?syevd` does) and `?ormtr`. `info`, or `nil` (nothing done) when the matrix needs
   /// `?syevd`'s scaling.
   private func serial<T: LAPACKScalar>(
     _ a: UnsafeMutablePointer<T>, _ w: UnsafeMutablePointer<T>, n: Int, uplo: CChar
@@ -162,7 +162,7 @@ struct EighKernel: LAPACKVisitor {
     guard vectors else { return Self.stedc(w, e, a, n: n, ldz: n, vectors: false) }
     let z = UnsafeMutablePointer<T>.allocate(capacity: n * n)
     defer { z.deallocate() }
-    let code = Self.stedc(w, e, z, n: n, ldz: n)
+    let code = Self.tridiagonalEigen(w, e, z, n: n, threads: 1)
     guard code == 0 else { return code }
     Self.ormtr(uplo, n: n, reflectors: a, tau: tau, z: z, columns: 0..<n)
     a.update(from: z, count: n * n)
@@ -188,61 +188,22 @@ struct EighKernel: LAPACKVisitor {
   }
 
   /// Eigenvalues (over `d`, ascending) and eigenvectors (into `z`, `n`×`n`) of the symmetric
-  /// tridiagonal matrix with diagonal `d` and off-diagonal `e` (overwritten), `?stedc`'s result
-  /// with its top divide-and-conquer step taken here: the matrix, scaled to norm 1 as `?stedc`
-  /// scales it, is cut in two halves minus a rank-one term, `?stedc` solves both at once on two
-  /// threads, and `?laed1` merges them (then the eigenpairs are sorted, as `?laed0` sorts them),
-  /// in Kindling's kernel with its loops split across `threads` threads from
-  /// ``mergeSplitOrder`` (`kindling_laed1_*`: the same bits as `?laed1`). `?stedc` spends about half of its time in that last merge, so
-  /// the split halves save up to half of the rest: at n = 256, 1.37 ms for `?stedc` against
-  /// 2 × 0.39 ms for the halves.
+  /// tridiagonal matrix with diagonal `d` and off-diagonal `e` (overwritten): `?stedc`'s result
+  /// from Kindling's divide and conquer (`kindling_stedc_*`), whose merges find the roots of
+  /// the secular equation with vectorized passes where `?laed4` loops one term at a time (the
+  /// roots of a 256-term equation: 210 against 780 µs, float32). The top cut's two halves are
+  /// solved at once on two threads, and the top merge (`kindling_laed1_*`, about half of the
+  /// work) splits across `threads` from order 256. `?stedc` runs where the kernel
+  /// declines (a zero or non-finite matrix) or runs out of memory.
   private static func tridiagonalEigen<T: LAPACKScalar>(
     _ d: UnsafeMutablePointer<T>, _ e: UnsafeMutablePointer<T>, _ z: UnsafeMutablePointer<T>, n: Int, threads: Int
   ) -> Int32 {
-    var scale: T = 0
-    for i in 0..<n { scale = Swift.max(scale, d[i].magnitude) }
-    for i in 0..<(n - 1) { scale = Swift.max(scale, e[i].magnitude) }
-    guard scale > 0, scale.isFinite else { return stedc(d, e, z, n: n, ldz: n) }
-    for i in 0..<n { d[i] /= scale }
-    for i in 0..<(n - 1) { e[i] /= scale }
-    let m = n / 2
-    let rho = e[m - 1]
-    d[m - 1] -= rho.magnitude
-    d[m] -= rho.magnitude
-    z.initialize(repeating: 0, count: n * n)
-    var codes: [Int32] = [0, 0]
-    codes.withUnsafeMutableBufferPointer { codes in
-      let shared = UncheckedSendable(value: (d, e, z, codes.baseAddress!))
-      Parallel.perform(iterations: 2) { half in
-        let (d, e, z, codes) = shared.value
-        let (start, size) = half == 0 ? (0, m) : (m, n - m)
-        codes[half] = stedc(d + start, e + start, z + start * n + start, n: size, ldz: n)
-      }
-    }
-    if let failed = codes.first(where: { $0 != 0 }) { return failed }
-    var order = (0..<m).map { Int32($0 + 1) } + (0..<(n - m)).map { Int32($0 + 1) }
-    let work = UnsafeMutablePointer<T>.allocate(capacity: 4 * n + n * n)
-    let iwork = UnsafeMutablePointer<Int32>.allocate(capacity: 4 * n)
-    defer {
-      work.deallocate()
-      iwork.deallocate()
-    }
-    let mergeThreads = n >= mergeSplitOrder ? threads : 1
-    var merged = T.laed1Team(Int32(n), d, z, Int32(n), &order, rho, Int32(m), threads: Int32(mergeThreads))
-    if merged == -1 {
-      merged = Linalg.onOpenBLASThreads(order: n) {
-        T.laed1(Int32(n), d, z, Int32(n), &order, rho, Int32(m), work, iwork)
-      }
-    }
-    guard merged == 0 else { return merged }
-    // Ascending order: eigenvalue and eigenvector `order[i] - 1` go to place `i`.
-    let values = (0..<n).map { d[Int(order[$0]) - 1] }
-    work.update(from: z, count: n * n)
-    for i in 0..<n {
-      d[i] = values[i] * scale
-      (z + i * n).update(from: work + (Int(order[i]) - 1) * n, count: n)
-    }
-    return 0
+    let saved = Array(UnsafeBufferPointer(start: d, count: n)) + Array(UnsafeBufferPointer(start: e, count: n - 1))
+    let code = T.stedcTeam(Int32(n), d, e, z, Int32(n), threads: Int32(threads))
+    guard code < 0 else { return code }
+    d.update(from: saved, count: n)
+    e.update(from: Array(saved[n...]), count: n - 1)
+    return stedc(d, e, z, n: n, ldz: n)
   }
 
   /// `?stedc` with eigenvectors of the tridiagonal matrix (`compz` `I`) into `z` (leading
