@@ -59,6 +59,8 @@ void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta
 #define ST_LAED4 slaed4_
 #define ST_LAMRG slamrg_
 #define ST_STEQR LAPACKE_ssteqr_work
+#define ST_LARFT LAPACKE_slarft_work
+#define ST_LARFB LAPACKE_slarfb_work
 #include "sytrd_template.h"
 #include "sytrd_blocked_template.h"
 #include "gebrd_template.h"
@@ -68,6 +70,7 @@ void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta
 #include "secular_template.h"
 #include "laed1_template.h"
 #include "stedc_template.h"
+#include "ormtr_template.h"
 #undef ST_T
 #undef ST_NAME
 #undef ST_NRM2
@@ -88,6 +91,8 @@ void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta
 #undef ST_LAED4
 #undef ST_LAMRG
 #undef ST_STEQR
+#undef ST_LARFT
+#undef ST_LARFB
 
 #define ST_T double
 #define ST_NAME(x) x##_f64
@@ -109,6 +114,8 @@ void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta
 #define ST_LAED4 dlaed4_
 #define ST_LAMRG dlamrg_
 #define ST_STEQR LAPACKE_dsteqr_work
+#define ST_LARFT LAPACKE_dlarft_work
+#define ST_LARFB LAPACKE_dlarfb_work
 #include "sytrd_template.h"
 #include "sytrd_blocked_template.h"
 #include "gebrd_template.h"
@@ -118,3 +125,4 @@ void dlasd1_(int *nl, int *nr, int *sqre, double *d, double *alpha, double *beta
 #include "secular_template.h"
 #include "laed1_template.h"
 #include "stedc_template.h"
+#include "ormtr_template.h"

@@ -133,6 +133,12 @@ public enum BLAS {
   /// The ``withOpenBLASThreads(_:_:)`` calls running now.
   private static let openBLASWideCalls = Mutex<Int>(0)
 
+  /// Whether OpenBLAS is back on one thread, or some ``withOpenBLASThreads(_:_:)`` call (on any
+  /// thread) is still running: what tests can check while other tests run such calls.
+  package static var openBLASIsPinnedOrWide: Bool {
+    openBLASWideCalls.withLock { calls in calls > 0 || openblas_get_num_threads() == 1 }
+  }
+
   /// The threads OpenBLAS's own pool runs a call on now: 1, except inside
   /// ``withOpenBLASThreads(_:_:)``.
   package static var openBLASThreadCount: Int { Int(openblas_get_num_threads()) }

@@ -169,6 +169,32 @@ struct TridiagonalKernelTests {
     }
   }
 
+  @Test(
+    "the reflectors applied by kindling_ormtr_upper on 1, 2 and 3 threads give ?ormtr's product (float64)",
+    arguments: [2, 3, 65, 130, 300])
+  func ormtrMatchesLAPACK(n: Int) {
+    Linalg.teamRunner
+    var a = Self.matrix(Double.self, n: n, seed: UInt64(n) + 500)
+    var (d, e, tau) = (
+      [Double](repeating: 0, count: n), [Double](repeating: 0, count: n), [Double](repeating: 0, count: n)
+    )
+    #expect(Double.sytrdBlockedUpper(Int32(n), &a, &d, &e, &tau, threads: 1) == 0)
+    let c = Tensor.randn([n * n], dtype: .float64, generator: Generator(seed: 7)).scalars(as: Double.self)
+    var expected = c
+    var reflectors = a
+    var work = [Double](repeating: 0, count: n * 64 + 65 * 64)
+    #expect(
+      Double.ormtr(
+        LAPACKFlag.upper, Int32(n), Int32(n), &reflectors, Int32(n), tau, &expected, Int32(n), &work,
+        Int32(work.count)) == 0)
+    for threads in [1, 2, 3] {
+      var product = c
+      #expect(Double.ormtrUpper(Int32(n), a, tau, &product, threads: Int32(threads)) == 0)
+      let worst = Self.largestDifference(product, expected)
+      #expect(worst <= 1e-13 * Double(n), "n \(n), \(threads) threads: \(worst)")
+    }
+  }
+
   @Test("a column already zero above the superdiagonal gives LAPACK's tau = 0 (no reflector)")
   func zeroColumn() {
     let n = 6

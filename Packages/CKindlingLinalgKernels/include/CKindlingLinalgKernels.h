@@ -81,6 +81,16 @@ int kindling_stedc_f32(int n, float *d, float *e, float *z, int ldz, int threads
 /// ``kindling_stedc_f32`` for float64.
 int kindling_stedc_f64(int n, double *d, double *e, double *z, int ldz, int threads);
 
+/// `C = Q C` for the `Q` of the upper tridiagonal reduction (`?sytrd`'s reflectors in `a`,
+/// leading dimension `lda`, and `tau`) and the `n`×`n` matrix `c` (leading dimension `ldc`):
+/// LAPACK's `?ormtr` with side `L`, uplo `U`, trans `N`, split across `threads` by columns of `c`
+/// after the members form the blocks' triangular factors (`?larft`) once between them. Each
+/// column gets `?ormql`'s arithmetic. `a` is only read. Returns 0, `?larfb`'s `info`, or -1
+/// (nothing done) when memory ran out.
+int kindling_ormtr_upper_f32(int n, const float *a, int lda, const float *tau, float *c, int ldc, int threads);
+/// ``kindling_ormtr_upper_f32`` for float64.
+int kindling_ormtr_upper_f64(int n, const double *a, int lda, const double *tau, double *c, int ldc, int threads);
+
 /// LAPACK's `?gebrd` for a column-major `m`×`n` matrix with `m >= n` (upper bidiagonal): `d`, `e`,
 /// `tauq`, `taup` and the reflectors in `a`, LAPACK's layout, up to rounding. Unblocked, as
 /// `?gebrd` itself runs below order 128, with vectorized loops. `work` holds `m + n` elements.

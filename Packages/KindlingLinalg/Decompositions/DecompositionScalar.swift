@@ -65,6 +65,12 @@ protocol DecompositionScalar: LinalgScalar {
     _ n: Int32, _ d: UnsafeMutablePointer<Self>, _ e: UnsafeMutablePointer<Self>, _ z: UnsafeMutablePointer<Self>,
     _ ldz: Int32, threads: Int32
   ) -> Int32
+  /// `?ormtr` (side `L`, uplo `U`, trans `N`) on the `n`×`n` matrix `c` by Kindling's kernel
+  /// (`kindling_ormtr_upper_*`): the blocks' factors formed once, their products split across
+  /// up to `threads` threads by columns. 0, or -1 (nothing done) when memory ran out.
+  static func ormtrUpper(
+    _ n: Int32, _ a: UnsafePointer<Self>, _ tau: UnsafePointer<Self>, _ c: UnsafeMutablePointer<Self>, threads: Int32
+  ) -> Int32
   /// `?sytrd` by Kindling's unblocked kernel on the full matrix (`kindling_sytrd_upper_*`,
   /// `kindling_sytrd_lower_*`: faster for small `n`; they overwrite the other triangle too).
   static func sytrdSmall(
@@ -140,6 +146,9 @@ extension Float: DecompositionScalar {
     _ n: Int32, _ d: UnsafeMutablePointer<Float>, _ e: UnsafeMutablePointer<Float>, _ z: UnsafeMutablePointer<Float>,
     _ ldz: Int32, threads: Int32
   ) -> Int32 { kindling_stedc_f32(n, d, e, z, ldz, threads) }
+  static func ormtrUpper(
+    _ n: Int32, _ a: UnsafePointer<Float>, _ tau: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, threads: Int32
+  ) -> Int32 { kindling_ormtr_upper_f32(n, a, n, tau, c, n, threads) }
   static func sytrdBlockedUpper(
     _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ e: UnsafeMutablePointer<Float>,
     _ tau: UnsafeMutablePointer<Float>, threads: Int32
@@ -218,6 +227,10 @@ extension Double: DecompositionScalar {
     _ n: Int32, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>, _ z: UnsafeMutablePointer<Double>,
     _ ldz: Int32, threads: Int32
   ) -> Int32 { kindling_stedc_f64(n, d, e, z, ldz, threads) }
+  static func ormtrUpper(
+    _ n: Int32, _ a: UnsafePointer<Double>, _ tau: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+    threads: Int32
+  ) -> Int32 { kindling_ormtr_upper_f64(n, a, n, tau, c, n, threads) }
   static func sytrdBlockedUpper(
     _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>,
     _ tau: UnsafeMutablePointer<Double>, threads: Int32

@@ -19,7 +19,9 @@ import KindlingTensor
 ///    poorly on OpenBLAS's own threads; the blocks are independent, so the results are the same
 ///    bits. Measured on 2 cores, float32, best of several: at n = 1024 59.8 ms on one thread,
 ///    43.4 ms on OpenBLAS's two, 29.5 ms split; at n = 256 790 µs, 1305 µs and 456 µs; at 128
-///    115, 324 and 88 µs.
+///    115, 324 and 88 µs. From ``teamReductionOrder`` the upper triangle's reflectors are applied
+///    by Kindling's kernel (`kindling_ormtr_upper_*`), which forms each block's factor once
+///    for all threads instead of once per column block.
 ///
 /// Threads: `?sytrd` (below ``teamReductionOrder`` or for the lower triangle) and `?syevd` run on
 /// OpenBLAS's threads from ``Linalg/wideOrder`` up (see ``Linalg/lapackDispatch(_:_:op:order:)``,
@@ -130,10 +132,20 @@ struct EighKernel: LAPACKVisitor {
     }
     let tridiagonal = Self.tridiagonalEigen(w, e, z, n: n, threads: threads)
     guard tridiagonal == 0 else { return tridiagonal }
+    let ormtrThreads = n >= Self.ormtrSplitOrder ? threads : 1
+    // Large matrices, upper triangle: Kindling's kernel forms each block's factor once for all
+    // threads (eigh 1024 on two threads: 98–103 against 106–107 ms); below, `?ormtr` per block
+    // of columns (at 256 the same time, at 64 the kernel's blocked path was slower).
+    if uplo == LAPACKFlag.upper, n >= Self.teamReductionOrder,
+      T.ormtrUpper(n32, a, tau, z, threads: Int32(ormtrThreads)) == 0
+    {
+      a.update(from: z, count: n * n)
+      return 0
+    }
     // `?ormtr` writes into the reflectors while it works (it sets each reflector's leading
     // element to one and restores it), so every block but the first gets its own copy.
     let shared = UncheckedSendable(value: (a, UnsafePointer(tau), z))
-    Parallel.ranges(n, threads: n >= Self.ormtrSplitOrder ? threads : 1) { columns in
+    Parallel.ranges(n, threads: ormtrThreads) { columns in
       let (original, tau, z) = shared.value
       let own = columns.lowerBound == 0 ? nil : UnsafeMutablePointer<T>.allocate(capacity: n * n)
       defer { own?.deallocate() }
