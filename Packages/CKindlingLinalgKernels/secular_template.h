@@ -23,32 +23,35 @@ typedef struct {
   ST_T psi, dpsi, phi, dphi, erretm;
 } ST_NAME(se_sums);
 
+/// Over j in [lo, hi): delta_j = (d_j − origin) − tau, and into sums the sums of the terms
+/// z_j² / delta_j, of their derivatives (z_j / delta_j)², and of the terms weighted by |o − j|
+/// (?laed4's partial sums, added up).
+__attribute__((always_inline)) static inline void ST_NAME(se_range)(int lo, int hi, int o, const ST_T *d,
+                                                                     const ST_T *z, ST_T origin, ST_T tau,
+                                                                     ST_T *delta, ST_T sums[3]) {
+#pragma clang fp reassociate(on)
+  ST_T sum = 0, derivative = 0, weighted = 0;
+  for (int j = lo; j < hi; j++) {
+    const ST_T difference = (d[j] - origin) - tau;
+    delta[j] = difference;
+    const ST_T t = z[j] / difference, term = z[j] * t;
+    sum += term;
+    derivative += t * t;
+    weighted += term * (ST_T)(j > o ? j - o : o - j);
+  }
+  sums[0] = sum;
+  sums[1] = derivative;
+  sums[2] = weighted;
+}
+
 /// delta_j = (d_j − d_o) − tau for every j, and the sums of the terms z_j² / delta_j around o.
 KINDLING_MULTIVERSION static ST_NAME(se_sums)
     ST_NAME(se_pass)(int k, const ST_T *d, const ST_T *z, int o, ST_T tau, ST_T *delta) {
-  const ST_T origin = d[o];
-  ST_T psi = 0, dpsi = 0, left = 0, phi = 0, dphi = 0, right = 0;
-  {
-#pragma clang fp reassociate(on)
-    for (int j = 0; j < o; j++) {
-      const ST_T difference = (d[j] - origin) - tau;
-      delta[j] = difference;
-      const ST_T t = z[j] / difference, term = z[j] * t;
-      psi += term;
-      dpsi += t * t;
-      left += term * (ST_T)(o - j);
-    }
-    for (int j = o + 1; j < k; j++) {
-      const ST_T difference = (d[j] - origin) - tau;
-      delta[j] = difference;
-      const ST_T t = z[j] / difference, term = z[j] * t;
-      phi += term;
-      dphi += t * t;
-      right += term * (ST_T)(j - o);
-    }
-  }
+  ST_T left[3], right[3];
+  ST_NAME(se_range)(0, o, o, d, z, d[o], tau, delta, left);
+  ST_NAME(se_range)(o + 1, k, o, d, z, d[o], tau, delta, right);
   delta[o] = -tau;
-  return (ST_NAME(se_sums)){psi, dpsi, phi, dphi, ST_ABS(left) + right};
+  return (ST_NAME(se_sums)){left[0], left[1], right[0], right[1], ST_ABS(left[2]) + right[2]};
 }
 
 /// The root of a·τ² − b·τ + c-style quadratics ?laed4 solves, in the form that avoids
