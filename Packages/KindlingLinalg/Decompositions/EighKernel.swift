@@ -158,8 +158,8 @@ struct EighKernel: LAPACKVisitor {
 
   /// `?syevd` on one thread for a small matrix, with Kindling's reduction (`?sytrd`'s result,
   /// faster here): then Kindling's divide and conquer (`?stedc` with `compz` `N` for eigenvalues
-  /// only, which calls `?sterf` as `?syevd` does) and `?ormtr`. `info`, or `nil` (nothing done) when the matrix needs
-  /// `?syevd`'s scaling.
+  /// only, which calls `?sterf` as `?syevd` does) and `?ormtr`. `info`, or `nil` (nothing done)
+  /// when the matrix needs `?syevd`'s scaling.
   private func serial<T: LAPACKScalar>(
     _ a: UnsafeMutablePointer<T>, _ w: UnsafeMutablePointer<T>, n: Int, uplo: CChar
   ) -> Int32? {
