@@ -51,7 +51,8 @@ int ST_NAME(kindling_ormtr_upper)(int n, const ST_T *a, int lda, const ST_T *tau
   if (!space) return -1;
   ST_NAME(ot_shared) s = {.n = n, .lda = lda, .ldc = ldc, .blocks = blocks, .a = a, .tau = tau, .c = c, .t = space};
   s.work = space + (long)blocks * ST_OT_BLOCK * ST_OT_BLOCK;
-  const int members = kindling_team_run(threads, kindling_team_patience(n), kindling_team_setup, ST_NAME(ot_member), &s);
+  const int members =
+      kindling_team_run(threads, kindling_team_patience(n), kindling_team_setup, ST_NAME(ot_member), &s);
   int info = 0;
   for (int m = 0; m < members && info == 0; m++) info = s.info[m];
   free(space);
