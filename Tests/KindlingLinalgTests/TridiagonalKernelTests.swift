@@ -16,9 +16,9 @@ struct TridiagonalKernelTests {
 
   /// (kernel, LAPACK) on the column-major `n`×`n` matrix `values`, triangle `upper` or lower.
   static func both<T: LAPACKScalar>(_ values: [T], n: Int, upper: Bool = true) -> (Reduction<T>, Reduction<T>) {
-    // LAPACK on one OpenBLAS thread, as Kindling calls it below order 512: run before any other
-    // Linalg call, OpenBLAS's own default (every core) summed ?symv's products in another order,
-    // and float32 `d` at 128 differed by more than the tolerance.
+    // LAPACK on one OpenBLAS thread, as Kindling calls it below order 512 (unpinned, OpenBLAS's
+    // own default sums ?symv's products in another order). Another suite's wide call can still
+    // put OpenBLAS on two threads meanwhile: the float32 tolerances below allow for that.
     BLAS.pinOpenBLAS()
     func run(
       _ reduce: (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) ->
@@ -82,9 +82,10 @@ struct TridiagonalKernelTests {
     for upper in [true, false] {
       let single = Self.both(Self.matrix(Float.self, n: n, seed: UInt64(n), upper: upper), n: n, upper: upper)
       let double = Self.both(Self.matrix(Double.self, n: n, seed: UInt64(n), upper: upper), n: n, upper: upper)
-      // Magnitudes grow like n; tolerances relative to that.
+      // Magnitudes grow like n; tolerances relative to that. In float32 the two reductions are
+      // different roundings (on two OpenBLAS threads `ssytrd`'s `d` at 128 moved by 5.0e-3).
       let scale = Double(n)
-      Self.expectClose(single.0, single.1, values: 3e-5 * scale, reflectors: 1e-5 * scale, "float32 n \(n) \(upper)")
+      Self.expectClose(single.0, single.1, values: 6e-5 * scale, reflectors: 1e-5 * scale, "float32 n \(n) \(upper)")
       Self.expectClose(double.0, double.1, values: 1e-12 * scale, reflectors: 1e-13 * scale, "float64 n \(n) \(upper)")
     }
   }
