@@ -14,6 +14,14 @@ struct ShapeTests {
     #expect(Shape.contiguousStrides([2, 0, 3]) == [3, 3, 1])  // torch.empty(2, 0, 3).stride()
   }
 
+  @Test("Shape.equal agrees with array equality")
+  func equality() {
+    let shapes: [[Int]] = [[], [1], [1, 1], [2, 3], [3, 2], [2, 3, 1], [0], [2, 3]]
+    for a in shapes {
+      for b in shapes { #expect(Shape.equal(a, b) == (a == b)) }
+    }
+  }
+
   @Test("contiguity ignores the strides of size-1 dimensions")
   func contiguity() {
     #expect(Shape.isContiguous([2, 3], strides: [3, 1]))

@@ -115,7 +115,7 @@ enum BackwardEngine {
       if createGraph {
         leaf.grad = existing + gradient
       } else {
-        noGrad { existing.add_(gradient) }
+        _ = noGrad { existing.add_(gradient) }
       }
     } else if createGraph {
       leaf.grad = gradient

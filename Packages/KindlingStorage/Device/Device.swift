@@ -20,14 +20,17 @@ public struct Device: Hashable, Sendable, Codable {
   /// The device's ordinal among devices of its kind; always 0 for the CPU.
   public let index: Int
 
+  // Computed and inlinable rather than `static let`s: a global constant costs a `swift_once`
+  // check on every read from another module, and every op compares devices.
+
   /// The CPU.
-  public static let cpu = Device(kind: .cpu, index: 0)
+  @inlinable public static var cpu: Device { Device(kind: .cpu, index: 0) }
 
   /// The first CUDA GPU, `cuda:0`.
-  public static let cuda = Device(kind: .cuda, index: 0)
+  @inlinable public static var cuda: Device { Device(kind: .cuda, index: 0) }
 
   /// The first OpenCL device, `opencl:0`.
-  public static let opencl = Device(kind: .opencl, index: 0)
+  @inlinable public static var opencl: Device { Device(kind: .opencl, index: 0) }
 
   /// The CUDA GPU with ordinal `index` (`torch.device("cuda", index)`).
   ///
@@ -49,7 +52,8 @@ public struct Device: Hashable, Sendable, Codable {
     }
   }
 
-  private init(kind: Kind, index: Int) {
+  @usableFromInline
+  init(kind: Kind, index: Int) {
     self.kind = kind
     self.index = index
   }

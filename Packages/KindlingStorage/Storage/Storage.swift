@@ -104,6 +104,7 @@ public final class Storage: @unchecked Sendable {
   /// The first element as `type`, for kernels that index the storage themselves.
   ///
   /// - Precondition: the storage is on the CPU.
+  @inlinable
   public func pointer<T>(as type: T.Type) -> UnsafeMutablePointer<T> {
     precondition(
       device == .cpu,

@@ -206,25 +206,10 @@ enum Elementwise {
     let pa = a.pointer(as: F.A.self)
     let pb = b.pointer(as: F.B.self)
     let y = out.pointer(as: F.Output.self)
-    // A dense operand with a broadcast single value (a gradient expanded from a scalar, `x * 2`):
-    // no index math either.
-    if out.isContiguous && a.isContiguous && a.shape == out.shape && b.strides.allSatisfy({ $0 == 0 }) {
-      let value = pb[0].compute
-      StridedLoop.runContiguous(count: out.count) { start, n in
-        let (yp, ap) = (y + start, pa + start)
-        for i in 0..<n { yp[i] = F.Output(compute: f(ap[i].compute, value)) }
-      }
-      return
-    }
-    if out.isContiguous && b.isContiguous && b.shape == out.shape && a.strides.allSatisfy({ $0 == 0 }) {
-      let value = pa[0].compute
-      StridedLoop.runContiguous(count: out.count) { start, n in
-        let (yp, bp) = (y + start, pb + start)
-        for i in 0..<n { yp[i] = F.Output(compute: f(value, bp[i].compute)) }
-      }
-      return
-    }
-    if out.isContiguous && a.isContiguous && b.isContiguous && a.shape == out.shape && b.shape == out.shape {
+    // All dense (the common case), checked first.
+    if out.isContiguous && a.isContiguous && b.isContiguous && Shape.equal(a.shape, out.shape)
+      && Shape.equal(b.shape, out.shape)
+    {
       if let kernel = f.vectorKernel {
         StridedLoop.runContiguous(count: out.count) { start, n in
           kernel(floats(pa + start), floats(pb + start), floats(y + start), n)
@@ -240,6 +225,24 @@ enum Elementwise {
         } else {
           for i in 0..<n { yp[i] = F.Output(compute: f(ap[i].compute, bp[i].compute)) }
         }
+      }
+      return
+    }
+    // A dense operand with a broadcast single value (a gradient expanded from a scalar, `x * 2`):
+    // no index math either.
+    if out.isContiguous && a.isContiguous && Shape.equal(a.shape, out.shape) && b.strides.allSatisfy({ $0 == 0 }) {
+      let value = pb[0].compute
+      StridedLoop.runContiguous(count: out.count) { start, n in
+        let (yp, ap) = (y + start, pa + start)
+        for i in 0..<n { yp[i] = F.Output(compute: f(ap[i].compute, value)) }
+      }
+      return
+    }
+    if out.isContiguous && b.isContiguous && Shape.equal(b.shape, out.shape) && a.strides.allSatisfy({ $0 == 0 }) {
+      let value = pa[0].compute
+      StridedLoop.runContiguous(count: out.count) { start, n in
+        let (yp, bp) = (y + start, pb + start)
+        for i in 0..<n { yp[i] = F.Output(compute: f(value, bp[i].compute)) }
       }
       return
     }

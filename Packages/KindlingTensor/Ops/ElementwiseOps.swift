@@ -192,7 +192,8 @@ extension Tensor {
     }
     // The common case, two tensors of one dtype and shape, skips the general rules.
     if destination == nil, a.dtype == b.dtype, !a.isWrappedNumber, !b.isWrappedNumber,
-      typing != .promotedToFloat || a.dtype.isFloatingPoint, a.isContiguous || b.isContiguous, a.shape == b.shape
+      typing != .promotedToFloat || a.dtype.isFloatingPoint, a.isContiguous || b.isContiguous,
+      Shape.equal(a.shape, b.shape)
     {
       // The output borrows a dense operand's shape and strides straight from it: a local copy of
       // the shape, which the general path below compares again and again, costs three more retains.
