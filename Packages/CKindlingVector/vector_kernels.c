@@ -224,6 +224,7 @@ KINDLING_BINARY(kindling_add_f32, a[i] + b[i])
 KINDLING_BINARY(kindling_sub_f32, a[i] - b[i])
 KINDLING_BINARY(kindling_mul_f32, a[i] * b[i])
 KINDLING_BINARY(kindling_div_f32, a[i] / b[i])
+KINDLING_BINARY(kindling_relu_backward_f32, b[i] <= 0.0f ? 0.0f : a[i])
 
 KINDLING_MULTIVERSION
 void kindling_sgd_momentum_f32(float *param, const float *grad, float *buf, long n, float momentum, float lr) {

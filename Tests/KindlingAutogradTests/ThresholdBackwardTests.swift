@@ -19,10 +19,23 @@ import Testing
     }
   }
 
+  @Test("a long float32 run (relu's C loop, threshold 0) gives the float64 results, -0.0 and NaN included")
+  func vectorLoop() {
+    let specials: [Double] = [-0.0, 0, .nan, -.infinity, .infinity, -1e-40, 1e-40]
+    let inputs = (0..<1003).map { i in i % 10 < specials.count ? specials[i % 10] : Double(i % 13) - 6.5 }
+    let grads = (0..<1003).map { Double($0) + 0.25 }
+    let x = Tensor(inputs, dtype: .float32), g = Tensor(grads, dtype: .float32)
+    let got = Tensor.thresholdBackward(g, x, threshold: 0).scalars(as: Float.self)
+    let want = Tensor.thresholdBackward(g.to(.float64), x.to(.float64), threshold: 0).scalars(as: Double.self)
+    #expect(got.map(Double.init) == want)
+    // A subnormal float32 input above 0 passes the gradient; -1e-40 (a negative subnormal) does not.
+    #expect(got[6] == Float(grads[6]) && got[5] == 0)
+  }
+
   @Test("strided, broadcast and mixed-dtype operands give the same values")
   func otherLayouts() {
     let x = Tensor(inputValues, dtype: .float64)
-    let g = Tensor([[1.0, 2], [3, 4], [5, 6]], dtype: .float64).t()[0]   // [1, 3, 5], strided
+    let g = Tensor([[1.0, 2], [3, 4], [5, 6]], dtype: .float64).t()[0]  // [1, 3, 5], strided
     #expect(!g.isContiguous)
     let x3 = Tensor([-1.0, 0.5, .nan], dtype: .float64)
     // torch.ops.aten.threshold_backward(torch.tensor([[1., 2], [3, 4], [5, 6]]).t()[0], x3, 0.0)

@@ -193,6 +193,44 @@ struct ConvolutionTests {
     }
   }
 
+  @Test(
+    "the bias gradient, summed with the weight gradient's pass, equals the output gradient summed over all but channels",
+    arguments: [1, 2, 3])
+  func fusedBiasGradient(threads: Int) {
+    manualSeed(11)
+    // (input, weight, groups): whole samples per thread (batch 8), split samples (batch 1),
+    // grouped, pointwise (no im2col) and 1-d.
+    let cases: [([Int], [Int], Int)] = [
+      ([8, 6, 12, 12], [10, 6, 3, 3], 1), ([1, 6, 30, 30], [10, 6, 3, 3], 1), ([8, 6, 12, 12], [8, 3, 3, 3], 2),
+      ([8, 16, 9, 9], [12, 16, 1, 1], 1), ([8, 4, 50], [6, 4, 5], 1),
+    ]
+    for dtype in [DType.float32, .float64] {
+      for (inputShape, weightShape, groups) in cases {
+        for weightNeedsGrad in [true, false] {
+          let input = Tensor.randn(inputShape, dtype: dtype)
+          let weight = Tensor.randn(weightShape, dtype: dtype, requiresGrad: weightNeedsGrad)
+          let bias = Tensor.randn([weightShape[0]], dtype: dtype, requiresGrad: true)
+          let output = BLAS.withThreadCount(threads) {
+            inputShape.count == 3
+              ? conv1d(input, weight: weight, bias: bias, groups: groups)
+              : conv2d(input, weight: weight, bias: bias, groups: groups)
+          }
+          let gradOutput = Tensor.randn(output.shape, dtype: dtype)
+          BLAS.withThreadCount(threads) { output.backward(gradient: gradOutput) }
+          let expected = gradOutput.to(.float64).sum(dims: [0] + Array(2..<gradOutput.rank))
+          let got = bias.grad!.to(.float64)
+          let error = (got - expected).abs().max().item(as: Double.self)
+          let tolerance = (dtype == .float32 ? 1e-6 : 1e-13) * max(1, expected.abs().max().item(as: Double.self))
+          #expect(
+            error <= tolerance,
+            "\(dtype) input \(inputShape) weight \(weightShape), weight grad \(weightNeedsGrad), \(threads) threads: \(error)"
+          )
+          #expect(bias.grad!.dtype == dtype && bias.grad!.shape == [weightShape[0]])
+        }
+      }
+    }
+  }
+
   @Test("each layer's default initialization after manualSeed(0) equals PyTorch's bit for bit, and its printout")
   func layerInitAndPrintout() throws {
     for layer in try loadConvFixture().layers {

@@ -42,4 +42,29 @@ struct InlineListTests {
     let present = next.map { $0 != nil }
     #expect(present == [true, true, false])
   }
+
+  @Test("edgeCount, edge(i) and hasEdge(i) read what edges holds, for one, two, three and five inputs")
+  func edgeAccessors() throws {
+    let x = Tensor([1.0, 2.0], requiresGrad: true), y = Tensor([3.0, 4.0], requiresGrad: true)
+    let c = Tensor([5.0, 6.0])
+    let nodes: [(GraphNode?, [Bool])] = [
+      (x.exp().gradFn as? GraphNode, [true]),
+      (c.mul(y).gradFn as? GraphNode, [false, true]),
+      (x.lerp(c, y).gradFn as? GraphNode, [true, false, true]),
+      (Tensor.cat([c, x, c, c, y]).gradFn as? GraphNode, [false, true, false, false, true]),
+    ]
+    for (node, expected) in nodes {
+      let node = try #require(node)
+      #expect(node.edgeCount == expected.count && node.edges.count == expected.count, "\(node.name)")
+      for i in expected.indices {
+        #expect(node.hasEdge(i) == expected[i], "\(node.name) input \(i)")
+        #expect((node.edge(i) != nil) == expected[i])
+        #expect(node.edge(i).map(ObjectIdentifier.init) == node.edges[i].map(ObjectIdentifier.init))
+      }
+      #expect(!node.hasEdge(-1) && !node.hasEdge(expected.count))
+    }
+    // A leaf used twice has one accumulator, reached from both edges.
+    let square = try #require(x.mul(x).gradFn as? GraphNode)
+    #expect(square.edge(0).map(ObjectIdentifier.init) == square.edge(1).map(ObjectIdentifier.init))
+  }
 }

@@ -22,6 +22,9 @@ void kindling_add_f32(const float *a, const float *b, float *y, long n);
 void kindling_sub_f32(const float *a, const float *b, float *y, long n);
 void kindling_mul_f32(const float *a, const float *b, float *y, long n);
 void kindling_div_f32(const float *a, const float *b, float *y, long n);
+/// y[i] = b[i] <= 0 ? 0 : a[i]: relu's gradient `a` passed where relu's input or output `b` is
+/// positive (threshold_backward with threshold 0; a NaN `b` passes the gradient).
+void kindling_relu_backward_f32(const float *a, const float *b, float *y, long n);
 /// The sum of x[0..<n] in double: element i goes to accumulator i % 16, and the 16 are added in a
 /// fixed tree, so every clone gives the same bits.
 double kindling_sum_f32(const float *x, long n);

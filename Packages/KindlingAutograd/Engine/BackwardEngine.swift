@@ -22,19 +22,21 @@ enum BackwardEngine {
     roots: InlineList<(Tensor, Tensor)>, retainGraph: Bool, createGraph: Bool, sink: Sink = .accumulate
   ) -> [Tensor?] {
     // 1. Number the nodes reachable from the roots; the rest of the run works on numbers.
+    // (Loops over indices: iterating the lists, or zipping them, copies each list first.)
     var graph = GraphRun()
-    var rootNumbers = InlineList<Int?>()
-    for (root, _) in roots {
+    var rootNumbers = InlineList<Int>()  // -1 for a root that takes no gradient
+    for i in roots.indices {
+      let root = roots[i].0
       let fn = root.gradFn ?? (root.requiresGrad ? root.gradientEdge : nil)
-      rootNumbers.append(fn.map { graph.number($0) })
+      rootNumbers.append(fn.map { graph.number($0) } ?? -1)
     }
     graph.numberReachable()
 
     // 2. The roots' gradients wait at their nodes.
     var captured = [Tensor?](repeating: nil, count: { if case .capture(let m) = sink { m.count } else { 0 } }())
-    for ((_, gradient), n) in zip(roots, rootNumbers) {
-      guard let n else { continue }
-      graph.add(gradient, to: n)
+    for i in roots.indices where rootNumbers[i] >= 0 {
+      let n = rootNumbers[i]
+      graph.add(roots[i].1, to: n)
       if graph.entries[n].dependencies == 0, !graph.ready.contains(n) { graph.ready.append(n) }
     }
 
@@ -46,14 +48,14 @@ enum BackwardEngine {
     defer { GradMode.isEnabled = previousMode }
     defer { graph.recycle() }
     while let n = graph.ready.popLast() {
-      let fn = graph.entries[n].function
       // Moved out of the entry (no retain and release, as copying it and then clearing would cost).
       guard var gradient = graph.entries[n].pending.take() else {
         // No gradient reached this node: nothing flows on, but its edges are done.
         for m in graph.targets(of: n) where m >= 0 { graph.deliver(nil, to: m) }
         continue
       }
-      if let accumulator = fn as? AccumulateGrad {
+      guard let node = graph.entries[n].node else {
+        guard let accumulator = graph.entries[n].function as? AccumulateGrad else { continue }
         let leaf = accumulator.variable
         for hook in leaf.gradientHooks { gradient = hook(gradient) ?? gradient }
         if case .capture(let map) = sink {
@@ -63,7 +65,6 @@ enum BackwardEngine {
         accumulate(&gradient, into: leaf, createGraph: createGraph)
         continue
       }
-      guard let node = fn as? GraphNode else { continue }
       for hook in node.gradientHooks { gradient = hook(gradient) ?? gradient }
       if let retained = node.retainedOutput {
         if case .capture(let map) = sink, let index = map[ObjectIdentifier(retained)] {
@@ -90,7 +91,7 @@ enum BackwardEngine {
       _ = node.savedOutputChecked()  // stops with PyTorch's "backward through the graph a second time" advice
     }
     if let custom = node.customBackward { return InlineList(custom(gradient, node)) }
-    guard let rule = GradientRules.table[node.name] else {
+    guard let rule = GradientRules.rule(named: node.name) else {
       preconditionFailure("\(node.name): no gradient rule is registered for this op (derivative not implemented)")
     }
     let result = rule(GradientContext(node: node, grad: gradient))
@@ -158,6 +159,9 @@ private struct GraphRun {
 
   struct Entry {
     let function: any GradientFunction
+    /// `function` as a recorded op (cast once, when the node is numbered), or `nil` for an
+    /// accumulator.
+    let node: GraphNode?
     /// Incoming edges that have not delivered yet.
     var dependencies = 0
     /// This node's edges in `edgeTargets` (empty for an accumulator).
@@ -211,7 +215,7 @@ private struct GraphRun {
       if let n = numbers[id] { return n }
       numbers[id] = entries.count
     }
-    entries.append(Entry(function: fn))
+    entries.append(Entry(function: fn, node: fn as? GraphNode))
     ready.append(entries.count - 1)
     return entries.count - 1
   }
@@ -220,10 +224,10 @@ private struct GraphRun {
   /// empty.
   mutating func numberReachable() {
     while let n = ready.popLast() {
-      guard let node = entries[n].function as? GraphNode else { continue }
+      guard let node = entries[n].node else { continue }
       let first = edgeTargets.count
-      for edge in node.edges {
-        guard let next = edge else {
+      for i in 0..<node.edgeCount {
+        guard let next = node.edge(i) else {
           edgeTargets.append(-1)
           continue
         }

@@ -32,7 +32,7 @@ public struct GradientContext {
     return connected
   }
   /// Whether input `i` takes a gradient (rules may skip work for the others).
-  public func needs(_ i: Int) -> Bool { i < node.edges.count && node.edges[i] != nil }
+  public func needs(_ i: Int) -> Bool { node.hasEdge(i) }
 
   /// The attribute `key`, which the op recorded.
   public func attribute<T>(_ key: String, as _: T.Type = T.self) -> T {

@@ -101,7 +101,7 @@ extension Linalg {
       let l = node.savedInput(1)
       let x = connectedOutput(node)
       let gB = choleskySolve(grads[0], l, upper: upper)
-      guard node.edges[1] != nil else { return [gB, nil] }
+      guard node.hasEdge(1) else { return [gB, nil] }
       var common = gB.matmul(x.mT)
       common = common + common.mT
       return [gB, upper ? l.matmul(common).neg() : common.matmul(l).neg()]

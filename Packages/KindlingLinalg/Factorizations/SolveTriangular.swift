@@ -45,7 +45,7 @@ extension Linalg {
       let a = node.savedInput(0)
       let x = connectedOutput(node)
       let gB = solveTriangularCore(a.mT, grads[0], upper: !upper, left: left, unitriangular: unitriangular)
-      guard node.edges[0] != nil else { return [nil, gB] }
+      guard node.hasEdge(0) else { return [nil, gB] }
       let full = left ? gB.matmul(x.mT).neg() : x.mT.matmul(gB).neg()
       let gA = upper ? full.triu(diagonal: unitriangular ? 1 : 0) : full.tril(diagonal: unitriangular ? -1 : 0)
       return [gA, gB]

@@ -64,14 +64,14 @@ extension ConvolutionOp {
         let g = grad.reshape([window.batch, channels, window.columnCount]).transpose(0, 1).contiguous()
           .view([channels, window.batch * window.columnCount])
         var gradInput: Tensor? = nil
-        if node.edges[0] != nil {
+        if node.hasEdge(0) {
           let columnGradient = this.groupProducts(w.transpose(1, 2), g)
           let image = Tensor(uninitializedShape: x.shape, dtype: x.dtype, device: x.device)
           DeviceRegistry.run(.col2im(columns: columnGradient, image: image, window: window), on: x.device)
           gradInput = image
         }
         var gradWeight: Tensor? = nil
-        if node.edges[1] != nil {
+        if node.hasEdge(1) {
           let columns = this.columns(x)
           let (perGroup, rows) = (this.problem.columnChannels, this.problem.geometry.columnRows)
           let products = (0..<this.problem.groups).map { k in
@@ -80,9 +80,9 @@ extension ConvolutionOp {
           }
           gradWeight = (products.count == 1 ? products[0] : Tensor.cat(products, dim: 0)).view(node.inputShapes[1])
         }
-        let needsBias = node.edges.count > 2 && node.edges[2] != nil
+        let needsBias = node.hasEdge(2)
         let gradBias = needsBias ? g.sum(dim: 1) : nil
-        return [gradInput, gradWeight] + (node.edges.count > 2 ? [gradBias] : [])
+        return [gradInput, gradWeight] + (node.edgeCount > 2 ? [gradBias] : [])
       }
     }
   }

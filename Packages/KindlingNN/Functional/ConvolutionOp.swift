@@ -19,15 +19,18 @@ struct ConvolutionOp {
     let this = self
     return attachBackward(output, input, weight, bias) { grad, node in
       let x = denseCopy(node.savedInput(0)), w = denseCopy(node.savedInput(1)), g = denseCopy(grad)
-      let gradInput = node.edges[0] == nil ? nil : Tensor(uninitializedShape: x.shape, dtype: x.dtype)
-      let gradWeight = node.edges[1] == nil ? nil : Tensor(uninitializedShape: w.shape, dtype: w.dtype)
+      let gradInput = !node.hasEdge(0) ? nil : Tensor(uninitializedShape: x.shape, dtype: x.dtype)
+      let gradWeight = !node.hasEdge(1) ? nil : Tensor(uninitializedShape: w.shape, dtype: w.dtype)
+      // A convolution's bias gradient comes out of the weight gradient's pass over `g`.
+      let needsBias = node.hasEdge(2)
+      let fusedBias = needsBias && gradWeight != nil && !this.transposed
+      let gradBias = fusedBias ? Tensor(uninitializedShape: [w.shape[0]], dtype: x.dtype) : nil
       floatKernel(
         x.dtype, op: this.kernelName,
-        float: { this.backward(x, w, g, gradInput, gradWeight, Float.self) },
-        double: { this.backward(x, w, g, gradInput, gradWeight, Double.self) })
-      let needsBias = node.edges.count > 2 && node.edges[2] != nil
-      let gradBias = needsBias ? g.sum(dims: [0] + Array(2..<g.rank)) : nil
-      return [gradInput, gradWeight] + (node.edges.count > 2 ? [gradBias] : [])
+        float: { this.backward(x, w, g, gradInput, gradWeight, gradBias, Float.self) },
+        double: { this.backward(x, w, g, gradInput, gradWeight, gradBias, Double.self) })
+      let bias = fusedBias ? gradBias : needsBias ? g.sum(dims: [0] + Array(2..<g.rank)) : nil
+      return [gradInput, gradWeight] + (node.edgeCount > 2 ? [bias] : [])
     }
   }
 
@@ -54,8 +57,10 @@ struct ConvolutionOp {
     }
   }
 
+  /// `gradBias`, when given, is a non-transposed convolution's, filled with the weight gradient.
   private func backward<T: KernelFloat>(
-    _ x: Tensor, _ w: Tensor, _ g: Tensor, _ gradInput: Tensor?, _ gradWeight: Tensor?, _: T.Type
+    _ x: Tensor, _ w: Tensor, _ g: Tensor, _ gradInput: Tensor?, _ gradWeight: Tensor?, _ gradBias: Tensor?,
+    _: T.Type
   ) {
     let (px, pw, pg) = (x.elements(as: T.self), w.elements(as: T.self), g.elements(as: T.self))
     if let gradInput {
@@ -71,7 +76,8 @@ struct ConvolutionOp {
       if transposed {
         problem.weightGradient(image: pg, column: px, into: out, dtype: x.dtype)
       } else {
-        problem.weightGradient(image: px, column: pg, into: out, dtype: x.dtype)
+        problem.weightGradient(
+          image: px, column: pg, into: out, biasGrad: gradBias?.elements(as: T.self), dtype: x.dtype)
       }
     }
   }

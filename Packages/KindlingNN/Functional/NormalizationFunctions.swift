@@ -27,10 +27,13 @@ public func batchNorm(
   training: Bool = false, momentum: Double = 0.1, eps: Double = 1e-5
 ) -> Tensor {
   checkNormKernelInput(input, op: "batch_norm")
-  precondition(input.rank >= 2, "batch_norm: expected an input of at least 2 dimensions [N, C, *], but got \(input.shape)")
+  precondition(
+    input.rank >= 2, "batch_norm: expected an input of at least 2 dimensions [N, C, *], but got \(input.shape)")
   let (n, c) = (input.shape[0], input.shape[1])
   let s = n * c == 0 ? 0 : input.count / (n * c)
-  for (name, tensor) in [("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias)] {
+  for (name, tensor) in [
+    ("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias),
+  ] {
     if let tensor {
       precondition(tensor.count == c, "batch_norm: \(name) should contain \(c) elements not \(tensor.count)")
     }
@@ -69,16 +72,17 @@ public func batchNorm(
     let x = node.savedInput(0).contiguous(), g = grad.contiguous()
     let sums = ChannelNormKernel.gradientSums(grad: g, x, mean: mean, n: n, c: c, s: s)
     var grads = [Tensor?](repeating: nil, count: inputs.count)
-    if node.edges[0] != nil {
+    if node.hasEdge(0) {
       grads[0] =
         training
-        ? ChannelNormKernel.inputGradient(grad: g, x, mean: mean, invstd: invstd, gamma: gamma, sums: sums, n: n, c: c, s: s)
+        ? ChannelNormKernel.inputGradient(
+          grad: g, x, mean: mean, invstd: invstd, gamma: gamma, sums: sums, n: n, c: c, s: s)
         : ChannelNormKernel.affine(g, scale: scale, shift: Array(repeating: 0, count: c), n: n, c: c, s: s)
     }
-    if let weightSlot, node.edges[weightSlot] != nil {
+    if let weightSlot, node.hasEdge(weightSlot) {
       grads[weightSlot] = channelTensor(zip(sums.1, invstd).map(*), like: node.savedInput(weightSlot))
     }
-    if let biasSlot, node.edges[biasSlot] != nil { grads[biasSlot] = channelTensor(sums.0, like: node.savedInput(biasSlot)) }
+    if let biasSlot, node.hasEdge(biasSlot) { grads[biasSlot] = channelTensor(sums.0, like: node.savedInput(biasSlot)) }
     return grads
   }
   return output
@@ -145,7 +149,8 @@ public func groupNorm(
   _ input: Tensor, numGroups: Int, weight: Tensor? = nil, bias: Tensor? = nil, eps: Double = 1e-5
 ) -> Tensor {
   checkNormKernelInput(input, op: "group_norm")
-  precondition(input.rank >= 2, "group_norm: Expected at least 2 dimensions for input tensor but received \(input.rank)")
+  precondition(
+    input.rank >= 2, "group_norm: Expected at least 2 dimensions for input tensor but received \(input.rank)")
   let (n, c) = (input.shape[0], input.shape[1])
   precondition(
     numGroups > 0 && c % numGroups == 0,
@@ -204,22 +209,23 @@ private func normalizeRows(
     _ = node.savedInput(0)  // checks the input was not modified in place since
     let g = grad.contiguous()
     var grads = [Tensor?](repeating: nil, count: inputs.count)
-    if node.edges[0] != nil {
+    if node.hasEdge(0) {
       let scaled = byColumn ? g : noGrad { w.map { (g * $0).contiguous() } ?? g }
-      grads[0] = RowNormKernel.inputGradient(grad: scaled, xHat: xHat, columnWeight: columnWeight, rstd: rstd, rows: rows, m: m)
+      grads[0] = RowNormKernel.inputGradient(
+        grad: scaled, xHat: xHat, columnWeight: columnWeight, rstd: rstd, rows: rows, m: m)
     }
     if byColumn {
       let sums = RowNormKernel.columnSums(grad: g, xHat: xHat, rows: rows, m: m)
       for (slot, values) in [(weightSlot, sums.weight), (biasSlot, sums.bias)] {
-        guard let slot, node.edges[slot] != nil else { continue }
+        guard let slot, node.hasEdge(slot) else { continue }
         grads[slot] = Tensor(scalars: values, shape: node.inputShapes[slot]).to(node.inputDTypes[slot])
       }
       return grads
     }
-    if let weightSlot, node.edges[weightSlot] != nil {
+    if let weightSlot, node.hasEdge(weightSlot) {
       grads[weightSlot] = noGrad { sumToAffine(g * xHat, node.inputShapes[weightSlot]) }
     }
-    if let biasSlot, node.edges[biasSlot] != nil {
+    if let biasSlot, node.hasEdge(biasSlot) {
       grads[biasSlot] = noGrad { sumToAffine(g, node.inputShapes[biasSlot]) }
     }
     return grads

@@ -39,7 +39,9 @@ public func maxPool2dWithIndices(
     op: "max_pool2d", kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
   let (geometry, planes, outShape) = spec.geometry(for: input)
   let x = denseCopy(input)
-  if input.device != .cpu { return maxPoolOnDevice(input, x, geometry: geometry, planes: planes, outputShape: outShape) }
+  if input.device != .cpu {
+    return maxPoolOnDevice(input, x, geometry: geometry, planes: planes, outputShape: outShape)
+  }
   let output = Tensor(uninitializedShape: outShape, dtype: input.dtype)
   let indices = Tensor(uninitializedShape: outShape, dtype: .int64)
   let pi = indices.elements(as: Int64.self)
@@ -51,7 +53,9 @@ public func maxPool2dWithIndices(
     let pi = indices.elements(as: Int64.self)
     floatKernel(
       grad.dtype, op: "max_pool2d_with_indices_backward",
-      float: { geometry.maxBackward(grad.elements(as: Float.self), pi, gradInput.elements(as: Float.self), planes: planes) },
+      float: {
+        geometry.maxBackward(grad.elements(as: Float.self), pi, gradInput.elements(as: Float.self), planes: planes)
+      },
       double: {
         geometry.maxBackward(grad.elements(as: Double.self), pi, gradInput.elements(as: Double.self), planes: planes)
       })
@@ -223,7 +227,7 @@ private func attachPoolBackward(
   output.gradFn = GraphNode(
     name: name, inputs: [input], output: output,
     backward: { grad, node in
-      guard node.edges[0] != nil else { return [nil] }
+      guard node.hasEdge(0) else { return [nil] }
       let gradInput = Tensor(uninitializedShape: shape, dtype: dtype, device: grad.device)
       kernel(denseCopy(grad), gradInput)
       return [gradInput]
@@ -256,7 +260,9 @@ struct PoolSpec {
   /// output shape; stops with PyTorch's messages on bad arguments.
   func geometry(for input: Tensor) -> (PoolGeometry, planes: Int, outputShape: [Int]) {
     let kernel = pair(kernelSize, "kernel_size must either be a single int, or a tuple of two ints")
-    let stride = (self.stride?.isEmpty ?? true) ? kernel
+    let stride =
+      (self.stride?.isEmpty ?? true)
+      ? kernel
       : pair(self.stride!, "stride must either be omitted, a single int, or a tuple of two ints")
     let padding = pair(padding, "padding must either be a single int, or a tuple of two ints")
     let dilation = pair(dilation, "dilation must be either a single int, or a tuple of two ints")
@@ -265,11 +271,14 @@ struct PoolSpec {
       "\(op): Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:\(shapeText(input.shape))"
     )
     precondition(stride.allSatisfy { $0 != 0 }, "\(op): stride should not be zero")
-    precondition(padding.allSatisfy { $0 >= 0 }, "\(op): pad must be non-negative, but got pad: \(padding.first { $0 < 0 }!)")
     precondition(
-      kernel.allSatisfy { $0 > 0 }, "\(op): kernel size should be greater than zero, but got kH: \(kernel[0]) kW: \(kernel[1])")
+      padding.allSatisfy { $0 >= 0 }, "\(op): pad must be non-negative, but got pad: \(padding.first { $0 < 0 }!)")
     precondition(
-      stride.allSatisfy { $0 > 0 }, "\(op): stride should be greater than zero, but got dH: \(stride[0]) dW: \(stride[1])")
+      kernel.allSatisfy { $0 > 0 },
+      "\(op): kernel size should be greater than zero, but got kH: \(kernel[0]) kW: \(kernel[1])")
+    precondition(
+      stride.allSatisfy { $0 > 0 },
+      "\(op): stride should be greater than zero, but got dH: \(stride[0]) dW: \(stride[1])")
     precondition(
       dilation.allSatisfy { $0 > 0 },
       "\(op): dilation should be greater than zero, but got dilationH: \(dilation[0]) dilationW: \(dilation[1])")

@@ -1,3 +1,4 @@
+import CKindlingVector
 import Dispatch
 
 #if canImport(Glibc)
@@ -8,10 +9,19 @@ import Dispatch
 /// KindlingTensor's row-major GEMM `c = alpha·op(a)·op(b) + beta·c` for each
 /// (``BLASFloat/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:threads:)``, split
 /// across `BLAS.threadCount` threads).
-protocol KernelFloat: BLASFloat {}
+protocol KernelFloat: BLASFloat {
+  /// The sum of `count` contiguous elements in double, by KindlingTensor's sum loop (16
+  /// accumulators added in a fixed order).
+  static func sum(_ elements: UnsafePointer<Self>, count: Int) -> Double
+}
 
-extension Float: KernelFloat {}
-extension Double: KernelFloat {}
+extension Float: KernelFloat {
+  static func sum(_ elements: UnsafePointer<Float>, count: Int) -> Double { kindling_sum_f32(elements, count) }
+}
+
+extension Double: KernelFloat {
+  static func sum(_ elements: UnsafePointer<Double>, count: Int) -> Double { kindling_sum_f64(elements, count) }
+}
 
 extension Tensor {
   /// The first element's address as `T` (the tensor's dtype), for the kernels in this module.

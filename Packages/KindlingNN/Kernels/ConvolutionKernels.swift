@@ -165,14 +165,26 @@ struct ConvProblem: Sendable {
   /// `weightGrad[g] = Σₙ column[n, g] · im2col(image[n, g])ᵀ` (overwrites `weightGrad`). Each
   /// worker sums its samples into its own buffer (the first into `weightGrad`); the buffers are
   /// then added in worker order, so a thread count gives the same bits every run.
+  ///
+  /// With `biasGrad`, also `biasGrad[c] = Σₙ Σᵢ column[n, c, i]` (a convolution's bias gradient:
+  /// the output gradient summed over all but the channel dimension), each plane summed in double
+  /// right after the GEMM has read it, so the output gradient is not read from memory a second
+  /// time; per-worker sums are added in worker order, as the weight gradient's.
   func weightGradient<T: KernelFloat>(
-    image: UnsafePointer<T>, column: UnsafePointer<T>, into weightGrad: UnsafeMutablePointer<T>, dtype: DType
+    image: UnsafePointer<T>, column: UnsafePointer<T>, into weightGrad: UnsafeMutablePointer<T>,
+    biasGrad: UnsafeMutablePointer<T>? = nil, dtype: DType
   ) {
     let g = geometry, count = g.columnCount, total = groups * weightGroup, matrix = columnMatrixCount
+    let channels = groups * columnChannels
+    // A row of double sums per worker (there are at most `BLAS.threadCount` workers).
+    let biasSums = biasGrad.map { _ in UnsafeMutablePointer<Double>.allocate(capacity: BLAS.threadCount * channels) }
+    defer { biasSums?.deallocate() }
     forEachWorker(scratch: matrix + total, dtype: dtype) {
       (worker, samples, scratch: UnsafeMutablePointer<T>?, inner) in
       let sum = worker == 0 ? weightGrad : scratch! + matrix
       if samples.isEmpty { sum.update(repeating: 0, count: total) }
+      let biasSum = biasSums.map { $0 + worker * channels }
+      biasSum?.update(repeating: 0, count: channels)
       for n in samples {
         for group in 0..<groups {
           var source = image + n * imageSample + group * g.imageSize
@@ -185,11 +197,22 @@ struct ConvProblem: Sendable {
             a: column + n * columnSample + group * columnChannels * count, lda: count, b: source, ldb: count,
             beta: n == samples.lowerBound ? 0 : 1, c: sum + group * weightGroup, ldc: g.columnRows, threads: inner)
         }
+        if let biasSum {
+          let planes = column + n * columnSample
+          for c in 0..<channels { biasSum[c] += T.sum(planes + c * count, count: count) }
+        }
       }
     } finish: { workers, scratch in
       for worker in 1..<max(1, workers) {
         let partial = scratch! + worker * (matrix + total) + matrix
         for i in 0..<total { weightGrad[i] += partial[i] }
+      }
+      if let biasGrad, let biasSums {
+        for c in 0..<channels {
+          var sum = biasSums[c]
+          for worker in 1..<max(1, workers) { sum += biasSums[worker * channels + c] }
+          biasGrad[c] = T(sum)
+        }
       }
     }
   }

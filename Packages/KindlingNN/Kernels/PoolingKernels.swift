@@ -137,16 +137,18 @@ struct PoolGeometry: Sendable {
     }
   }
 
-  /// Max pooling's backward: each output gradient added at its window's argmax.
+  /// Max pooling's backward: each output gradient added at its window's argmax. Each plane is
+  /// zeroed just before its gradients go in, so it is still in the core's cache for them (zeroing
+  /// a thread's whole range first, then adding, went through memory twice).
   func maxBackward<T: KernelFloat>(
     _ grad: UnsafePointer<T>, _ indices: UnsafePointer<Int64>, _ gradInput: UnsafeMutablePointer<T>, planes: Int
   ) {
     let shared = UncheckedSendable(value: (grad, indices, gradInput))
     forPlanes(planes, workPerPlane: outPlaneSize + planeSize) { range in
       let (grad, indices, gradInput) = shared.value
-      (gradInput + range.lowerBound * planeSize).update(repeating: 0, count: range.count * planeSize)
       for p in range {
         let plane = gradInput + p * planeSize
+        plane.update(repeating: 0, count: planeSize)
         for o in (p * outPlaneSize)..<((p + 1) * outPlaneSize) { plane[Int(indices[o])] += grad[o] }
       }
     }

@@ -62,7 +62,7 @@ func pointwiseLoss(
   return attachBackward(output, name: name, inputs: [input, target]) { grad, node in
     let x = node.savedInput(0), y = node.savedInput(1)
     let scale = reduction.elementScale(grad, count: count)
-    let needsInput = node.edges[0] != nil, needsTarget = node.edges[1] != nil
+    let needsInput = node.hasEdge(0), needsTarget = node.hasEdge(1)
     let dInput = needsInput || (needsTarget && targetDerivative == nil) ? derivative(x, y) * scale : nil
     var dTarget: Tensor? = nil
     if needsTarget { dTarget = targetDerivative.map { $0(x, y) * scale } ?? -dInput! }

@@ -23,6 +23,25 @@ public final class GraphNode: GradientFunction {
   /// requires a gradient, or `nil` when the input needs none.
   public var edges: InlineList<(any GradientFunction)?> { _read { yield edgeList } }
   @exclusivity(unchecked) private var edgeList: InlineList<(any GradientFunction)?>
+  /// The number of edges (one per input): `edges.count` without lending the list.
+  public var edgeCount: Int { edgeList.count }
+  /// Edge `i` (`edges[i]`), read from its slot: iterating ``edges`` from another module lends
+  /// and copies the whole list (a retain and a release per slot) for each node.
+  public func edge(_ i: Int) -> (any GradientFunction)? {
+    switch i {
+    case 0: return edgeList.slot0!
+    case 1: return edgeList.slot1!
+    default: return edgeList.overflow[i - 2]
+    }
+  }
+  /// Whether input `i` takes a gradient (`edges[i] != nil`), from a bit set when the node was
+  /// made, with no reference counting: rules ask it for every input.
+  public func hasEdge(_ i: Int) -> Bool {
+    guard i >= 0 && i < edgeList.count else { return false }
+    return i < 64 ? edgeMask & (1 << UInt64(i)) != 0 : edgeList.overflow[i - 2] != nil
+  }
+  /// Bit `i` set when input `i` (of the first 64) has an edge.
+  private let edgeMask: UInt64
   /// Each input's shape, to undo broadcasting in the backward: read from the saved inputs (a
   /// tensor's shape never changes), and kept when ``releaseSavedTensors()`` drops them. Up to
   /// two inputs are held inline, so neither recording an op nor running it backwards allocates
@@ -92,7 +111,15 @@ public final class GraphNode: GradientFunction {
   init(name: String, inputs: InlineList<Tensor>, output: Tensor, attributes: [String: Any]) {
     self.name = name
     self.attributes = attributes
-    self.edgeList = inputs.mapInline { $0.requiresGrad ? $0.gradientEdge : nil }
+    var mask: UInt64 = 0
+    var index = 0
+    self.edgeList = inputs.mapInline { input in
+      defer { index += 1 }
+      guard input.requiresGrad else { return nil }
+      if index < 64 { mask |= 1 << UInt64(index) }
+      return input.gradientEdge
+    }
+    self.edgeMask = mask
     self.outputShape = output.shape
     self.outputDType = output.dtype
     self.savedInputList = inputs

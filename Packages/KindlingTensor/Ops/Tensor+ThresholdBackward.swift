@@ -1,3 +1,5 @@
+import CKindlingVector
+
 // threshold_backward: the gradient of relu/threshold in one fused pass.
 
 /// `grad` where `input > threshold`, else 0 (NaN inputs pass the gradient), as one element
@@ -10,6 +12,8 @@ struct ThresholdBackwardOp<T: TensorScalar>: BinaryFunction where T.Compute: Flo
   @inline(__always) func callAsFunction(_ grad: T.Compute, _ input: T.Compute) -> T.Compute {
     input <= threshold ? 0 : grad
   }
+  /// relu's case (threshold 0) on float32: the C loop.
+  var vectorKernel: VectorBinaryKernel? { T.self == Float.self && threshold == 0 ? kindling_relu_backward_f32 : nil }
 }
 
 struct ThresholdBackwardKernel: FloatVisitor {
