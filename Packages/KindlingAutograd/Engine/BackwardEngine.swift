@@ -91,7 +91,7 @@ enum BackwardEngine {
       _ = node.savedOutputChecked()  // stops with PyTorch's "backward through the graph a second time" advice
     }
     if let custom = node.customBackward { return InlineList(custom(gradient, node)) }
-    guard let rule = GradientRules.rule(named: node.name) else {
+    guard let rule = GradientRules.table[node.name] else {
       preconditionFailure("\(node.name): no gradient rule is registered for this op (derivative not implemented)")
     }
     let result = rule(GradientContext(node: node, grad: gradient))
