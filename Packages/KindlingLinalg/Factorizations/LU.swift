@@ -131,7 +131,7 @@ extension Linalg {
     return record("LinalgLuSolveBackward0", inputs: [LU, b], outputs: [x]) { grads, node in
       let lu = node.savedInput(0)
       let g = grads[0]
-      let gB = !node.hasEdge(1) ? nil : luSolve(lu, savedPivots, g, left: left, adjoint: !adjoint)
+      let gB = node.hasEdge(1) ? luSolve(lu, savedPivots, g, left: left, adjoint: !adjoint) : nil
       var gLU: Tensor?
       if node.hasEdge(0) {
         gLU = luSolveGradLU(g, lu: lu, pivots: savedPivots, x: connectedOutput(node), left: left, adjoint: adjoint)

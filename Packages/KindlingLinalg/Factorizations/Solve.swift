@@ -72,7 +72,7 @@ extension Linalg {
         GradMode.isEnabled
         ? solveCore(a.mT, g, left: left, vector: false).0
         : luSolveDetached(factors: factors, pivots: pivots, b: g, batch: batch, left: left, adjoint: true)
-      let gA = !node.hasEdge(0) ? nil : (left ? gB.matmul(x.mT) : x.mT.matmul(gB)).neg()
+      let gA = node.hasEdge(0) ? (left ? gB.matmul(x.mT) : x.mT.matmul(gB)).neg() : nil
       return [gA, vector ? gB.squeeze(-1) : gB]
     }[0]
     return (result, info)

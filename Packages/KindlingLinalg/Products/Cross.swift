@@ -35,8 +35,8 @@ extension Linalg {
     let value = noGrad { crossProduct(left.detach(), right.detach(), dim: d) }
     return record("LinalgCrossBackward0", inputs: [left, right], outputs: [value]) { grads, node in
       [
-        !node.hasEdge(0) ? nil : cross(node.savedInput(1), grads[0], dim: d),
-        !node.hasEdge(1) ? nil : cross(grads[0], node.savedInput(0), dim: d),
+        node.hasEdge(0) ? cross(node.savedInput(1), grads[0], dim: d) : nil,
+        node.hasEdge(1) ? cross(grads[0], node.savedInput(0), dim: d) : nil,
       ]
     }[0]
   }

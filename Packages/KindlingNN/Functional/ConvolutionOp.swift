@@ -19,8 +19,8 @@ struct ConvolutionOp {
     let this = self
     return attachBackward(output, input, weight, bias) { grad, node in
       let x = denseCopy(node.savedInput(0)), w = denseCopy(node.savedInput(1)), g = denseCopy(grad)
-      let gradInput = !node.hasEdge(0) ? nil : Tensor(uninitializedShape: x.shape, dtype: x.dtype)
-      let gradWeight = !node.hasEdge(1) ? nil : Tensor(uninitializedShape: w.shape, dtype: w.dtype)
+      let gradInput = node.hasEdge(0) ? Tensor(uninitializedShape: x.shape, dtype: x.dtype) : nil
+      let gradWeight = node.hasEdge(1) ? Tensor(uninitializedShape: w.shape, dtype: w.dtype) : nil
       // A convolution's bias gradient comes out of the weight gradient's pass over `g`.
       let needsBias = node.hasEdge(2)
       let fusedBias = needsBias && gradWeight != nil && !this.transposed

@@ -27,18 +27,12 @@ public final class GraphNode: GradientFunction {
   public var edgeCount: Int { edgeList.count }
   /// Edge `i` (`edges[i]`), read from its slot: iterating ``edges`` from another module lends
   /// and copies the whole list (a retain and a release per slot) for each node.
-  public func edge(_ i: Int) -> (any GradientFunction)? {
-    switch i {
-    case 0: return edgeList.slot0!
-    case 1: return edgeList.slot1!
-    default: return edgeList.overflow[i - 2]
-    }
-  }
+  public func edge(_ i: Int) -> (any GradientFunction)? { edgeList[i] }
   /// Whether input `i` takes a gradient (`edges[i] != nil`), from a bit set when the node was
   /// made, with no reference counting: rules ask it for every input.
   public func hasEdge(_ i: Int) -> Bool {
     guard i >= 0 && i < edgeList.count else { return false }
-    return i < 64 ? edgeMask & (1 << UInt64(i)) != 0 : edgeList.overflow[i - 2] != nil
+    return i < 64 ? edgeMask & (1 << UInt64(i)) != 0 : edgeList[i] != nil
   }
   /// Bit `i` set when input `i` (of the first 64) has an edge.
   private let edgeMask: UInt64
