@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU check of issue 10, in one run on a machine with an NVIDIA GPU and no Swift.
 #
-# Here (with Swift):   Tools/gpu/device-check.sh build    -> .gpu/kindling-gpu.tar.gz (about 42 MB):
+# Here (with Swift):   Tools/gpu/device-check.sh build    -> .gpu/kindling-gpu.tar.xz and,
+#                      when present, the Fashion-MNIST files in .gpu/data:
 #                      the binary with a static Swift runtime, and the BLAS/LAPACK it links
 # There (GPU, torch):  Tools/gpu/device-check.sh run      -> the checks, then both benchmarks
 #                      (the device tool: run with carry [".gpu"], timeout_s 600)
@@ -17,33 +18,55 @@ cd "$(dirname "$0")/../.."
 case "${1:-}" in
 build)
   # A static Swift runtime, and the system libraries the binary links (OpenBLAS, LAPACKE and
-  # theirs), packed small enough to travel (the device tool carries at most 64 MiB).
+  # theirs), packed small enough to travel (the device tool carries at most 64 MiB), with the
+  # Fashion-MNIST files when this machine has them (for `kindling train --device cuda` there).
   swift build -c release --static-swift-stdlib --product kindling
   rm -rf .gpu && mkdir -p .gpu/pack/lib
   cp "$(swift build -c release --show-bin-path)/kindling" .gpu/pack/kindling
   strip .gpu/pack/kindling || true
   ldd .gpu/pack/kindling | awk '/=> \// { print $3 }' \
     | grep -v -E '/(libc|libm|libstdc\+\+|libgcc_s|ld-linux[^/]*)\.so' | xargs -I{} cp -L {} .gpu/pack/lib/
-  tar -czf .gpu/kindling-gpu.tar.gz -C .gpu/pack .
+  tar -cf - -C .gpu/pack . | xz -9 -T0 > .gpu/kindling-gpu.tar.xz
   rm -rf .gpu/pack
-  ls -la .gpu/kindling-gpu.tar.gz
+  data=${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
+  if ls "$data"/*-idx?-ubyte.gz >/dev/null 2>&1; then mkdir -p .gpu/data && cp "$data"/*-idx?-ubyte.gz .gpu/data/; fi
+  du -sh .gpu/*
   ;;
 run)
+  # Each step has its own time limit and a failing step does not stop the next one.
+  set +e
   out="${OUT:-gpu-out}"
   mkdir -p "$out" /tmp/kindling-gpu
-  tar -xzf .gpu/kindling-gpu.tar.gz -C /tmp/kindling-gpu
-  export LD_LIBRARY_PATH=/tmp/kindling-gpu/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-  kindling=/tmp/kindling-gpu/kindling
   python=${PYTHON:-python3}
-  lib=$("$python" -c 'import nvidia, os; print(os.path.dirname(nvidia.__path__[0]))' 2>/dev/null || true)
+  "$python" -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' \
+    .gpu/kindling-gpu.tar.xz /tmp/kindling-gpu
+  kindling=/tmp/kindling-gpu/kindling
+  lib=$("$python" -c 'import nvidia, os; print(os.path.dirname(list(nvidia.__path__)[0]))' 2>/dev/null)
   export KINDLING_NVRTC=${KINDLING_NVRTC:-$(ls -d "$lib"/nvidia/*/lib/libnvrtc.so.* 2>/dev/null | head -n 1)}
   export KINDLING_CUBLAS=${KINDLING_CUBLAS:-$(ls -d "$lib"/nvidia/*/lib/libcublas.so.* 2>/dev/null | head -n 1)}
+  # The packed libraries only where the machine lacks its own (with Debian 12's libraries in
+  # LD_LIBRARY_PATH on Ubuntu 24.04, the binary saw no command-line arguments).
+  if ldd "$kindling" | grep -q "not found"; then
+    export LD_LIBRARY_PATH=/tmp/kindling-gpu/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  fi
   echo "NVRTC: $KINDLING_NVRTC"; echo "cuBLAS: $KINDLING_CUBLAS"
-  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
-  "$kindling" info | tee "$out/info.txt"
-  "$kindling" gpu check --device cuda 2>&1 | tee "$out/check.txt" || echo "gpu check FAILED"
-  "$kindling" gpu bench --device cuda "${@:2}" 2>&1 | tee "$out/kindling.tsv"
-  "$python" Benchmarks/peers/gpu_bench.py "${@:2}" 2>&1 | tee "$out/torch.tsv"
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+  step() { # step NAME SECONDS COMMAND...: runs COMMAND with a time limit, output to $out/NAME.txt
+    local name=$1 limit=$2; shift 2
+    echo "== $name ($(date +%T))"
+    timeout -k 5 "$limit" "$@" > "$out/$name.txt" 2>&1; local rc=$?
+    cat "$out/$name.txt"; echo "== $name: exit $rc"
+  }
+  step info 30 "$kindling" info
+  step check 150 "$kindling" gpu check --device cuda
+  if [ -d .gpu/data ]; then
+    step train 150 "$kindling" train --device cuda --data .gpu/data --out /tmp/run-cuda
+    cp /tmp/run-cuda/metrics.csv "$out/train-metrics.csv" 2>/dev/null
+  fi
+  step kindling 120 "$kindling" gpu bench --device cuda "${@:2}"
+  mv "$out/kindling.txt" "$out/kindling.tsv"
+  step torch 120 "$python" Benchmarks/peers/gpu_bench.py "${@:2}"
+  mv "$out/torch.txt" "$out/torch.tsv"
   "$python" - "$out/kindling.tsv" "$out/torch.tsv" <<'PY' | tee "$out/ratios.txt"
 import sys
 def table(path):

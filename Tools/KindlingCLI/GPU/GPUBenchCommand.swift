@@ -35,31 +35,42 @@ struct GPUBenchCommand: ParsableCommand {
       try CUDA.synchronize(device)
       return Date().timeIntervalSince(start) / Double(iterations)
     }
+    // A workload that throws prints its error (one column, which the ratio script skips) and the
+    // next one still runs.
+    func measure(_ name: String, _ body: () throws -> Void) {
+      do { try body() } catch { print("\(name)\tfailed: \(error)") }
+    }
     print("workload\tseconds\trate")
     for n in sizes {
-      let a = try Tensor.randn([n, n]).to(device), b = try Tensor.randn([n, n]).to(device)
-      let t = try time { _ = a.mm(b) }
-      print(String(format: "matmul.%d.float32\t%.6e\t%.1f TFLOP/s", n, t, 2 * pow(Double(n), 3) / t / 1e12))
+      measure("matmul.\(n).float32") {
+        let a = try Tensor.randn([n, n]).to(device), b = try Tensor.randn([n, n]).to(device)
+        let t = try time { _ = a.mm(b) }
+        print(String(format: "matmul.%d.float32\t%.6e\t%.1f TFLOP/s", n, t, 2 * pow(Double(n), 3) / t / 1e12))
+      }
     }
-    let x = try Tensor.randn([elements]).to(device), y = try Tensor.randn([elements]).to(device)
-    let bytes = Double(elements * 4)
-    let add = try time { _ = x + y }
-    print(String(format: "add.%d\t%.6e\t%.0f GB/s", elements, add, 3 * bytes / add / 1e9))
-    let inPlace = try time { x.add_(y) }
-    print(String(format: "add_.%d\t%.6e\t%.0f GB/s", elements, inPlace, 3 * bytes / inPlace / 1e9))
-    let relu = try time { _ = x.relu() }
-    print(String(format: "relu.%d\t%.6e\t%.0f GB/s", elements, relu, 2 * bytes / relu / 1e9))
-
-    manualSeed(0)
-    let model = ModelKind.cnn.makeModel()
-    try model.to(device)
-    let optimizer = SGD(model.parameters(), lr: 0.01, momentum: 0.9)
-    let images = try Tensor.randn([batch, 1, 28, 28]).to(device), labels = try Tensor.randint(0, 10, [batch]).to(device)
-    let step = try time {
-      optimizer.zeroGrad()
-      crossEntropy(model(images), labels).backward()
-      optimizer.step()
+    measure("elementwise.\(elements)") {
+      let x = try Tensor.randn([elements]).to(device), y = try Tensor.randn([elements]).to(device)
+      let bytes = Double(elements * 4)
+      let add = try time { _ = x + y }
+      print(String(format: "add.%d\t%.6e\t%.0f GB/s", elements, add, 3 * bytes / add / 1e9))
+      let inPlace = try time { x.add_(y) }
+      print(String(format: "add_.%d\t%.6e\t%.0f GB/s", elements, inPlace, 3 * bytes / inPlace / 1e9))
+      let relu = try time { _ = x.relu() }
+      print(String(format: "relu.%d\t%.6e\t%.0f GB/s", elements, relu, 2 * bytes / relu / 1e9))
     }
-    print(String(format: "train.cnn.b%d\t%.6e\t%.0f samples/s", batch, step, Double(batch) / step))
+    measure("train.cnn.b\(batch)") {
+      manualSeed(0)
+      let model = ModelKind.cnn.makeModel()
+      try model.to(device)
+      let optimizer = SGD(model.parameters(), lr: 0.01, momentum: 0.9)
+      let images = try Tensor.randn([batch, 1, 28, 28]).to(device)
+      let labels = try Tensor.randint(0, 10, [batch]).to(device)
+      let step = try time {
+        optimizer.zeroGrad()
+        crossEntropy(model(images), labels).backward()
+        optimizer.step()
+      }
+      print(String(format: "train.cnn.b%d\t%.6e\t%.0f samples/s", batch, step, Double(batch) / step))
+    }
   }
 }

@@ -42,14 +42,20 @@ struct GPUCheckCommand: ParsableCommand {
     var failures = 0
     for device in devices {
       print("\(device): \(device.isCUDA ? (try? CUDA.properties(of: device.index).name) ?? "" : "OpenCL")")
+      // A check that throws is reported and counted, and the next one still runs.
       for check in GPUChecks.all {
-        let error = try check.maxError(device)
-        let ok = error <= check.tolerance
-        if !ok { failures += 1 }
-        print(
-          String(
-            format: "  %@  %-44@ max error %.2e (tolerance %.0e)", ok ? "ok  " : "FAIL", check.name, error,
-            check.tolerance))
+        do {
+          let error = try check.maxError(device)
+          let ok = error <= check.tolerance
+          if !ok { failures += 1 }
+          print(
+            String(
+              format: "  %@  %-44@ max error %.2e (tolerance %.0e)", ok ? "ok  " : "FAIL", check.name, error,
+              check.tolerance))
+        } catch {
+          failures += 1
+          print("  FAIL  \(check.name): \(error)")
+        }
       }
     }
     if failures > 0 { throw CLIError("\(failures) GPU check\(failures == 1 ? "" : "s") failed") }
