@@ -19,20 +19,28 @@ import torch
 import torch.nn as nn
 
 
+host_share = 0.0  # the last timed workload's share of time spent queuing work (outside syncs)
+
+
 def timed(body, seconds, sync):
+    global host_share
     for _ in range(3):
         body()
     sync()
-    iterations, start = 0, time.perf_counter()
+    iterations, queuing, start = 0, 0.0, time.perf_counter()
     while True:
+        call_start = time.perf_counter()
         body()
+        queuing += time.perf_counter() - call_start
         iterations += 1
         if iterations % 4 == 0:
             sync()
         if time.perf_counter() - start >= seconds:
             break
     sync()
-    return (time.perf_counter() - start) / iterations
+    total = time.perf_counter() - start
+    host_share = queuing / total
+    return total / iterations
 
 
 def main():
@@ -74,7 +82,7 @@ def main():
         optimizer.step()
 
     t = timed(step, args.seconds, sync)
-    print(f"train.cnn.b{args.batch}\t{t:.6e}\t{args.batch / t:.0f} samples/s")
+    print(f"train.cnn.b{args.batch}\t{t:.6e}\t{args.batch / t:.0f} samples/s (queuing {100 * host_share:.0f}% of the time)")
 
 
 if __name__ == "__main__":

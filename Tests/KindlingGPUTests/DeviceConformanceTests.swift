@@ -150,6 +150,34 @@ struct DeviceConformanceTests {
     expectSame(dx, x, "add_ and mul_ on views")
   }
 
+  /// The flat kernel's threads take ``ElementwiseSource/unroll`` elements a block apart: every
+  /// element must be written once whatever the count, offset or number of grid-stride steps.
+  @Test("flat elementwise kernels cover ragged counts, offsets and several grid-stride steps", arguments: devices)
+  func flatCoverage(device: Device) {
+    let perStep = LaunchShape.maxBlocks * LaunchShape.threadsPerBlock * ElementwiseSource.unroll
+    for count in [1, 3, 255, 256, 1023, 1024, 1025, 4097, 70_001, perStep + 4 * 1024 + 7] {
+      // The large count (two grid-stride steps) takes cheap data: random numbers cost seconds
+      // in a debug build.
+      let large = count > perStep
+      let base = large ? Tensor.arange(count + 2).to(.float32) : Tensor.randn([count + 2])
+      let other = large ? Tensor.full([count], 0.25) : Tensor.randn([count])
+      // A view one element in: every operand's offset is nonzero in the kernel.
+      let x = base.narrow(dim: 0, start: 1, length: count)
+      let (dbase, dother) = (on(device, base), on(device, other))
+      let dx = dbase.narrow(dim: 0, start: 1, length: count)
+      let results =
+        large ? [(dx + dother, x + other)] : [(dx + dother, x + other), (dx.relu(), x.relu()), (dx.neg(), x.neg())]
+      for (k, (got, want)) in results.enumerated() {
+        let difference = (got.to(.cpu, orFail: ()) - want).abs().max().item(as: Double.self)
+        #expect(difference == 0, "count \(count), case \(k): largest difference \(difference)")
+      }
+      // In place through the view: the elements around it stay as they were.
+      dx.add_(dother, alpha: 0.5)
+      x.add_(other, alpha: 0.5)
+      let inPlace = (dbase.to(.cpu, orFail: ()) - base).abs().max().item(as: Double.self)
+      #expect(inPlace == 0, "count \(count): add_ through a view, largest difference \(inPlace)")
+    }
+  }
   @Test("reductions: sums, means, products, extremes with indices, ties and NaN", arguments: devices)
   func reductions(device: Device) {
     let x = Tensor.randn([4, 5, 6])
@@ -223,7 +251,8 @@ struct DeviceConformanceTests {
     expectSame(de + 1, empty + 1, tolerance: 0, "empty + 1")
     expectSame(de.sum(), empty.sum(), tolerance: 0, "sum of nothing")
     expectSame(de.sum(dim: 0), empty.sum(dim: 0), tolerance: 0, "sums over an empty dim")
-    expectSame(de.t().mm(on(device, Tensor.ones([0, 4]))), empty.t().mm(Tensor.ones([0, 4])), tolerance: 0, "k = 0 product")
+    expectSame(
+      de.t().mm(on(device, Tensor.ones([0, 4]))), empty.t().mm(Tensor.ones([0, 4])), tolerance: 0, "k = 0 product")
     expectSame(ds * ds, scalar * scalar, tolerance: 0, "0-d")
     expectSame(ds.exp(), scalar.exp(), tolerance: 1e-6, "0-d exp")
     #expect(ds.item() == 2.5)
@@ -301,7 +330,8 @@ struct DeviceMemoryTests {
     #expect(allocator.statistics.bytesCached == 0)
   }
 
-  @Test("a device's allocator and queue are reachable through CUDA's functions", arguments: ConformanceDevices.available)
+  @Test(
+    "a device's allocator and queue are reachable through CUDA's functions", arguments: ConformanceDevices.available)
   func deviceFunctions(device: Device) throws {
     let x = try Tensor.randn([256, 256]).to(device)
     _ = (x * 2).relu().sum()

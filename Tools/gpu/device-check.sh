@@ -11,7 +11,8 @@
 # nvidia-cuda-nvrtc and nvidia-cublas), runs `kindling gpu check` (every op family and a CNN's
 # training steps against the CPU), then `kindling gpu bench` and Benchmarks/peers/gpu_bench.py on
 # the same GPU, and prints the ratios (Kindling / PyTorch; > 1 means Kindling is faster).
-# Outputs land in $OUT (or ./gpu-out) as check.txt, kindling.tsv, torch.tsv and ratios.txt.
+# Outputs land in $OUT (or ./gpu-out): info.txt, check.txt, train.txt and train-mlp.txt (CNN and MLP
+# on the carried Fashion-MNIST, the CLI's defaults), kindling.tsv, torch.tsv and ratios.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -61,7 +62,7 @@ run)
   step check 150 "$kindling" gpu check --device cuda
   if [ -d .gpu/data ]; then
     step train 150 "$kindling" train --device cuda --data .gpu/data --out /tmp/run-cuda
-    cp /tmp/run-cuda/metrics.csv "$out/train-metrics.csv" 2>/dev/null
+    step train-mlp 150 "$kindling" train --model mlp --device cuda --data .gpu/data --out /tmp/run-cuda-mlp
   fi
   step kindling 120 "$kindling" gpu bench --device cuda "${@:2}"
   mv "$out/kindling.txt" "$out/kindling.tsv"

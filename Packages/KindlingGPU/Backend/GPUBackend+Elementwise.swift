@@ -17,9 +17,12 @@ extension GPUBackend {
     var arguments: [KernelArgument] = [.buffer(output.storage.data)]
     arguments += inputs.map { .buffer($0.storage.data) }
     arguments += [layout.argument, .float64(p.count > 0 ? p[0] : 0), .float64(p.count > 1 ? p[1] : 0)]
+    let shape =
+      layout.isFlat
+      ? LaunchShape(count: layout.count, perThread: ElementwiseSource.unroll) : LaunchShape(count: layout.count)
     try runtime.launch(
-      layout.isFlat ? flat : strided, blocks: LaunchShape(count: layout.count).blocks,
-      threadsPerBlock: LaunchShape.threadsPerBlock, arguments: arguments)
+      layout.isFlat ? flat : strided, blocks: shape.blocks, threadsPerBlock: LaunchShape.threadsPerBlock,
+      arguments: arguments)
   }
 
   /// Sets every element of `output` to `value`, as `fill_` converts it.

@@ -93,7 +93,11 @@ struct LaunchShape {
   static let maxBlocks = 16384
   let blocks: Int
 
-  init(count: Int) {
-    blocks = Swift.max(1, Swift.min(Self.maxBlocks, (count + Self.threadsPerBlock - 1) / Self.threadsPerBlock))
+  init(count: Int) { self.init(count: count, perThread: 1) }
+
+  /// Enough blocks for `count` elements when each thread takes `perThread` of them per step.
+  init(count: Int, perThread: Int) {
+    let perBlock = Self.threadsPerBlock * perThread
+    blocks = Swift.max(1, Swift.min(Self.maxBlocks, (count + perBlock - 1) / perBlock))
   }
 }

@@ -22,18 +22,26 @@ struct GPUBenchCommand: ParsableCommand {
 
   func run() throws {
     guard let device = try gpuDevices([device]).first else { throw CLIError("no device \(device)") }
+    // Seconds per call; `hostShare` is the part of them spent queuing work (outside the
+    // synchronizations): near 1 when the host, not the GPU, sets the pace.
+    var hostShare = 0.0
     func time(_ body: () throws -> Void) throws -> Double {
       for _ in 0..<3 { try body() }
       try CUDA.synchronize(device)
       var iterations = 0
+      var queuing = 0.0
       let start = Date()
       repeat {
+        let callStart = Date()
         try body()
+        queuing += Date().timeIntervalSince(callStart)
         iterations += 1
         if iterations % 4 == 0 { try CUDA.synchronize(device) }
       } while Date().timeIntervalSince(start) < seconds
       try CUDA.synchronize(device)
-      return Date().timeIntervalSince(start) / Double(iterations)
+      let total = Date().timeIntervalSince(start)
+      hostShare = queuing / total
+      return total / Double(iterations)
     }
     // A workload that throws prints its error (one column, which the ratio script skips) and the
     // next one still runs.
@@ -70,7 +78,10 @@ struct GPUBenchCommand: ParsableCommand {
         crossEntropy(model(images), labels).backward()
         optimizer.step()
       }
-      print(String(format: "train.cnn.b%d\t%.6e\t%.0f samples/s", batch, step, Double(batch) / step))
+      print(
+        String(
+          format: "train.cnn.b%d\t%.6e\t%.0f samples/s (queuing %.0f%% of the time)", batch, step, Double(batch) / step,
+          100 * hostShare))
     }
   }
 }
