@@ -57,7 +57,9 @@ package.targets.append(
 package.targets.append(
   benchmarkTarget(
     "NNBenchmarks",
-    dependencies: [.product(name: "KindlingNN", package: "Kindling"), .product(name: "KindlingOptim", package: "Kindling")]))
+    dependencies: [
+      .product(name: "KindlingNN", package: "Kindling"), .product(name: "KindlingOptim", package: "Kindling"),
+    ]))
 
 // KindlingData: loading Fashion-MNIST and shuffled epochs through a DataLoader (0 and 2 workers).
 package.targets.append(
@@ -72,14 +74,18 @@ package.targets.append(
 package.targets.append(
   benchmarkTarget(
     "OptimBenchmarks",
-    dependencies: [.product(name: "KindlingOptim", package: "Kindling"), .product(name: "KindlingTensor", package: "Kindling")]))
+    dependencies: [
+      .product(name: "KindlingOptim", package: "Kindling"), .product(name: "KindlingTensor", package: "Kindling"),
+    ]))
 
 // KindlingLinalg: LAPACK-backed torch.linalg functions (solve, cholesky) on float32 matrices,
 // n = 64, 256, 1024; the PyTorch side is Benchmarks/peers/linalg.py.
 package.targets.append(
   benchmarkTarget(
     "LinalgBenchmarks",
-    dependencies: [.product(name: "KindlingLinalg", package: "Kindling"), .product(name: "KindlingTensor", package: "Kindling")]))
+    dependencies: [
+      .product(name: "KindlingLinalg", package: "Kindling"), .product(name: "KindlingTensor", package: "Kindling"),
+    ]))
 
 // Not a benchmark: a plain executable that creates the MLP of ../shared/bench and runs one
 // training step, for compare.py's "time to first training step from process start" row (it
@@ -87,11 +93,17 @@ package.targets.append(
 package.targets.append(
   .executableTarget(
     name: "FirstTrainingStep",
-    dependencies: [.product(name: "KindlingNN", package: "Kindling"), .product(name: "KindlingOptim", package: "Kindling")],
+    dependencies: [
+      .product(name: "KindlingNN", package: "Kindling"), .product(name: "KindlingOptim", package: "Kindling"),
+    ],
     path: "Sources/FirstTrainingStep"))
 
-// Future targets, one per module, go here when the module has code worth measuring; each gets
-// its sources in Benchmarks/<Name>/<Name>.swift:
-//   GPUBenchmarks      → .product(name: "KindlingGPU", package: "Kindling")
-// e.g. package.targets.append(
-//        benchmarkTarget("NNBenchmarks", dependencies: [.product(name: "KindlingNN", package: "Kindling")]))
+// KindlingGPU: cuBLAS products, elementwise bandwidth and the CNN's training step on `.cuda`;
+// registers nothing where `CUDA.isAvailable` is false.
+package.targets.append(
+  benchmarkTarget(
+    "GPUBenchmarks",
+    dependencies: [
+      .product(name: "KindlingGPU", package: "Kindling"), .product(name: "KindlingNN", package: "Kindling"),
+      .product(name: "KindlingOptim", package: "Kindling"),
+    ]))

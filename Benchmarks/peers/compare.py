@@ -54,9 +54,10 @@ Workloads (Benchmarks/README.md lists the Kindling side):
                   `import torch` count. Both at their default thread counts. Target: Kindling <= 0.5 s.
                   Not a package-benchmark benchmark: --filter selects it when the regex matches
                   the name first-step.mlp.b64.
-  gpu.*           none yet: Kindling has no GPU benchmark target. GPU rows are skipped when KindlingGPU's
-                  CUDA.isAvailable is false (a GPUBenchmarks target registers its benchmarks only when it
-                  is true), so this script runs the same on machines with and without a GPU.
+  gpu.*           none here: the GPUBenchmarks target registers its benchmarks only when KindlingGPU's
+                  CUDA.isAvailable is true, and the GPU comparison with PyTorch is Tools/gpu/device-check.sh
+                  (kindling gpu bench beside peers/gpu_bench.py), so this script runs the same on machines
+                  with and without a GPU.
   fashion-mnist.epoch.b64.workers<w>  (DataBenchmarks) one shuffled Fashion-MNIST epoch through a
                   DataLoader, batch 64, collated to tensors; a third table gives the loader's time
                   per batch (epoch / 938 batches) as a fraction of the MLP training step (target < 5%).
@@ -770,8 +771,8 @@ def print_report(peers, rounds, table, trains, loaders, first, foreign, seconds)
         print()
         print_first_step_table(first)
         print()
-    print("GPU rows: none (no GPU benchmark target yet; GPU benchmarks are skipped when KindlingGPU's "
-          "CUDA.isAvailable is false)")
+    print("GPU rows: none here (GPUBenchmarks registers nothing without CUDA; on a GPU machine, "
+          "Tools/gpu/device-check.sh compares kindling gpu bench with peers/gpu_bench.py)")
     print("CPU load from other processes per section, the worst over the rounds (0 = idle machine, > 0.1 = suspect):",
           json.dumps(foreign))
 
