@@ -97,8 +97,21 @@ public enum BLAS {
     _ = coreReplacement  // a reference to CKindlingOpenBLASCore, so no linker drops its load-time constructor
     let initial = max(1, Int(openblas_get_num_threads()))
     openblas_set_num_threads(1)
+    // The buffers of as many concurrent single-threaded products as Kindling's split starts,
+    // written once (their first 4 MB: OpenBLAS's prefetches past a packed panel stay inside):
+    // prefetching never-written pages made products of 64–300 on a side 2–4 times slower on a
+    // virtual machine (openblas_buffers.c).
+    touchScratchBuffers(min(initial, 16), bytes: 4 << 20)
     return initial
   }()
+
+  /// Writes the first `bytes` (at most OpenBLAS's buffer size, 32 MB or more) of `count` of
+  /// OpenBLAS's scratch buffers, those `count` concurrent single-threaded calls take; nothing when
+  /// this OpenBLAS does not export its buffer functions. Their contents are scratch: no product
+  /// reads what it did not write.
+  package static func touchScratchBuffers(_ count: Int, bytes: Int) {
+    kindling_openblas_touch_buffers(Int32(clamping: count), bytes)
+  }
 
   /// Makes sure OpenBLAS runs on one thread: call before any OpenBLAS routine (the GEMMs and
   /// KindlingLinalg's LAPACK calls do), since the first Kindling call into OpenBLAS may come

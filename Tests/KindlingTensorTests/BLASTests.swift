@@ -15,6 +15,19 @@ struct BLASTests {
     #expect(BLAS.processorCount >= 1)
   }
 
+  @Test("writing OpenBLAS's scratch buffers, from several threads at once, leaves products exact")
+  func scratchBuffers() {
+    // Small integers: every product below is exact in float32, whatever the summation order.
+    let a = Tensor.randint(-4, 5, [96, 80]).to(.float32), b = Tensor.randint(-4, 5, [80, 72]).to(.float32)
+    let expected = a.to(.int64).matmul(b.to(.int64))
+    BLAS.touchScratchBuffers(0, bytes: 1 << 20)
+    Parallel.perform(iterations: 3) { _ in BLAS.touchScratchBuffers(2, bytes: 1 << 20) }
+    for threads in [1, 2] {
+      let product = BLAS.withThreadCount(threads) { a.matmul(b) }
+      #expect(product.to(.int64).equal(expected), "\(threads) threads")
+    }
+  }
+
   @Test("withThreadCount sets the thread count for the calling thread only, and nests")
   func scopedThreads() {
     // 97: no value another test sets the shared count to (1 or the processor count).
