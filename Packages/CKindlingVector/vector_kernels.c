@@ -64,8 +64,13 @@ void kindling_exp_f32_portable(const float *x, float *y, long n) {
   for (long i = 0; i < n; i++) y[i] = exp_one(x[i]);
 }
 
-// kindling_exp_f32 is bound once, when the library loads (an ifunc, as target_clones' own
-// dispatch is): exp_avx512.c's loop where the CPU has AVX-512, the portable loop's clones elsewhere.
+// kindling_exp_f32 binds its loop on its first call: exp_avx512.c's where the CPU has AVX-512,
+// the portable loop's clones elsewhere. Not an ifunc: a resolver runs while the program's
+// relocations are applied, and the portable loop is itself an ifunc (target_clones), whose
+// address may not be resolved yet then. On a CPU without AVX-512 the release benchmark binary
+// called a null pointer that way (an AMD EPYC; the AVX-512 loop is a plain function, so machines
+// with AVX-512 never showed it). The loop pointer is written once; racing first calls write the
+// same value.
 static int cpu_has_avx512(void) {
 #if defined(__x86_64__) && defined(__clang__)
   __builtin_cpu_init();
@@ -75,13 +80,17 @@ static int cpu_has_avx512(void) {
 #endif
 }
 
-#if defined(__x86_64__) && defined(__clang__)
 typedef void exp_loop(const float *, float *, long);
-static exp_loop *resolve_exp(void) { return cpu_has_avx512() ? kindling_exp_f32_avx512 : kindling_exp_f32_portable; }
-void kindling_exp_f32(const float *x, float *y, long n) __attribute__((ifunc("resolve_exp")));
-#else
-void kindling_exp_f32(const float *x, float *y, long n) { kindling_exp_f32_portable(x, y, n); }
-#endif
+
+void kindling_exp_f32(const float *x, float *y, long n) {
+  static exp_loop *bound;
+  exp_loop *loop = __atomic_load_n(&bound, __ATOMIC_RELAXED);
+  if (!loop) {
+    loop = cpu_has_avx512() ? kindling_exp_f32_avx512 : kindling_exp_f32_portable;
+    __atomic_store_n(&bound, loop, __ATOMIC_RELAXED);
+  }
+  loop(x, y, n);
+}
 
 // Sixteen independent double accumulators, element i into lane i % 16, then the lanes added in a
 // fixed tree: the order is the same in every clone, so the bits are too, and the lanes let the

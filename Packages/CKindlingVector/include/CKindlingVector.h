@@ -1,7 +1,7 @@
 // Private C shim of KindlingTensor (not a product): float32 loops over contiguous memory that
 // the C compiler builds three times, for baseline x86-64, x86-64-v3 (AVX2 + FMA) and x86-64-v4
 // (AVX-512), and picks between at load time (GNU ifunc through `target_clones`); exp has its own
-// AVX-512 loop in intrinsics (exp_avx512.c), bound the same way. Swift code in this package is
+// AVX-512 loop in intrinsics (exp_avx512.c), chosen on exp's first call. Swift code in this package is
 // compiled for baseline x86-64 only (SSE2, 4-wide), and SwiftPM gives a library no per-function
 // target attributes, so the hottest loops live here. Each function handles any `n`, and
 // `y` may equal an input (in place) but must not overlap one otherwise.
@@ -9,7 +9,7 @@
 
 /// y[i] = exp(x[i]) within 2 ulp; inf above 88.72, 0 below -103.97, NaN propagated.
 void kindling_exp_f32(const float *x, float *y, long n);
-/// kindling_exp_f32's loops, bound by it at load time: in AVX-512 intrinsics (x86-64 with
+/// kindling_exp_f32's loops, chosen by it on its first call: in AVX-512 intrinsics (x86-64 with
 /// AVX-512F only; same bits as the portable loop, 1.5× its speed) and portable C (compiled for
 /// x86-64-v4, v3 and baseline and chosen at load time). Without AVX-512 (see
 /// kindling_vector_isa_avx512) the first is not to be called; off x86-64 it runs the second.
