@@ -97,10 +97,8 @@ public enum BLAS {
     _ = coreReplacement  // a reference to CKindlingOpenBLASCore, so no linker drops its load-time constructor
     let initial = max(1, Int(openblas_get_num_threads()))
     openblas_set_num_threads(1)
-    // The buffers of as many concurrent single-threaded products as Kindling's split starts,
-    // written once (their first 4 MB: OpenBLAS's prefetches past a packed panel stay inside):
-    // prefetching never-written pages made products of 64–300 on a side 2–4 times slower on a
-    // virtual machine (openblas_buffers.c).
+    // One buffer per product Kindling's split runs at once (openblas_buffers.c says why; 1 MB
+    // sufficed where measured, 4 MB leaves room).
     touchScratchBuffers(min(initial, 16), bytes: 4 << 20)
     return initial
   }()
