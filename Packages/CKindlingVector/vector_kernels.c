@@ -65,12 +65,12 @@ void kindling_exp_f32_portable(const float *x, float *y, long n) {
 }
 
 // kindling_exp_f32 binds its loop on its first call: exp_avx512.c's where the CPU has AVX-512,
-// the portable loop's clones elsewhere. Not an ifunc: a resolver runs while the program's
-// relocations are applied, and the portable loop is itself an ifunc (target_clones), whose
-// address may not be resolved yet then. On a CPU without AVX-512 the release benchmark binary
-// called a null pointer that way (an AMD EPYC; the AVX-512 loop is a plain function, so machines
-// with AVX-512 never showed it). The loop pointer is written once; racing first calls write the
-// same value.
+// exp_avx2.c's where it has AVX2 and FMA, the portable loop's clones elsewhere. Not an ifunc: a
+// resolver runs while the program's relocations are applied, and the portable loop is itself an
+// ifunc (target_clones), whose address may not be resolved yet then. On a CPU without AVX-512 the
+// release benchmark binary called a null pointer that way (an AMD EPYC; the AVX-512 loop is a
+// plain function, so machines with AVX-512 never showed it). The loop pointer is written once;
+// racing first calls write the same value.
 static int cpu_has_avx512(void) {
 #if defined(__x86_64__) && defined(__clang__)
   __builtin_cpu_init();
@@ -86,7 +86,9 @@ void kindling_exp_f32(const float *x, float *y, long n) {
   static exp_loop *bound;
   exp_loop *loop = __atomic_load_n(&bound, __ATOMIC_RELAXED);
   if (!loop) {
-    loop = cpu_has_avx512() ? kindling_exp_f32_avx512 : kindling_exp_f32_portable;
+    loop = cpu_has_avx512()               ? kindling_exp_f32_avx512
+           : kindling_vector_isa_avx2() ? kindling_exp_f32_avx2
+                                          : kindling_exp_f32_portable;
     __atomic_store_n(&bound, loop, __ATOMIC_RELAXED);
   }
   loop(x, y, n);

@@ -60,23 +60,75 @@ struct VectorMathTests {
     }
   }
 
-  @Test("exp's AVX-512 loop gives the portable loop's bits: every 4099th bit pattern, the edges, every tail length")
-  func expLoopsAgree() {
-    guard kindling_vector_isa_avx512() != 0 else { return }  // one loop only on this CPU
+  /// Every 4099th bit pattern and the edges of exp's range, as inputs to compare its loops on.
+  private func expProbeInputs() -> [Float] {
     var bits = Array(stride(from: UInt32(0), through: UInt32.max - 4099, by: 4099))
     let edges: [Float] = [
       88.72283935546875, 88.72284, 89, 89.5, -103.97208, -103.972, -104, -104.5, -87.33655, -87.3366,
+      86, -86, 86.000_01, -86.000_01, 86.4, -86.4, 87, -87,
       .infinity, -.infinity, .nan, -.nan, .signalingNaN, .leastNonzeroMagnitude, -0.0, 0, 1e-30, -1e-30,
     ]
     bits += edges.map(\.bitPattern) + [0x7FA0_0001, 0xFF80_0001]  // signalling NaNs with payloads
-    let x = bits.map { Float(bitPattern: $0) }
-    for count in [x.count] + Array(1...33) {
-      var wide = [Float](repeating: 0, count: count)
-      var portable = [Float](repeating: 0, count: count)
-      kindling_exp_f32_avx512(x, &wide, count)
-      kindling_exp_f32_portable(x, &portable, count)
-      let first = (0..<count).first { wide[$0].bitPattern != portable[$0].bitPattern }
-      #expect(first == nil, "\(count) inputs: exp(\(first.map { x[$0] } ?? 0)) differs")
+    return bits.map { Float(bitPattern: $0) }
+  }
+
+  /// Inputs in [-86, 86] with one edge value or NaN dropped in every `period`th place: blocks of
+  /// the AVX2 loop's fast path next to single blocks and runs of blocks that leave it.
+  private func expMixedInputs(period: Int) -> [Float] {
+    let outside: [Float] = [.nan, .infinity, -.infinity, 88.8, -103.99, -87.5, 86.5, -100]
+    return (0..<4_111).map { i in
+      i % period == period - 1 ? outside[(i / period) % outside.count] : Float(i % 341) * 0.5 - 85
+    }
+  }
+
+  /// Runs an exp loop on `x`, into a new array or in place.
+  private func runExpLoop(
+    _ loop: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void, _ x: [Float], count: Int, inPlace: Bool
+  ) -> [UInt32] {
+    var y = inPlace ? Array(x.prefix(count)) : [Float](repeating: 0, count: count)
+    if inPlace {
+      y.withUnsafeMutableBufferPointer { loop($0.baseAddress!, $0.baseAddress!, count) }
+    } else {
+      x.withUnsafeBufferPointer { input in
+        y.withUnsafeMutableBufferPointer { loop(input.baseAddress!, $0.baseAddress!, count) }
+      }
+    }
+    return y.map(\.bitPattern)
+  }
+
+  @Test(
+    "exp's intrinsics loops give the portable loop's bits: every 4099th bit pattern, the edges, every tail length, in place",
+    arguments: ["avx512", "avx2"])
+  func expLoopsAgree(isa: String) {
+    // Each loop only where the CPU has its instructions.
+    let loop: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    switch isa {
+    case "avx512":
+      guard kindling_vector_isa_avx512() != 0 else { return }
+      loop = { kindling_exp_f32_avx512($0, $1, $2) }
+    default:
+      guard kindling_vector_isa_avx2() != 0 else { return }
+      loop = { kindling_exp_f32_avx2($0, $1, $2) }
+    }
+    let portable: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void = {
+      kindling_exp_f32_portable($0, $1, $2)
+    }
+    let probes = expProbeInputs()
+    var inputs: [(String, [Float], [Int])] = [("bit patterns", probes, [probes.count] + Array(1...70))]
+    for period in [1, 7, 32, 33, 97, 200] {
+      let mixed = expMixedInputs(period: period)
+      inputs.append(("every \(period)th outside [-86, 86]", mixed, [mixed.count, 64, 95, 96]))
+    }
+    for (label, x, counts) in inputs {
+      for count in counts {
+        let expected = runExpLoop(portable, x, count: count, inPlace: false)
+        for inPlace in [false, true] {
+          let got = runExpLoop(loop, x, count: count, inPlace: inPlace)
+          let first = (0..<count).first { got[$0] != expected[$0] }
+          #expect(
+            first == nil, "\(label), \(count) inputs, in place \(inPlace): exp(\(first.map { x[$0] } ?? 0)) differs")
+        }
+      }
     }
   }
 }
