@@ -98,6 +98,15 @@ package.targets.append(
     ],
     path: "Sources/FirstTrainingStep"))
 
+// Not a benchmark either: one eager op on 1-element tensors timed in a plain loop, without the
+// malloc interposer that package-benchmark links into every benchmark target (it wraps each of an
+// op's allocations and frees), for compare.py's overhead-loop.* rows.
+package.targets.append(
+  .executableTarget(
+    name: "OpOverheadLoop",
+    dependencies: [.product(name: "KindlingTensor", package: "Kindling")],
+    path: "Sources/OpOverheadLoop"))
+
 // KindlingGPU: cuBLAS products, elementwise bandwidth and the CNN's training step on `.cuda`;
 // registers nothing where `CUDA.isAvailable` is false.
 package.targets.append(

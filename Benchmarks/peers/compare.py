@@ -54,6 +54,13 @@ Workloads (Benchmarks/README.md lists the Kindling side):
                   `import torch` count. Both at their default thread counts. Target: Kindling <= 0.5 s.
                   Not a package-benchmark benchmark: --filter selects it when the regex matches
                   the name first-step.mlp.b64.
+  overhead-loop.<op>.1  the cost of one eager op on 1-element float32 tensors (add, mul, relu, add_)
+                  timed in a plain release loop: the Benchmarks package's OpOverheadLoop target (built
+                  here), which links no package-benchmark code and so not its malloc interposer, which
+                  wraps each of an op's allocations and frees in the overhead.* rows. Run once per
+                  round after the rounds; the median of the runs' medians, against the PyTorch t1
+                  time of the same op from this run's overhead section (when it ran). Target: <= 0.3 µs.
+                  Not a package-benchmark benchmark: --filter selects it when the regex matches a name.
   gpu.*           none here: the GPUBenchmarks target registers its benchmarks only when KindlingGPU's
                   CUDA.isAvailable is true, and the GPU comparison with PyTorch is Tools/gpu/device-check.sh
                   (kindling gpu bench beside peers/gpu_bench.py), so this script runs the same on machines
@@ -124,6 +131,9 @@ LOADER_TARGET = 0.05
 FIRST_STEP_NAME = "first-step.mlp.b64"
 FIRST_STEP_RUNS = 7
 FIRST_STEP_TARGET = 0.5  # seconds, Kindling
+OVERHEAD_LOOP_TARGET = 0.3  # µs per op, Kindling
+# OpOverheadLoop's ops, printed under the overhead.* names they share with TensorBenchmarks.
+OVERHEAD_LOOP_OPS = ["overhead.add.1", "overhead.mul.1", "overhead.relu.1", "overhead.add_.1"]
 # PyTorch's side: the same as Benchmarks/Sources/FirstTrainingStep/main.swift.
 FIRST_STEP_TORCH = """
 import torch
@@ -545,6 +555,59 @@ def print_first_step_table(result):
     print_grid(lines)
 
 
+# MARK: - Per-op cost in a plain loop
+
+
+def loop_name(op):
+    """overhead.add.1 -> overhead-loop.add.1: the --filter name of OpOverheadLoop's row for op."""
+    return op.replace("overhead.", "overhead-loop.", 1)
+
+
+def overhead_loop(runs):
+    """{op: [median µs per op of each run]}, foreign loads: OpOverheadLoop's release binary, `runs` runs."""
+    print("Kindling: swift build -c release --product OpOverheadLoop ...", file=sys.stderr, flush=True)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "OpOverheadLoop"], cwd=BENCH_PACKAGE,
+                   check=True, stdout=subprocess.DEVNULL)
+    bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=BENCH_PACKAGE,
+                              check=True, capture_output=True, text=True).stdout.strip()
+    results = {op: [] for op in OVERHEAD_LOOP_OPS}
+    worst = 0.0
+    for run in range(runs):
+        print(f"kindling: per-op cost in a plain loop, run {run + 1}/{runs} ...", file=sys.stderr, flush=True)
+        shared.wait_quiet(max_wait=ARGS.max_wait)
+        with shared.ForeignLoad() as load:
+            out = subprocess.run([os.path.join(bin_path, "OpOverheadLoop")], check=True, capture_output=True,
+                                 text=True).stdout
+        worst = max(worst, load.value)
+        for line in out.splitlines():
+            name, median_ns, _ = line.split()
+            if name in results:
+                results[name].append(float(median_ns) / 1000)
+    return results, {"overhead loop": worst}
+
+
+def overhead_loop_rows(loop, torch_results):
+    """(op, Kindling µs (median over runs), min, max, PyTorch t1 µs or None, ratio or None) per op."""
+    torch_key = dict(OVERHEAD)
+    out = []
+    for op, times in loop.items():
+        if not times:
+            continue
+        k = statistics.median(times)
+        t = torch_results.get((torch_key[op], 1))
+        out.append((loop_name(op), k, min(times), max(times), t, t / k if t else None))
+    return out
+
+
+def print_overhead_loop_table(rows_):
+    lines = [["per-op cost, plain loop", "Kindling µs", "(min–max)", "PyTorch t1 µs", "ratio PT/K", "target",
+              "met"]]
+    for op, k, lo, hi, t, r in rows_:
+        lines.append([op, f"{k:.3f}", f"{lo:.3f}–{hi:.3f}", f"{t:.3f}" if t else "—", f"{r:.2f}" if r else "—",
+                      f"<= {OVERHEAD_LOOP_TARGET} µs", "yes" if k <= OVERHEAD_LOOP_TARGET else "NO"])
+    print_grid(lines)
+
+
 # MARK: - The table
 
 # A row's rate: its work per op (bytes, flops, samples) per Kindling time, as (scale to the unit
@@ -737,7 +800,7 @@ def counted(n, noun):
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def print_report(peers, rounds, table, trains, loaders, first, foreign, seconds):
+def print_report(peers, rounds, table, trains, loaders, first, loop, foreign, seconds):
     torch = peers.torch
     print()
     print(f"Kindling vs PyTorch {torch.__version__} ({torch.get_num_threads()} max threads), "
@@ -771,6 +834,13 @@ def print_report(peers, rounds, table, trains, loaders, first, foreign, seconds)
         print()
         print_first_step_table(first)
         print()
+    if loop:
+        print("Per-op cost in a plain loop: OpOverheadLoop's release binary (no package-benchmark code, so no "
+              "malloc interposer around the op's allocations), median µs per op of each run, median over "
+              "the runs (one per round); PyTorch: the overhead section's t1 time of the same op in this run")
+        print()
+        print_overhead_loop_table(loop)
+        print()
     print("GPU rows: none here (GPUBenchmarks registers nothing without CUDA; on a GPU machine, "
           "Tools/gpu/device-check.sh compares kindling gpu bench with peers/gpu_bench.py)")
     print("CPU load from other processes per section, the worst over the rounds (0 = idle machine, > 0.1 = suspect):",
@@ -789,7 +859,8 @@ def ratio_json(key, ratios):
     return {key: ratios[0], f"{key}_min_max": [ratios[1], ratios[2]]}
 
 
-def write_json(path, peers, rounds, kindling, spread, torch_results, table, trains, loaders, first, foreign):
+def write_json(path, peers, rounds, kindling, spread, torch_results, table, trains, loaders, first, loop,
+               foreign):
     with open(path, "w") as f:
         json.dump({
             "torch": peers.torch.__version__,
@@ -805,6 +876,8 @@ def write_json(path, peers, rounds, kindling, spread, torch_results, table, trai
                        "torch_samples_per_s": t, **ratio_json("ratio", r), "target": g}
                       for m, bs, nt, k, t, r, g in trains],
             "first_step_s": first,
+            "overhead_loop": [{"workload": w, "kindling_us": k, "kindling_min_max_us": [lo, hi], "torch_t1_us": t,
+                               "ratio_t1": r} for w, k, lo, hi, t, r in loop],
             "loader": [{"workers": w, "us_per_batch": b,
                         "fraction_of_mlp_step": {f"t{nt}": fr for nt, _, fr in fr_list}}
                        for w, b, fr_list in loaders],
@@ -835,12 +908,19 @@ def main():
         first, f = first_step(ARGS.first_step_runs)
         foreign.update(f)
 
+    loop = []
+    if ARGS.filter is None or any(re.fullmatch(ARGS.filter, loop_name(op)) for op in OVERHEAD_LOOP_OPS):
+        times, f = overhead_loop(max(1, len(rounds)))
+        foreign.update(f)
+        loop = overhead_loop_rows(times, torch_results)
+
     table = rows(rounds, kindling, spread, torch_results)
     trains = train_rows(rounds, kindling, torch_results)
     loaders = loader_rows(kindling)
-    print_report(peers, rounds, table, trains, loaders, first, foreign, time.time() - started)
+    print_report(peers, rounds, table, trains, loaders, first, loop, foreign, time.time() - started)
     if ARGS.json:
-        write_json(ARGS.json, peers, rounds, kindling, spread, torch_results, table, trains, loaders, first, foreign)
+        write_json(ARGS.json, peers, rounds, kindling, spread, torch_results, table, trains, loaders, first, loop,
+                   foreign)
 
 
 if __name__ == "__main__":
