@@ -56,7 +56,7 @@ struct ParallelTests {
         usleep(1000)
         waited += 1
       }
-      usleep(5_000)  // far past the 30 µs polling window
+      usleep(5_000)  // far past the 300 µs polling window
       #expect(Parallel.sleepingWorkers == 0)
     }
   }

@@ -24,8 +24,12 @@ import Synchronization
 /// Parallel.perform(iterations: 2) { chunk in sum(of: halves[chunk]) }
 /// ```
 package enum Parallel {
-  /// How long an idle worker polls for the next job before sleeping.
-  static let spinNanoseconds: UInt64 = 30_000
+  /// How long an idle worker polls for the next job before sleeping: 300 µs, about libgomp's
+  /// default spin (PyTorch's workers; OpenBLAS's spin far longer). With 30 µs, a worker slept
+  /// between the samples of a 128×128 product on a 2-vCPU virtual machine, woke too late to
+  /// take its half (the caller then takes it, so the product ran on one thread), and whole
+  /// runs of `matmul.128.t2` took 140 µs a product; with 300 µs, 64–77 µs in five runs of five.
+  static let spinNanoseconds: UInt64 = 300_000
 
   /// The number of cores kernels split their work across.
   package static let coreCount = max(1, System.activeProcessorCount)
