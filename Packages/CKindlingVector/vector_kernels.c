@@ -1,4 +1,5 @@
 #include "CKindlingVector.h"
+#include "exp_constants.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -31,30 +32,30 @@ static inline float bits_to_float(uint32_t bits) {
   return f;
 }
 
-// Cody-Waite reduction x = n ln2 + r, |r| <= ln2/2, Cephes' degree-6 polynomial for e^r, and 2^n
-// applied as two exact powers of two so that subnormal results and results near overflow are
-// right. No branches and no calls: the loop vectorizes. The reduction and the polynomial are
+// exp_constants.h's reduction and polynomial, and 2^n applied as two exact powers of two so that
+// subnormal results and results near overflow are right. No branches and no calls: the loop
+// vectorizes (the table lookup is two levels of selects). The reduction and the polynomial are
 // fused multiply-adds (one rounding each, and half the instructions: exp is bound by them, not
 // by memory, even at 16M elements).
 static inline float exp_one(float x) {
   float c = x != x ? 0.0f : fminf(fmaxf(x, -104.0f), 89.0f);
-  float shifted = __builtin_fmaf(c, 1.44269504088896341f, 12582912.0f);  // round(c / ln2) in the low bits
-  float n = shifted - 12582912.0f;
-  float r = __builtin_fmaf(n, -0.693359375f, c);
-  r = __builtin_fmaf(n, 2.12194440e-4f, r);
+  float shifted = __builtin_fmaf(c, KINDLING_EXP_FOUR_OVER_LN2, KINDLING_EXP_ROUND);  // k in the low bits
+  float k = shifted - KINDLING_EXP_ROUND;
+  float r = __builtin_fmaf(k, -KINDLING_EXP_LN2_OVER_4_HI, c);
+  r = __builtin_fmaf(k, -KINDLING_EXP_LN2_OVER_4_LO, r);
   float r2 = r * r;
-  float p = 1.9875691500e-4f;
-  p = __builtin_fmaf(p, r, 1.3981999507e-3f);
-  p = __builtin_fmaf(p, r, 8.3334519073e-3f);
-  p = __builtin_fmaf(p, r, 4.1665795894e-2f);
-  p = __builtin_fmaf(p, r, 1.6666665459e-1f);
-  p = __builtin_fmaf(p, r, 5.0000001201e-1f);
-  float y = __builtin_fmaf(p, r2, r) + 1.0f;
+  float q = __builtin_fmaf(KINDLING_EXP_Q2, r, KINDLING_EXP_Q1);
+  q = __builtin_fmaf(q, r, KINDLING_EXP_Q0);
+  q = __builtin_fmaf(q, r2, r);  // e^r - 1
   int32_t bits;
   memcpy(&bits, &shifted, sizeof bits);
-  int32_t k = bits - 0x4B400000;
-  int32_t half = k >> 1;
-  float result = y * bits_to_float((uint32_t)(half + 127) << 23) * bits_to_float((uint32_t)(k - half + 127) << 23);
+  int32_t whole = bits - 0x4B400000;
+  int32_t j = whole & 3, n = whole >> 2;
+  const float *powers = kindling_exp_quarter_powers;
+  float t = (j & 2) ? ((j & 1) ? powers[3] : powers[2]) : ((j & 1) ? powers[1] : powers[0]);
+  float y = __builtin_fmaf(t, q, t);  // 2^(j/4) e^r
+  int32_t half = n >> 1;
+  float result = y * bits_to_float((uint32_t)(half + 127) << 23) * bits_to_float((uint32_t)(n - half + 127) << 23);
   return x != x ? x : (x > 88.72283935546875f ? INFINITY : (x < -103.97208f ? 0.0f : result));
 }
 

@@ -1,18 +1,19 @@
 // Private C shim of KindlingTensor (not a product): float32 loops over contiguous memory that
 // the C compiler builds three times, for baseline x86-64, x86-64-v3 (AVX2 + FMA) and x86-64-v4
 // (AVX-512), and picks between at load time (GNU ifunc through `target_clones`); exp has its own
-// AVX-512 and AVX2 loops in intrinsics (exp_avx512.c, exp_avx2.c), chosen on exp's first call.
+// AVX-512 and AVX2 loops (exp_avx512.c and exp_avx2.c, one text: exp_in_range.h), chosen on
+// exp's first call.
 // Swift code in this package is compiled for baseline x86-64 only (SSE2, 4-wide), and SwiftPM
 // gives a library no per-function target attributes, so the hottest loops live here. Each function handles any `n`, and
 // `y` may equal an input (in place) but must not overlap one otherwise.
 #pragma once
 
-/// y[i] = exp(x[i]) within 2 ulp; inf above 88.72, 0 below -103.97, NaN propagated.
+/// y[i] = exp(x[i]) within 1 ulp (exp_constants.h); inf above 88.72, 0 below -103.97, NaN propagated.
 void kindling_exp_f32(const float *x, float *y, long n);
 /// kindling_exp_f32's loops, chosen by it on its first call, all giving the same bits: in AVX-512
-/// intrinsics (x86-64 with AVX-512F only; 1.9× the portable loop's speed on a Cooper Lake core),
-/// in AVX2 intrinsics (x86-64 with AVX2 and FMA; 2.2× on a Zen 1 core) and portable C (compiled
-/// for x86-64-v4, v3 and baseline and chosen at load time). Each intrinsics loop is not to be
+/// (x86-64 with AVX-512F only) and in AVX2 (x86-64 with AVX2 and FMA; 2.4× the portable loop's
+/// speed on a Zen 1 core) for blocks of inputs in [-86, 86], and portable C (compiled for
+/// x86-64-v4, v3 and baseline and chosen at load time) for everything else. Each intrinsics loop is not to be
 /// called on a CPU without its instructions (see kindling_vector_isa_avx512 and
 /// kindling_vector_isa_avx2); off x86-64 they run the portable loop.
 void kindling_exp_f32_avx512(const float *x, float *y, long n);
