@@ -90,7 +90,7 @@ struct SafeTensorsFuzzTests {
       }
       // Every 25th mutation also goes through a real file: the same outcome, the file's path.
       if iteration % 25 == 0 {
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)), "could not write \(path)")
         switch (fromMemory, Result { () throws(SafeTensorsError) in try SafeTensors.load(from: path) }) {
         case (.success(let a), .success(let b)):
           #expect(a.tensors.keys == b.tensors.keys && a.metadata == b.metadata)
